@@ -1,0 +1,55 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "plenar-ci",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "plenar-sandbox", targets: ["plenar-sandbox"]),
+        .library(name: "PlenarSandbox", targets: ["PlenarSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        // Already in Hummingbird's graph; named for the modules the sandbox imports directly.
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+    ],
+    targets: [
+        // Wire contract shared by the CLI and the sandbox: FoundationEssentials only, no server code.
+        .target(name: "PlenarAPI"),
+        .target(
+            name: "PlenarSandbox",
+            dependencies: [
+                "PlenarAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "plenar-sandbox",
+            dependencies: [
+                "PlenarSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "PlenarSandboxTests",
+            dependencies: [
+                "PlenarSandbox",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,80 @@
+/// The two kinds of credential the API accepts, told apart by their prefix.
+public enum TokenKind: String, Codable, Sendable, CaseIterable {
+    /// An organization key (service principal): `pko_…`, no default project.
+    case org
+    /// A personal token bound to a user: `plt_…`, optionally pinned to a default project.
+    case personal
+
+    public var prefix: String {
+        switch self {
+        case .org: "pko_"
+        case .personal: "plt_"
+        }
+    }
+
+    /// How `status` names the mode this kind of token puts the CLI in.
+    public var modeName: String {
+        switch self {
+        case .org: "org-key"
+        case .personal: "personal-token"
+        }
+    }
+}
+
+/// Why a string is not a well-formed token. Checked offline, before any request.
+public enum TokenShapeError: Error, Sendable, Equatable {
+    case empty
+    case quoted
+    case bearerPrefix
+    case whitespace
+    case unknownPrefix
+    case invalidCharacters
+    case tooShort(minimum: Int)
+
+    /// What is wrong, in words that never include the token itself.
+    public var explanation: String {
+        switch self {
+        case .empty: "the token is empty"
+        case .quoted: "the token is wrapped in quotes; store it without them"
+        case .bearerPrefix: "the token starts with \"Bearer \"; store only the token, without the scheme"
+        case .whitespace: "the token contains spaces or line breaks; copy it again without surrounding whitespace"
+        case .unknownPrefix: "the token does not start with pko_ (organization key) or plt_ (personal token)"
+        case .invalidCharacters: "the token contains characters other than letters and digits after its prefix"
+        case let .tooShort(minimum): "the token is too short: at least \(minimum) letters or digits must follow its prefix"
+        }
+    }
+}
+
+/// The shape rules of a Plenar token: prefix + at least 32 characters of `[A-Za-z0-9]`.
+public enum TokenShape {
+    public static let minimumBodyLength = 32
+
+    /// Returns the kind of a well-formed token, or throws what is wrong with it.
+    public static func check(_ token: String) throws(TokenShapeError) -> TokenKind {
+        if token.isEmpty { throw .empty }
+        if let first = token.first, let last = token.last, token.count >= 2,
+            (first == "\"" && last == "\"") || (first == "'" && last == "'")
+        {
+            throw .quoted
+        }
+        if token.lowercased().hasPrefix("bearer ") { throw .bearerPrefix }
+        if token.contains(where: { $0.isWhitespace }) { throw .whitespace }
+        guard let kind = TokenKind.allCases.first(where: { token.hasPrefix($0.prefix) }) else {
+            throw .unknownPrefix
+        }
+        let body = token.utf8.dropFirst(kind.prefix.utf8.count)
+        guard body.allSatisfy(isAlphanumeric) else { throw .invalidCharacters }
+        guard body.count >= minimumBodyLength else { throw .tooShort(minimum: minimumBodyLength) }
+        return kind
+    }
+
+    /// A token as it may be shown to people: its prefix and an ellipsis (`pko_…`).
+    public static func display(_ token: String) -> String {
+        let kind = TokenKind.allCases.first { token.hasPrefix($0.prefix) }
+        return (kind?.prefix ?? "") + "…"
+    }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+}

@@ -1,0 +1,26 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the sandbox: Hummingbird's core storage plus the connection, which
+/// faults close and the admin API checks for a loopback peer.
+public struct SandboxRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+
+    var peerIP: String? { channel.remoteAddress?.ipAddress }
+
+    var isLoopbackPeer: Bool {
+        switch channel.remoteAddress {
+        case .unixDomainSocket?: return true
+        case let address?:
+            guard let ip = address.ipAddress else { return false }
+            return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+        case nil: return false
+        }
+    }
+}

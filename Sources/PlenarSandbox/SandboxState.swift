@@ -1,0 +1,92 @@
+import FoundationEssentials
+import PlenarAPI
+
+/// Everything the sandbox keeps across restarts: organizations, projects, key hashes, stored events.
+///
+/// Plaintext tokens are never part of it: a key is found by the SHA-256 of the bearer token.
+struct SandboxState: Codable, Sendable {
+    static let currentVersion = 1
+
+    var version = SandboxState.currentVersion
+    var organizations: [Organization] = []
+    var projects: [Project] = []
+    var keys: [KeyRecord] = []
+    var events: [EventRecord] = []
+    /// `"<key id> <event type> <Idempotency-Key>"` → the id of the event first stored under it.
+    var idempotency: [String: String] = [:]
+}
+
+struct Organization: Codable, Sendable {
+    var id: String
+    var name: String
+    var createdBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case createdBy = "created_by"
+    }
+}
+
+struct Project: Codable, Sendable {
+    var id: String
+    var organizationID: String
+    var key: String
+    var name: String
+
+    var ref: ProjectRef { ProjectRef(id: id, key: key, name: name) }
+
+    enum CodingKeys: String, CodingKey {
+        case id, key, name
+        case organizationID = "organization_id"
+    }
+}
+
+struct KeyRecord: Codable, Sendable {
+    var id: String
+    var organizationID: String
+    var kind: TokenKind
+    /// Hex SHA-256 of the full token.
+    var hash: String
+    /// Kind prefix and first four characters, e.g. `pko_AbCd`.
+    var displayPrefix: String
+    var description: String
+    var createdBy: String
+    var createdAt: Date
+    var expiresAt: Date?
+    var revokedAt: Date?
+    var scopes: [Scope]
+    /// Project ids the key may reach; `nil` means every project of its organization.
+    var allowlist: [String]?
+    var defaultProjectID: String?
+    var lastUsedAt: Date?
+    var lastUsedIP: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, hash, description, scopes, allowlist
+        case organizationID = "organization_id"
+        case displayPrefix = "prefix"
+        case createdBy = "created_by"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
+        case defaultProjectID = "default_project_id"
+        case lastUsedAt = "last_used_at"
+        case lastUsedIP = "last_used_ip"
+    }
+}
+
+struct EventRecord: Codable, Sendable {
+    var type: EventType
+    var id: String
+    var projectID: String
+    var keyID: String
+    var body: JSONValue
+    var receivedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case type, id, body
+        case projectID = "project_id"
+        case keyID = "key_id"
+        case receivedAt = "received_at"
+    }
+}
