@@ -48,6 +48,8 @@ let package = Package(
             dependencies: [
                 "PlenarSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],

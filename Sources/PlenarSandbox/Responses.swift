@@ -29,11 +29,15 @@ enum Responses {
         switch thrown {
         case let error as APIError:
             return self.error(error)
-        case let error as HTTPError:
+        case let error as any HTTPResponseError:
             let status = Int(error.status.code)
-            let message = error.body ?? (status == 404 ? "no such endpoint" : error.status.reasonPhrase)
-            let code: ErrorCode = status == 413 ? .payloadTooLarge : ErrorCode.forStatus(status)
-            return self.error(APIError(code, code == .payloadTooLarge ? "the request body is larger than 1 MiB" : message, status: status))
+            let code = ErrorCode.forStatus(status)
+            let message = switch code {
+            case .payloadTooLarge: "the request body is larger than 1 MiB"
+            case .notFound: "no such endpoint"
+            default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            }
+            return self.error(APIError(code, message, status: status))
         default:
             return self.error(APIError(.internal, "internal error: \(thrown)"))
         }

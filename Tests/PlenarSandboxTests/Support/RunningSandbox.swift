@@ -1,0 +1,110 @@
+import HTTPTypes
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import PlenarAPI
+@testable import PlenarSandbox
+import Testing
+
+/// A sandbox served in-process on an ephemeral loopback port, with a client for it.
+struct RunningSandbox: Sendable {
+    let sandbox: Sandbox
+    let port: Int
+    let tokens: [String: String]
+
+    var store: SandboxStore { sandbox.store }
+    var apiURL: String { sandbox.apiURL(port: port) }
+    var root: String { "http://127.0.0.1:\(port)" }
+
+    /// Serves a sandbox (demo data unless `demo` is false) for the duration of `body`.
+    static func with<T: Sendable>(
+        _ configuration: SandboxConfiguration = SandboxConfiguration(logRequests: false),
+        demo: Bool = true,
+        _ body: @Sendable (RunningSandbox) async throws -> T
+    ) async throws -> T {
+        let sandbox = try Sandbox(configuration: configuration)
+        let tokens = demo ? try await sandbox.seedDemo() : [:]
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Task {
+            try await sandbox.run(handleSignals: false) { port in continuation.yield(port) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("the sandbox never reported its port") }
+        let running = RunningSandbox(sandbox: sandbox, port: port, tokens: tokens)
+        do {
+            let result = try await body(running)
+            server.cancel()
+            try await server.value
+            return result
+        } catch {
+            server.cancel()
+            _ = try? await server.value
+            throw error
+        }
+    }
+
+    func token(_ name: String) throws -> String {
+        try #require(tokens[name], "no demo key named \(name)")
+    }
+
+    /// One request on a fresh connection; the body is JSON text.
+    func request(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil,
+        headers extra: [String: String] = [:], timeout: Duration = .seconds(15)
+    ) async throws -> Reply {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
+        let request = TestClient.Request(path, method: method, authority: "127.0.0.1:\(port)", headers: headers, body: json.map { ByteBuffer(string: $0) })
+        return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout)) { client in
+            Reply(try await client.execute(request))
+        }
+    }
+
+    /// Mints a key through the admin API and returns (id, token).
+    func mint(_ body: String) async throws -> (id: String, token: String) {
+        let reply = try await request(.post, "/_sandbox/keys", json: body)
+        try #require(reply.status == 201, "mint failed: \(reply.text)")
+        return (try #require(reply.json["id"]?.stringValue), try #require(reply.json["token"]?.stringValue))
+    }
+
+    func injectFault(_ body: String) async throws {
+        let reply = try await request(.post, "/_sandbox/faults", json: body)
+        try #require(reply.status == 201, "fault refused: \(reply.text)")
+    }
+
+    func events() async throws -> [JSONValue] {
+        guard case let .array(events)? = try await request(.get, "/_sandbox/events").json["events"] else { return [] }
+        return events
+    }
+
+    /// Requests the server saw for `path` (admin requests are never listed).
+    func requestsSeen(path: String) async throws -> [JSONValue] {
+        guard case let .array(entries)? = try await request(.get, "/_sandbox/requests").json["requests"] else { return [] }
+        return entries.filter { $0["path"]?.stringValue == path }
+    }
+}
+
+/// A response, with its body as text and as JSON.
+struct Reply: Sendable {
+    let status: Int
+    let headers: HTTPFields
+    let text: String
+
+    init(_ response: TestClient.Response) {
+        status = Int(response.status.code)
+        headers = response.headers
+        text = response.body.map { String(buffer: $0) } ?? ""
+    }
+
+    var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null }
+
+    /// The contract's error code, when this is an error body.
+    var errorCode: String? { json["error"]?["code"]?.stringValue }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
