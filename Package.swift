@@ -47,6 +47,7 @@ let package = Package(
             name: "PlenarSandboxTests",
             dependencies: [
                 "PlenarSandbox",
+                "plenar-sandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

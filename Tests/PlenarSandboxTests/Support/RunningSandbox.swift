@@ -47,19 +47,11 @@ struct RunningSandbox: Sendable {
         try #require(tokens[name], "no demo key named \(name)")
     }
 
-    /// One request on a fresh connection; the body is JSON text.
     func request(
         _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil,
         headers extra: [String: String] = [:], timeout: Duration = .seconds(15)
     ) async throws -> Reply {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if json != nil { headers[.contentType] = "application/json" }
-        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
-        let request = TestClient.Request(path, method: method, authority: "127.0.0.1:\(port)", headers: headers, body: json.map { ByteBuffer(string: $0) })
-        return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout)) { client in
-            Reply(try await client.execute(request))
-        }
+        try await RunningClient(port: port).request(method, path, token: token, json: json, headers: extra, timeout: timeout)
     }
 
     /// Mints a key through the admin API and returns (id, token).
@@ -107,4 +99,23 @@ struct Reply: Sendable {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A client for a sandbox on a loopback port: one request per fresh connection, JSON bodies as text.
+struct RunningClient: Sendable {
+    let port: Int
+
+    func request(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil,
+        headers extra: [String: String] = [:], timeout: Duration = .seconds(15)
+    ) async throws -> Reply {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
+        let request = TestClient.Request(path, method: method, authority: "127.0.0.1:\(port)", headers: headers, body: json.map { ByteBuffer(string: $0) })
+        return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout)) { client in
+            Reply(try await client.execute(request))
+        }
+    }
 }
