@@ -32,6 +32,7 @@ extension Sandbox {
         for type in EventType.allCases {
             api.post(RouterPath(stringLiteral: String(type.path.dropFirst()))) { request, context in
                 let caller = try await self.authenticate(request, context)
+                try await store.require(type.requiredScope, caller)
                 let body = try await request.jsonBody()
                 let accepted = try await store.record(
                     type, body: body, caller: caller,

@@ -131,7 +131,7 @@ public actor SandboxStore {
 
     // MARK: Rules
 
-    private func require(_ scope: Scope, _ caller: Caller) throws(APIError) {
+    func require(_ scope: Scope, _ caller: Caller) throws(APIError) {
         guard caller.key.scopes.contains(scope) else {
             throw APIError(.insufficientScope, "key \(caller.key.id) lacks the \(scope.rawValue) scope")
         }
