@@ -53,6 +53,8 @@ struct ExecutableTests {
         let exchange = try await held
         #expect(exchange.closedByServer)
         #expect(exchange.arrivals.isEmpty)
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "--keys-out /dev/null must not replace the device")
     }
 
     @Test("--state keeps keys and events across a restart of the process")
