@@ -5,6 +5,7 @@ let package = Package(
     name: "plenar-ci",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "plenar", targets: ["plenar"]),
         .executable(name: "plenar-sandbox", targets: ["plenar-sandbox"]),
         .library(name: "PlenarSandbox", targets: ["PlenarSandbox"]),
     ],
@@ -22,6 +23,16 @@ let package = Package(
     targets: [
         // Wire contract shared by the CLI and the sandbox: FoundationEssentials only, no server code.
         .target(name: "PlenarAPI"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Everything the CLI decides and does. FoundationEssentials and libcurl only: no server framework.
+        .target(name: "PlenarKit", dependencies: ["PlenarAPI", "CCurl"]),
+        .executableTarget(
+            name: "plenar",
+            dependencies: [
+                "PlenarKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "PlenarSandbox",
             dependencies: [

@@ -1,0 +1,101 @@
+import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The production transport: libcurl's easy API, whose `CURLOPT_TIMEOUT_MS` bounds the whole
+/// exchange, and which honours `HTTPS_PROXY`/`NO_PROXY` natively. CA bundles follow the curl tool:
+/// `CURL_CA_BUNDLE`, else `SSL_CERT_FILE`; `SSL_CERT_DIR` for a folder.
+public struct CurlTransport: HTTPTransport {
+    static let maximumBody = 4 << 20
+    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    let environment: [String: String]
+
+    public init(environment: [String: String] = [:]) {
+        self.environment = environment
+    }
+
+    public func send(_ request: HTTPRequestSpec, timeout: Duration) -> Result<HTTPReply, TransportError> {
+        guard Self.initialized, let handle = curl_easy_init() else { return .failure(.network("libcurl could not start")) }
+        defer { curl_easy_cleanup(handle) }
+        let sink = ReplySink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        var headers: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers + [("Expect", "")] {
+            headers = curl_slist_append(headers, "\(name): \(value)")
+        }
+        defer { curl_slist_free_all(headers) }
+        let milliseconds = max(1, Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000))
+
+        _ = plenar_curl_set_string(handle, CURLOPT_URL, request.url)
+        _ = plenar_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        _ = plenar_curl_set_slist(handle, CURLOPT_HTTPHEADER, headers)
+        _ = plenar_curl_set_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+        _ = plenar_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = plenar_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        _ = plenar_curl_set_long(handle, CURLOPT_TCP_NODELAY, 1)
+        _ = plenar_curl_set_write_callback(handle, CURLOPT_WRITEFUNCTION, ReplySink.body)
+        _ = plenar_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
+        _ = plenar_curl_set_write_callback(handle, CURLOPT_HEADERFUNCTION, ReplySink.header)
+        _ = plenar_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
+        if let bundle = environment["CURL_CA_BUNDLE"] ?? environment["SSL_CERT_FILE"], !bundle.isEmpty {
+            _ = plenar_curl_set_string(handle, CURLOPT_CAINFO, bundle)
+        }
+        if let folder = environment["SSL_CERT_DIR"], !folder.isEmpty {
+            _ = plenar_curl_set_string(handle, CURLOPT_CAPATH, folder)
+        }
+        if var body = request.body {
+            _ = plenar_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            body.append(0)
+            _ = body.withUnsafeMutableBufferPointer { buffer in
+                plenar_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(buffer.baseAddress!))
+            }
+        }
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else { return .failure(Self.classify(code)) }
+        var status = 0
+        _ = plenar_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPReply(status: status, retryAfter: sink.retryAfter, body: sink.body))
+    }
+
+    static func classify(_ code: CURLcode) -> TransportError {
+        let text = String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+            CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_USE_SSL_FAILED:
+            return .tls(text)
+        default:
+            return .network(text)
+        }
+    }
+}
+
+/// Collects what libcurl hands the write and header callbacks.
+private final class ReplySink {
+    var body: [UInt8] = []
+    var retryAfter: String?
+
+    static let body: plenar_curl_write_callback = { data, size, count, context in
+        let sink = Unmanaged<ReplySink>.fromOpaque(context!).takeUnretainedValue()
+        let length = size * count
+        guard sink.body.count + length <= CurlTransport.maximumBody else { return 0 }
+        if let data { data.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) } }
+        return length
+    }
+
+    static let header: plenar_curl_write_callback = { data, size, count, context in
+        let sink = Unmanaged<ReplySink>.fromOpaque(context!).takeUnretainedValue()
+        let length = size * count
+        guard let data else { return length }
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
+        if line.lowercased().hasPrefix("http/") { sink.retryAfter = nil }
+        if let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "retry-after" {
+            sink.retryAfter = String(line[line.index(after: colon)...]).trimmed
+        }
+        return length
+    }
+}

@@ -1,0 +1,39 @@
+/// Workflow commands and environment files of GitHub Actions.
+public enum GitHubActions {
+    public static func isActive(_ environment: [String: String]) -> Bool {
+        environment["GITHUB_ACTIONS"] == "true"
+    }
+
+    /// Escapes a workflow command's data as the runner requires.
+    public static func escapeData(_ text: String) -> String {
+        text.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+    }
+
+    public static func maskCommand(_ secret: String) -> String {
+        "::add-mask::\(escapeData(secret))\n"
+    }
+
+    public static func annotation(_ severity: Severity, _ message: String) -> String {
+        "::\(severity == .error ? "error" : "warning")::\(escapeData(message))\n"
+    }
+
+    /// `NAME<<DELIMITER` entries for `GITHUB_ENV` and `GITHUB_OUTPUT`, with a random delimiter
+    /// drawn again until it occurs in no value and no name.
+    public static func environmentFileEntries(_ entries: [(String, String)], random: (Int) -> String) throws(FileError) -> String {
+        var text = ""
+        for (name, value) in entries {
+            guard !name.isEmpty, !name.contains("\n"), !name.contains("="), !name.contains("<<") else {
+                throw FileError(path: name, reason: "not a valid variable name")
+            }
+            var delimiter = "ghadelimiter_" + random(24)
+            var attempts = 0
+            while value.contains(delimiter) || name.contains(delimiter) {
+                attempts += 1
+                guard attempts < 16 else { throw FileError(path: name, reason: "no delimiter avoids the value") }
+                delimiter = "ghadelimiter_" + random(24)
+            }
+            text += "\(name)<<\(delimiter)\n\(value)\n\(delimiter)\n"
+        }
+        return text
+    }
+}

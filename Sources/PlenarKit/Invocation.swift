@@ -1,0 +1,49 @@
+import PlenarAPI
+
+/// Runs one command's logic and turns its outcome into the failure contract's exit status and
+/// message. Every command goes through here; nothing else decides an exit status.
+public struct Invocation {
+    public let context: PlenarContext
+    public let kind: CommandKind
+    /// What is skipped when telemetry fails, for the message ("signal not sent").
+    public let skipped: String
+
+    public init(context: PlenarContext, kind: CommandKind, skipped: String) {
+        self.context = context
+        self.kind = kind
+        self.skipped = skipped
+    }
+
+    public func run(_ settings: Settings, keyFlag: Bool = false, _ body: (Reporter) throws(Failure) -> Void) -> Int32 {
+        let reporter = Reporter(context: context, secrets: [settings.token].compactMap { $0 })
+        for warning in settings.warnings {
+            reporter.warning(warning)
+        }
+        do {
+            try body(reporter)
+            return ExitTable.success
+        } catch {
+            return conclude(error, reporter: reporter, settings: settings, keyFlag: keyFlag)
+        }
+    }
+
+    /// A failure found before settings exist (a usage problem with stdin, say).
+    public func fail(_ failure: Failure) -> Int32 {
+        let reporter = Reporter(context: context, secrets: [])
+        return conclude(failure, reporter: reporter, settings: Settings(context: context), keyFlag: false)
+    }
+
+    private func conclude(_ failure: Failure, reporter: Reporter, settings: Settings, keyFlag: Bool) -> Int32 {
+        let verdict = ExitTable.verdict(failure, for: kind)
+        let host = (try? APIBaseURL(settings.apiURLText).host) ?? settings.apiURLText
+        let message = failure.message(
+            kind: kind, action: skipped,
+            context: MessageContext(host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag)
+        )
+        switch verdict.severity {
+        case .warning: reporter.warning(message)
+        case .error: reporter.error(message)
+        }
+        return verdict.status
+    }
+}

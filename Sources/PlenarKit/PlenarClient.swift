@@ -1,0 +1,139 @@
+import FoundationEssentials
+import PlenarAPI
+
+/// The one client every request goes through. It owns the invocation's deadline (connect, TLS,
+/// waiting, reading, the retry and the wait before it, all included) and the single retry on 429.
+public struct PlenarClient {
+    public static let version = "0.1.0"
+    /// A second attempt is made only if, after the wait, at least this much of the deadline is left.
+    public static let minimumAttempt = Duration.milliseconds(250)
+    public static let defaultRetryAfter = Duration.seconds(1)
+
+    let api: APIBaseURL
+    let token: String
+    let transport: any HTTPTransport
+    let clock: any Clock
+    let timeout: Duration
+    let deadline: Duration
+    let userAgent: String
+    let random: @Sendable (Int) -> String
+
+    /// Starts the deadline now: every request of this client shares it.
+    public init(api: APIBaseURL, token: String, timeout: Duration, context: PlenarContext) {
+        self.api = api
+        self.token = token
+        self.transport = context.transport
+        self.clock = context.clock
+        self.timeout = timeout
+        self.deadline = context.clock.now() + timeout
+        self.userAgent = "plenar/\(Self.version) (linux; \(Self.architecture))"
+        self.random = context.random
+    }
+
+    public func get<T: Decodable>(_ path: String, as type: T.Type) throws(Failure) -> T {
+        try decode(T.self, from: send(HTTPRequestSpec(method: "GET", url: api.url(path), headers: headers())))
+    }
+
+    /// Posts a record; one Idempotency-Key covers the retry, so the server stores it once.
+    public func post(_ path: String, body: JSONValue) throws(Failure) -> Accepted {
+        let data: [UInt8]
+        do {
+            data = Array(try JSONEncoder.plenar.encode(body))
+        } catch {
+            throw .usage("cannot encode the request: \(error)")
+        }
+        let request = HTTPRequestSpec(
+            method: "POST", url: api.url(path),
+            headers: headers() + [("Content-Type", "application/json"), ("Idempotency-Key", random(32))],
+            body: data
+        )
+        return try decode(Accepted.self, from: send(request))
+    }
+
+    private func headers() -> [(String, String)] {
+        [("Authorization", "Bearer \(token)"), ("User-Agent", userAgent), ("Accept", "application/json")]
+    }
+
+    /// Sends within the deadline; retries once on 429 when the wait and an attempt still fit.
+    func send(_ request: HTTPRequestSpec) throws(Failure) -> HTTPReply {
+        var retried = false
+        while true {
+            let left = deadline - clock.now()
+            guard left > .zero else { throw .unavailable(.timedOut(milliseconds: Self.milliseconds(timeout))) }
+            let reply: HTTPReply
+            switch transport.send(request, timeout: left) {
+            case let .success(value):
+                reply = value
+            case .failure(.timedOut):
+                throw .unavailable(.timedOut(milliseconds: Self.milliseconds(timeout)))
+            case let .failure(.network(detail)):
+                throw .unavailable(.network(detail))
+            case let .failure(.tls(detail)):
+                throw .unavailable(.tls(detail))
+            }
+            if reply.status == 429, !retried {
+                let wait = Self.retryAfter(reply.retryAfter)
+                if wait + Self.minimumAttempt <= deadline - clock.now() {
+                    clock.sleep(for: wait)
+                    retried = true
+                    continue
+                }
+            }
+            return try Self.check(reply)
+        }
+    }
+
+    /// Maps a status to the contract: 2xx passes; credential and reach problems are `rejected`;
+    /// everything else is `unavailable`.
+    static func check(_ reply: HTTPReply) throws(Failure) -> HTTPReply {
+        if (200..<300).contains(reply.status) { return reply }
+        let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body))
+        let code = error?.error.code ?? ErrorCode.forStatus(reply.status).rawValue
+        let message = error?.error.message ?? ""
+        switch reply.status {
+        case 401, 403, 404, 422:
+            throw .rejected(status: reply.status, code: code, message: message)
+        case 429:
+            throw .unavailable(.rateLimited)
+        default:
+            throw .unavailable(.server(status: reply.status, code: code))
+        }
+    }
+
+    /// `Retry-After` in seconds; absent or not a number (an HTTP date) means the default.
+    static func retryAfter(_ header: String?) -> Duration {
+        guard let header, let seconds = Int(header.trimmed), seconds >= 0 else { return defaultRetryAfter }
+        return .seconds(seconds)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from reply: HTTPReply) throws(Failure) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(reply.body))
+        } catch {
+            throw .unavailable(.badResponse("the \(reply.status) answer is not the expected JSON"))
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    static var architecture: String {
+        #if arch(x86_64)
+        "x86_64"
+        #elseif arch(arm64)
+        "arm64"
+        #else
+        "unknown"
+        #endif
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys and unescaped slashes: the same input always gives the same bytes.
+    public static var plenar: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,46 @@
+import PlenarAPI
+
+/// Writes what people read (stderr) and what programs read (stdout), through the redactor.
+/// Inside GitHub Actions, warnings and errors become annotations and secrets are masked first,
+/// on stderr (the runner reads workflow commands from both streams), so stdout stays clean JSON.
+public struct Reporter {
+    let context: PlenarContext
+    public let redactor: Redactor
+    let inActions: Bool
+
+    public init(context: PlenarContext, secrets: [String]) {
+        self.context = context
+        self.redactor = Redactor(secrets: secrets)
+        self.inActions = GitHubActions.isActive(context.environment)
+        if inActions {
+            for secret in secrets where !secret.isEmpty {
+                context.stderr.write(GitHubActions.maskCommand(secret))
+            }
+        }
+    }
+
+    public func result(_ text: String) {
+        context.stdout.write(redactor.redact(text))
+    }
+
+    public func note(_ text: String) {
+        context.stderr.write(redactor.redact(text) + "\n")
+    }
+
+    public func warning(_ text: String) {
+        report(.warning, text)
+    }
+
+    public func error(_ text: String) {
+        report(.error, text)
+    }
+
+    func report(_ severity: Severity, _ text: String) {
+        let line = redactor.redact(text)
+        if inActions {
+            context.stderr.write(GitHubActions.annotation(severity, "plenar: " + line))
+        } else {
+            context.stderr.write("plenar: \(severity == .error ? "error" : "warning"): \(line)\n")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import PlenarAPI
+
+/// What every networked command needs, read once from flags and the environment.
+public struct Settings {
+    public static let defaultTimeout = Duration.milliseconds(10_000)
+
+    public var token: String?
+    /// Where the token came from, for messages: `PLENAR_TOKEN` or `--key`.
+    public var tokenSource: String
+    public var apiURLText: String
+    public var project: String?
+    public var timeout: Duration
+    /// Problems worth a warning that do not stop the command.
+    public var warnings: [String] = []
+
+    /// Flags win over the environment; `PLENAR_TIMEOUT_MS` that is not a positive integer is a warning.
+    public init(context: PlenarContext, token flagToken: String? = nil, apiURL flagURL: String? = nil, project flagProject: String? = nil) {
+        if let flagToken {
+            token = flagToken
+            tokenSource = "--key"
+        } else {
+            token = context.env("PLENAR_TOKEN")
+            tokenSource = "PLENAR_TOKEN"
+        }
+        apiURLText = flagURL ?? context.env("PLENAR_API_URL") ?? APIBaseURL.hosted
+        project = (flagProject?.isEmpty == false ? flagProject : nil) ?? context.env("PLENAR_PROJECT_ID")
+        timeout = Self.defaultTimeout
+        if let text = context.environment["PLENAR_TIMEOUT_MS"] {
+            if let milliseconds = Int(text.trimmed), milliseconds > 0, milliseconds <= 3_600_000 {
+                timeout = .milliseconds(milliseconds)
+            } else {
+                warnings.append("PLENAR_TIMEOUT_MS=\(text) is not a positive number of milliseconds: using 10000")
+            }
+        }
+    }
+
+    /// The checks made before any byte is sent: a token of the right shape, a URL that keeps it safe.
+    public func validated() throws(Failure) -> (token: String, api: APIBaseURL) {
+        guard let token, !token.isEmpty else { throw .tokenMissing }
+        do {
+            _ = try TokenShape.check(token)
+        } catch {
+            throw .tokenMalformed(error, source: tokenSource)
+        }
+        do {
+            return (token, try APIBaseURL(apiURLText))
+        } catch {
+            throw .apiURL(error, value: apiURLText)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import FoundationEssentials
+import PlenarAPI
+
+/// `plenar status` and `plenar whoami`: the cheapest probe of a key.
+public struct StatusCommand {
+    public var json: Bool
+
+    public init(json: Bool) {
+        self.json = json
+    }
+
+    public func run(_ context: PlenarContext) -> Int32 {
+        let settings = Settings(context: context)
+        return Invocation(context: context, kind: .probe, skipped: "status unknown").run(settings) { reporter throws(Failure) in
+            let (token, api) = try settings.validated()
+            let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
+            let report = StatusReport(try client.get("/whoami", as: WhoAmI.self), api: api)
+            if let warning = report.expiryWarning(now: context.clock.date()) {
+                reporter.warning(warning)
+            }
+            if json {
+                reporter.result(String(decoding: try encode(report), as: UTF8.self) + "\n")
+            } else {
+                reporter.result(report.text)
+            }
+            if GitHubActions.isActive(context.environment), let summary = context.env("GITHUB_STEP_SUMMARY") {
+                do throws(FileError) {
+                    try context.files.append(reporter.redactor.redact(report.markdown), to: summary)
+                } catch {
+                    reporter.warning("cannot write the step summary to \(error.path): \(error.reason)")
+                }
+            }
+        }
+    }
+}
+
+func encode(_ value: some Encodable) throws(Failure) -> Data {
+    do {
+        return try JSONEncoder.plenar.encode(value)
+    } catch {
+        throw .usage("cannot encode the result: \(error)")
+    }
+}

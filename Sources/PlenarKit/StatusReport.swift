@@ -1,0 +1,107 @@
+import FoundationEssentials
+import PlenarAPI
+
+/// What `status --json` prints: a documented, stable schema (README, "status --json").
+public struct StatusReport: Encodable, Equatable {
+    public struct Key: Encodable, Equatable {
+        public var prefix: String
+        public var expiresAt: String?
+        public var lastUsedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case prefix
+            case expiresAt = "expires_at"
+            case lastUsedAt = "last_used_at"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(prefix, forKey: .prefix)
+            try container.encode(expiresAt, forKey: .expiresAt)
+            try container.encode(lastUsedAt, forKey: .lastUsedAt)
+        }
+    }
+
+    public var mode: String
+    public var organization: OrganizationRef
+    public var createdBy: String
+    public var key: Key
+    public var scopes: [Scope]
+    public var scope: ProjectScope
+    public var defaultProject: ProjectRef?
+    public var apiURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case mode, organization, key, scopes, scope
+        case createdBy = "created_by"
+        case defaultProject = "default_project"
+        case apiURL = "api_url"
+    }
+
+    public init(_ whoami: WhoAmI, api: APIBaseURL) {
+        mode = whoami.kind.modeName
+        organization = whoami.organization
+        createdBy = whoami.createdBy
+        key = Key(prefix: whoami.key.prefix, expiresAt: whoami.key.expiresAt, lastUsedAt: whoami.key.lastUsedAt)
+        scopes = whoami.scopes
+        scope = whoami.scope
+        defaultProject = whoami.defaultProject
+        apiURL = api.base
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(organization, forKey: .organization)
+        try container.encode(createdBy, forKey: .createdBy)
+        try container.encode(key, forKey: .key)
+        try container.encode(scopes, forKey: .scopes)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(defaultProject, forKey: .defaultProject)
+        try container.encode(apiURL, forKey: .apiURL)
+    }
+
+    /// The human form, for stdout.
+    public var text: String {
+        var lines = ["Connected to Plenar (\(mode) mode)", "Org: \(organization.name)", "Created: \(createdBy)"]
+        switch scope.mode {
+        case .allowlist: lines.append("Scope: \(scope.projects.count) project(s), allowlist enforced")
+        case .all: lines.append("Scope: all \(scope.projects.count) project(s) of the organization")
+        }
+        lines += scope.projects.map { "• [\($0.key)] \($0.name)" }
+        lines.append("Default project: \(defaultProject.map { "[\($0.key)] \($0.name)" } ?? "none (name one with --project or PLENAR_PROJECT_ID)")")
+        lines.append("Permissions: \(scopes.map(\.rawValue).joined(separator: ", "))")
+        lines.append("Key: \(key.prefix)…, expires \(key.expiresAt ?? "never"), last used \(key.lastUsedAt ?? "never")")
+        lines.append("API: \(apiURL)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown summary for `GITHUB_STEP_SUMMARY`.
+    public var markdown: String {
+        let projects = scope.projects.map { "`\($0.key)`" }.joined(separator: ", ")
+        return """
+            ### Plenar
+            | | |
+            |---|---|
+            | Organization | \(organization.name) |
+            | Mode | \(mode) |
+            | Projects | \(projects.isEmpty ? "none" : projects)\(scope.mode == .allowlist ? " (allowlist)" : "") |
+            | Default project | \(defaultProject.map { "`\($0.key)`" } ?? "none") |
+            | Key expires | \(key.expiresAt ?? "never") |
+
+            """
+    }
+
+    /// When the key expires within `window` of `now`, the date to warn about.
+    public func expiryWarning(now: Date, window: TimeInterval = 14 * 86_400) -> String? {
+        guard let text = key.expiresAt, let expires = Self.parse(text) else { return nil }
+        let left = expires.timeIntervalSince(now)
+        guard left <= window else { return nil }
+        let days = max(0, Int((left / 86_400).rounded(.down)))
+        return "the key \(key.prefix)… expires on \(text) (in \(days) day(s)): create a new key and update the PLENAR_TOKEN secret before then"
+    }
+
+    static func parse(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
+
+extension PlenarContext {
+    /// The real machine: process environment, monotonic clock, fds 0-2, the file system, libcurl.
+    public static func live() -> PlenarContext {
+        PlenarContext(
+            environment: ProcessInfo.processInfo.environment,
+            clock: SystemClock(),
+            stdout: FileDescriptorOutput(fd: 1),
+            stderr: FileDescriptorOutput(fd: 2),
+            stdin: FileDescriptorInput(fd: 0),
+            files: LocalFileSystem(),
+            transport: CurlTransport()
+        )
+    }
+}
+
+struct SystemClock: Clock {
+    func now() -> Duration {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+    }
+
+    func sleep(for duration: Duration) {
+        guard duration > .zero else { return }
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0, errno == EINTR {
+            request = remaining
+        }
+    }
+
+    func date() -> Date { Date() }
+}
+
+/// Unbuffered writes to a file descriptor: each message is out before the next thing happens.
+struct FileDescriptorOutput: TextOutput {
+    let fd: Int32
+
+    func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+}
+
+struct FileDescriptorInput: ByteInput {
+    let fd: Int32
+
+    var isTerminal: Bool { isatty(fd) == 1 }
+
+    func read(limit: Int) -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while result.count < limit {
+            let count = Glibc.read(fd, &buffer, min(buffer.count, limit - result.count))
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            result += buffer[0..<count]
+        }
+        return result
+    }
+}
+
+struct LocalFileSystem: FileSystem {
+    func append(_ text: String, to path: String) throws(FileError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import FoundationEssentials
+import PlenarAPI
+
+/// `plenar signal <kind>`: one CI signal, fire and forget.
+public struct SignalCommand {
+    public var kind: String
+    public var status: String?
+    public var message: String?
+    public var attributes: [(String, String)]
+    public var project: String?
+    public var json: Bool
+
+    public init(kind: String, status: String? = nil, message: String? = nil, attributes: [(String, String)] = [], project: String? = nil, json: Bool = false) {
+        self.kind = kind
+        self.status = status
+        self.message = message
+        self.attributes = attributes
+        self.project = project
+        self.json = json
+    }
+
+    public func run(_ context: PlenarContext) -> Int32 {
+        var body: [String: JSONValue] = ["kind": .string(kind)]
+        body["status"] = status.map(JSONValue.string)
+        body["message"] = message.map(JSONValue.string)
+        if !attributes.isEmpty {
+            body["attributes"] = .object(Dictionary(attributes.map { ($0.0, JSONValue.string($0.1)) }) { _, last in last })
+        }
+        return Telemetry(path: "/signals", what: "signal", project: project, json: json).send(body, context: context)
+    }
+}
+
+/// `plenar hook <event>`: one agent hook event; a JSON payload on stdin goes with it.
+public struct HookCommand {
+    public static let maximumPayload = 1 << 20
+
+    public var event: String
+    public var project: String?
+
+    public init(event: String, project: String? = nil) {
+        self.event = event
+        self.project = project
+    }
+
+    public func run(_ context: PlenarContext) -> Int32 {
+        var body: [String: JSONValue] = ["event": .string(event)]
+        var notes: [String] = []
+        if !context.stdin.isTerminal {
+            let bytes = context.stdin.read(limit: Self.maximumPayload + 1)
+            if bytes.count > Self.maximumPayload {
+                body["payload"] = .string(String(decoding: bytes.prefix(Self.maximumPayload), as: UTF8.self))
+                notes.append("the hook payload on stdin is over 1 MiB: sent the first 1 MiB as text")
+            } else if !bytes.isEmpty {
+                if let payload = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
+                    body["payload"] = payload
+                } else {
+                    body["payload"] = .string(String(decoding: bytes, as: UTF8.self))
+                    notes.append("the hook payload on stdin is not JSON: sent it as text")
+                }
+            }
+        }
+        return Telemetry(path: "/hooks", what: "hook event", project: project, json: false, notes: notes).send(body, context: context)
+    }
+}
+
+/// What signal and hook share: settings, the CI context, one POST, the telemetry rules.
+struct Telemetry {
+    var path: String
+    var what: String
+    var project: String?
+    var json: Bool
+    var notes: [String] = []
+
+    func send(_ fields: [String: JSONValue], context: PlenarContext) -> Int32 {
+        let settings = Settings(context: context, project: project)
+        return Invocation(context: context, kind: .telemetry, skipped: "\(what) not sent").run(settings) { reporter throws(Failure) in
+            for note in notes {
+                reporter.warning(note)
+            }
+            var body = fields
+            body["project_id"] = settings.project.map(JSONValue.string)
+            body["ci"] = CIContext.detect(context.environment)
+            let (token, api) = try settings.validated()
+            let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
+            let accepted = try client.post(path, body: .object(body))
+            if json {
+                reporter.result(String(decoding: try encode(accepted), as: UTF8.self) + "\n")
+            }
+        }
+    }
+}

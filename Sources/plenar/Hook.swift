@@ -1,0 +1,28 @@
+import ArgumentParser
+import PlenarKit
+
+struct Hook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send one agent hook event, with the JSON payload on stdin when there is one.",
+        discussion: """
+            Meant to sit behind an agent's hook configuration: reads at most 1 MiB of stdin
+            when stdin is not a terminal; a payload that is not JSON is sent as text.
+
+            Example (.claude/settings.json): "command": "plenar hook PostToolUse"
+            """
+    )
+
+    @Argument(help: "The event, such as SessionStart, PostToolUse or Stop.")
+    var event: String
+
+    @Option(help: "Project id or key (default: $PLENAR_PROJECT_ID, else the key's own default).")
+    var project: String?
+
+    func validate() throws {
+        guard !event.isEmpty else { throw ValidationError("the hook event must not be empty") }
+    }
+
+    func run() throws {
+        try finish(HookCommand(event: event, project: project).run(.live()))
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import PlenarKit
+
+@main
+struct Plenar: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plenar",
+        abstract: "Connect CI jobs, release pipelines and agents to Plenar.",
+        discussion: """
+            Exit statuses: 0 done (or telemetry skipped), 1 no answer from the service,
+            2 credential problem, 64 usage error. See README, "Failure contract".
+
+            Environment: PLENAR_TOKEN, PLENAR_API_URL, PLENAR_PROJECT_ID, PLENAR_TIMEOUT_MS.
+            """,
+        version: PlenarClient.version,
+        subcommands: [Connect.self, Status.self, Whoami.self, Signal.self, Hook.self]
+    )
+}
+
+/// Hands a command's exit status to ArgumentParser without it printing anything more.
+func finish(_ status: Int32) throws {
+    if status != 0 { throw ExitCode(status) }
+}

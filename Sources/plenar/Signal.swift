@@ -1,0 +1,46 @@
+import ArgumentParser
+import PlenarKit
+
+struct Signal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send one CI signal. Never fails the job, except for credentials that are wrong.",
+        discussion: """
+            Examples:
+              plenar signal deploy --status succeeded --attr env=prod --attr version=1.4.2
+              plenar signal tests_failed --message "3 failures" --project PLEN-DEMO
+            """
+    )
+
+    @Argument(help: "What happened, such as deploy or tests_failed.")
+    var kind: String
+
+    @Option(help: "Outcome, such as succeeded or failed.")
+    var status: String?
+
+    @Option(help: "A message for people.")
+    var message: String?
+
+    @Option(name: .customLong("attr"), help: ArgumentHelp("An attribute, key=value (repeat).", valueName: "key=value"))
+    var attributes: [String] = []
+
+    @Option(help: "Project id or key (default: $PLENAR_PROJECT_ID, else the key's own default).")
+    var project: String?
+
+    @Flag(help: "Print the stored signal's id as JSON on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard !kind.isEmpty else { throw ValidationError("the signal kind must not be empty") }
+        for attribute in attributes where !(attribute.split(separator: "=", maxSplits: 1).first.map { !$0.isEmpty && attribute.contains("=") } ?? false) {
+            throw ValidationError("--attr \(attribute) is not key=value")
+        }
+    }
+
+    func run() throws {
+        let pairs = attributes.map { attribute in
+            let parts = attribute.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }
+        try finish(SignalCommand(kind: kind, status: status, message: message, attributes: pairs, project: project, json: json).run(.live()))
+    }
+}
