@@ -65,10 +65,12 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "PlenarSandboxTests",
+            name: "PlenarTests",
             dependencies: [
                 "PlenarSandbox",
                 "plenar-sandbox",
+                "PlenarKit",
+                "plenar",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

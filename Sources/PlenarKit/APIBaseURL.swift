@@ -1,5 +1,5 @@
 /// `PLENAR_API_URL`: the API base including `/v1`. Tokens go only over https, or http to loopback.
-public struct APIBaseURL: Equatable, CustomStringConvertible {
+public struct APIBaseURL: Equatable, Sendable, CustomStringConvertible {
     public static let hosted = "https://api.plenar.dev/v1"
 
     /// Without a trailing slash, e.g. `https://api.plenar.dev/v1`.
@@ -15,7 +15,7 @@ public struct APIBaseURL: Equatable, CustomStringConvertible {
 
     public func url(_ path: String) -> String { base + path }
 
-    public enum Problem: Error, Equatable {
+    public enum Problem: Error, Equatable, Sendable {
         case malformed(String)
         case insecure(host: String)
     }

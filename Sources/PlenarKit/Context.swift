@@ -26,7 +26,7 @@ public protocol FileSystem {
     func append(_ text: String, to path: String) throws(FileError)
 }
 
-public struct FileError: Error, Equatable {
+public struct FileError: Error, Equatable, Sendable {
     public var path: String
     public var reason: String
 

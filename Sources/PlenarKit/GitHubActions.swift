@@ -5,8 +5,18 @@ public enum GitHubActions {
     }
 
     /// Escapes a workflow command's data as the runner requires.
+    /// Works on scalars: "\r\n" is one Character in Swift, and must still become %0D%0A.
     public static func escapeData(_ text: String) -> String {
-        text.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "%": escaped += "%25"
+            case "\r": escaped += "%0D"
+            case "\n": escaped += "%0A"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     public static func maskCommand(_ secret: String) -> String {
@@ -22,7 +32,7 @@ public enum GitHubActions {
     public static func environmentFileEntries(_ entries: [(String, String)], random: (Int) -> String) throws(FileError) -> String {
         var text = ""
         for (name, value) in entries {
-            guard !name.isEmpty, !name.contains("\n"), !name.contains("="), !name.contains("<<") else {
+            guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }), !name.contains("="), !name.contains("<<") else {
                 throw FileError(path: name, reason: "not a valid variable name")
             }
             var delimiter = "ghadelimiter_" + random(24)

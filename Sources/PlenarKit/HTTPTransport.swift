@@ -1,5 +1,5 @@
 /// One HTTP exchange as the client describes it.
-public struct HTTPRequestSpec: Equatable {
+public struct HTTPRequestSpec: Equatable, Sendable {
     public var method: String
     public var url: String
     public var headers: [(String, String)]
@@ -23,7 +23,7 @@ public struct HTTPRequestSpec: Equatable {
 }
 
 /// What came back: status, the headers the client reads, and the body.
-public struct HTTPReply: Equatable {
+public struct HTTPReply: Equatable, Sendable {
     public var status: Int
     public var retryAfter: String?
     public var body: [UInt8]
@@ -36,7 +36,7 @@ public struct HTTPReply: Equatable {
 }
 
 /// Why no reply came back.
-public enum TransportError: Error, Equatable {
+public enum TransportError: Error, Equatable, Sendable {
     case timedOut
     /// Refused, reset, DNS, proxy: the network did not carry the exchange.
     case network(String)

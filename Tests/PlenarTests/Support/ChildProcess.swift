@@ -22,15 +22,15 @@ struct ChildProcess: Sendable {
     let stdout: String
     let stderr: String
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ChildProcess {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil) async throws -> ChildProcess {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment) })
+                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, stdin: stdin) })
             }.start()
         }
     }
 
-    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?) throws -> ChildProcess {
+    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?, stdin: Data?) throws -> ChildProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -39,8 +39,15 @@ struct ChildProcess: Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try process.run()
+        if let stdin {
+            Thread {
+                input.fileHandleForWriting.write(stdin)
+                try? input.fileHandleForWriting.close()
+            }.start()
+        }
         let errors = ReadAll(err.fileHandleForReading)
         let output = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,0 +1,93 @@
+import FoundationEssentials
+@testable import PlenarKit
+
+/// A clock that moves only when slept on or told to.
+final class FakeClock: Clock, @unchecked Sendable {
+    var current: Duration = .seconds(1000)
+    var slept: [Duration] = []
+    var wall = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func now() -> Duration { current }
+
+    func sleep(for duration: Duration) {
+        slept.append(duration)
+        current += duration
+    }
+
+    func date() -> Date { wall }
+}
+
+final class Captured: TextOutput, @unchecked Sendable {
+    var text = ""
+    func write(_ text: String) { self.text += text }
+}
+
+struct FakeInput: ByteInput {
+    var bytes: [UInt8]? = nil
+    var isTerminal: Bool { bytes == nil }
+    func read(limit: Int) -> [UInt8] { Array((bytes ?? []).prefix(limit)) }
+}
+
+final class FakeFiles: FileSystem, @unchecked Sendable {
+    var files: [String: String] = [:]
+    var failing: Set<String> = []
+
+    func append(_ text: String, to path: String) throws(FileError) {
+        if failing.contains(path) { throw FileError(path: path, reason: "Permission denied") }
+        files[path, default: ""] += text
+    }
+}
+
+/// Answers from a script, one reply per expected request, and fails loudly on anything else.
+final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
+    struct Step {
+        var expect: (method: String, url: String)
+        var takes: Duration = .zero
+        var answer: Result<HTTPReply, TransportError>
+    }
+
+    var steps: [Step]
+    var received: [(request: HTTPRequestSpec, timeout: Duration)] = []
+    let clock: FakeClock
+    var unexpected: [String] = []
+
+    init(clock: FakeClock, _ steps: [Step]) {
+        self.clock = clock
+        self.steps = steps
+    }
+
+    func send(_ request: HTTPRequestSpec, timeout: Duration) -> Result<HTTPReply, TransportError> {
+        received.append((request, timeout))
+        guard !steps.isEmpty else {
+            unexpected.append("\(request.method) \(request.url)")
+            return .failure(.network("unexpected request \(request.method) \(request.url)"))
+        }
+        let step = steps.removeFirst()
+        guard step.expect.method == request.method, step.expect.url == request.url else {
+            unexpected.append("\(request.method) \(request.url), expected \(step.expect.method) \(step.expect.url)")
+            return .failure(.network("unexpected request"))
+        }
+        clock.current += min(step.takes, timeout)
+        if step.takes > timeout { return .failure(.timedOut) }
+        return step.answer
+    }
+}
+
+/// A transport for tests that must not reach the network at all.
+struct NoNetwork: HTTPTransport {
+    func send(_ request: HTTPRequestSpec, timeout: Duration) -> Result<HTTPReply, TransportError> {
+        fatalError("no request was expected, got \(request.method) \(request.url)")
+    }
+}
+
+extension PlenarContext {
+    static func fake(
+        environment: [String: String] = [:], clock: FakeClock = FakeClock(), transport: any HTTPTransport = NoNetwork(),
+        stdout: Captured = Captured(), stderr: Captured = Captured(), files: FakeFiles = FakeFiles(), stdin: FakeInput = FakeInput()
+    ) -> PlenarContext {
+        PlenarContext(
+            environment: environment, clock: clock, stdout: stdout, stderr: stderr, stdin: stdin, files: files,
+            transport: transport, random: { length in String(repeating: "r", count: length) }
+        )
+    }
+}
