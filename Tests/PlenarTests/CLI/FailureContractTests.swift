@@ -1,0 +1,210 @@
+import Foundation
+import PlenarAPI
+@testable import PlenarSandbox
+import Testing
+
+/// Every cell of the failure contract, for every command, with the built `plenar` against a
+/// real sandbox on loopback: exit status, the message, stdout, how many requests the server saw,
+/// a generous time bound, and that the raw token shows up nowhere.
+@Suite("Failure contract, end to end")
+struct FailureContractTests {
+    enum Command: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case signal, hook, connect, status, whoami
+
+        var arguments: [String] {
+            switch self {
+            case .signal: ["signal", "deploy", "--status", "succeeded"]
+            case .hook: ["hook", "Stop"]
+            case .connect: ["connect"]
+            case .status: ["status"]
+            case .whoami: ["whoami", "--json"]
+            }
+        }
+
+        var isTelemetry: Bool { self == .signal || self == .hook }
+        /// Exit status when the service gave no answer: telemetry skips, probes fail.
+        var unavailableStatus: Int32 { isTelemetry ? 0 : 1 }
+        var testDescription: String { rawValue }
+    }
+
+    static func apiRequests(_ sandbox: RunningSandbox) async throws -> Int {
+        guard case let .array(all)? = try await sandbox.request(.get, "/_sandbox/requests").json["requests"] else { return -1 }
+        return all.count
+    }
+
+    /// Runs the command inside a fake runner, so "nothing written" can be checked too.
+    static func run(_ command: Command, _ sandbox: RunningSandbox, token: String?, api: String? = nil, environment: [String: String] = [:]) async throws -> (CLI.Result, RunnerFiles) {
+        let runner = try RunnerFiles()
+        let result = try await CLI.run(command.arguments, api: api ?? sandbox.apiURL, token: token, environment: runner.environment.merging(environment) { _, new in new })
+        expectNoSecret(token, in: result.stdout, result.stderr, runner.all)
+        return (result, runner)
+    }
+
+    @Test("PLENAR_TOKEN unset or empty: telemetry warns and exits 0, the rest exit 2; no request", arguments: Command.allCases, [nil, ""])
+    func tokenMissing(command: Command, token: String?) async throws {
+        try await RunningSandbox.with { sandbox in
+            let (result, runner) = try await Self.run(command, sandbox, token: token)
+            defer { runner.remove() }
+            #expect(result.status == (command.isTelemetry ? 0 : 2))
+            #expect(result.stderr.contains(command.isTelemetry ? "::warning::" : "::error::"))
+            #expect(result.stderr.contains("PLENAR_TOKEN is not set"))
+            #expect(result.stderr.contains("add the secret to this workflow's env"))
+            #expect(try await Self.apiRequests(sandbox) == 0)
+            #expect(runner.read("env").isEmpty)
+        }
+    }
+
+    static let body = String(repeating: "Tk9", count: 12)
+    static let malformed: [(String, String)] = [
+        ("ghp_" + body, "does not start with pko_"),
+        ("\"pko_" + body + "\"", "wrapped in quotes"),
+        ("Bearer pko_" + body, "starts with \"Bearer \""),
+        ("pko_" + body + " ", "spaces or line breaks"),
+        ("pko_" + body + "\n", "spaces or line breaks"),
+        ("pko_Zq7xW", "too short"),
+    ]
+
+    @Test("a malformed token is exit 2 for every command, named precisely, with no request", arguments: Command.allCases, malformed)
+    func tokenMalformed(command: Command, malformation: (String, String)) async throws {
+        try await RunningSandbox.with { sandbox in
+            let (result, runner) = try await Self.run(command, sandbox, token: malformation.0)
+            defer { runner.remove() }
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("::error::"))
+            #expect(result.stderr.contains("PLENAR_TOKEN is not a valid Plenar token"))
+            #expect(result.stderr.contains(malformation.1))
+            #expect(try await Self.apiRequests(sandbox) == 0)
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test("401 (revoked, expired, unknown) is exit 2 for every command, and connect writes nothing", arguments: Command.allCases, ["revoked", "expired", "unknown"])
+    func unauthorized(command: Command, key: String) async throws {
+        try await RunningSandbox.with { sandbox in
+            let token = key == "unknown" ? "pko_" + String(repeating: "u", count: 40) : try sandbox.token(key)
+            let (result, runner) = try await Self.run(command, sandbox, token: token)
+            defer { runner.remove() }
+            #expect(result.status == 2)
+            let expected = ["revoked": "was revoked", "expired": "has expired", "unknown": "does not accept the key pko_…"][key]!
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+            #expect(result.stderr.contains("PLENAR_TOKEN"))
+            #expect(try await Self.apiRequests(sandbox) == 1)
+            #expect(runner.read("env").isEmpty && runner.read("output").isEmpty && runner.read("summary").isEmpty)
+        }
+    }
+
+    @Test("403 and 422 are exit 2 for every command", arguments: Command.allCases, [(403, "insufficient_scope"), (403, "project_not_allowed"), (422, "project_required")])
+    func forbidden(command: Command, answer: (Int, String)) async throws {
+        try await RunningSandbox.with { sandbox in
+            try await sandbox.injectFault(#"{"mode":"status","status":\#(answer.0),"code":"\#(answer.1)"}"#)
+            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"))
+            defer { runner.remove() }
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("::error::"))
+            #expect(result.stderr.contains(answer.1 == "insufficient_scope" ? "lacks a scope" : "project"))
+            #expect(runner.read("env").isEmpty)
+        }
+    }
+
+    @Test("real project problems: outside the allowlist, or an org key with no project to use, are exit 2")
+    func projectProblems() async throws {
+        try await RunningSandbox.with { sandbox in
+            for command in Command.allCases where command != .status && command != .whoami {
+                let outside = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_PROJECT_ID": "PLEN-OPS"])
+                #expect(outside.0.status == 2, "\(command)")
+                #expect(outside.0.stderr.contains("PLEN-OPS") || outside.0.stderr.contains("may not reach"), "\(command): \(outside.0.stderr)")
+                let none = try await Self.run(command, sandbox, token: sandbox.token("org_all"))
+                #expect(none.0.status == 2, "\(command)")
+                #expect(none.0.stderr.contains("PLENAR_PROJECT_ID"), "\(command): \(none.0.stderr)")
+                #expect(none.1.read("env").isEmpty)
+                outside.1.remove()
+                none.1.remove()
+            }
+        }
+    }
+
+    enum Outage: String, CaseIterable, Sendable { case hang, trickle, close, status503, refused, tls }
+
+    @Test("timeout, refused, TLS and 5xx: telemetry warns and exits 0, the rest exit 1 and write nothing", arguments: Command.allCases, Outage.allCases)
+    func unavailable(command: Command, outage: Outage) async throws {
+        try await RunningSandbox.with { sandbox in
+            var api = sandbox.apiURL
+            switch outage {
+            case .hang: try await sandbox.injectFault(#"{"mode":"hang"}"#)
+            case .trickle: try await sandbox.injectFault(#"{"mode":"trickle"}"#)
+            case .close: try await sandbox.injectFault(#"{"mode":"close"}"#)
+            case .status503: try await sandbox.injectFault(#"{"mode":"status","status":503}"#)
+            case .refused: api = "http://127.0.0.1:1/v1"
+            case .tls: api = "https://127.0.0.1:\(sandbox.port)/v1"
+            }
+            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), api: api, environment: ["PLENAR_TIMEOUT_MS": "1000"])
+            defer { runner.remove() }
+            #expect(result.status == command.unavailableStatus, "\(result.stderr)")
+            #expect(result.stderr.contains(command.isTelemetry ? "::warning::" : "::error::"))
+            let cause = [
+                Outage.hang: "within 1000 ms", .trickle: "within 1000 ms", .close: "cannot reach", .status503: "answered 503",
+                .refused: "cannot reach", .tls: "TLS failed",
+            ][outage]!
+            #expect(result.stderr.contains(cause), "\(result.stderr)")
+            if command.isTelemetry { #expect(result.stderr.contains("not sent; the job goes on")) }
+            #expect(result.elapsed < .seconds(4))
+            #expect(result.stdout.isEmpty)
+            #expect(runner.read("env").isEmpty && runner.read("output").isEmpty)
+        }
+    }
+
+    @Test("429, retried once, 429 again: exactly two requests; telemetry warns and exits 0, the rest exit 1", arguments: Command.allCases)
+    func rateLimitedTwice(command: Command) async throws {
+        try await RunningSandbox.with { sandbox in
+            try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1}"#)
+            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"))
+            defer { runner.remove() }
+            #expect(result.status == command.unavailableStatus)
+            #expect(result.stderr.contains("rate limiting"))
+            #expect(try await Self.apiRequests(sandbox) == 2)
+            #expect(result.elapsed >= .seconds(1))
+            #expect(result.elapsed < .seconds(5))
+        }
+    }
+
+    @Test("429, retried once, then success: exit 0 and two requests", arguments: Command.allCases)
+    func rateLimitedOnce(command: Command) async throws {
+        try await RunningSandbox.with { sandbox in
+            try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1,"count":1}"#)
+            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"))
+            defer { runner.remove() }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.contains("::error::") && !result.stderr.contains("::warning::"))
+            #expect(try await Self.apiRequests(sandbox) == 2)
+            if command.isTelemetry { #expect(try await sandbox.events().count == 1) }
+        }
+    }
+
+    @Test("a bad PLENAR_TIMEOUT_MS warns and the default is used", arguments: Command.allCases, ["soon", "0", "-1"])
+    func badTimeout(command: Command, value: String) async throws {
+        try await RunningSandbox.with { sandbox in
+            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_TIMEOUT_MS": value])
+            defer { runner.remove() }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("::warning::plenar: PLENAR_TIMEOUT_MS=\(value) is not a positive number"))
+        }
+    }
+
+    @Test("usage errors exit 64", arguments: [["signal"], ["hook"], ["connect", "--bogus"], ["status", "extra"], ["signal", "x", "--attr", "novalue"], ["nonsense"]])
+    func usage(arguments: [String]) async throws {
+        let result = try await CLI.run(arguments, api: nil, token: nil)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("plain http to a host that is not loopback is exit 2 before a byte is sent", arguments: Command.allCases)
+    func insecureURL(command: Command) async throws {
+        try await RunningSandbox.with { sandbox in
+            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), api: "http://plenar.example.com/v1")
+            defer { runner.remove() }
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("not loopback: use https"))
+            #expect(result.elapsed < .seconds(2))
+        }
+    }
+}

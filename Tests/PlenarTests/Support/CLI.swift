@@ -1,0 +1,76 @@
+import Foundation
+import PlenarAPI
+import Testing
+
+/// The built `plenar` binary, run as a CI step would run it.
+enum CLI {
+    static var executable: String { BuiltProducts.path("plenar") }
+
+    struct Result: Sendable {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        let elapsed: Duration
+
+        var output: String { stdout + stderr }
+    }
+
+    /// Runs `plenar` with a clean environment: PATH, HOME, the sandbox's URL, the token (when
+    /// given) and `environment`.
+    static func run(
+        _ arguments: [String], api: String?, token: String?, environment: [String: String] = [:], stdin: Data? = nil
+    ) async throws -> Result {
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+        if let api { env["PLENAR_API_URL"] = api }
+        if let token { env["PLENAR_TOKEN"] = token }
+        env.merge(environment) { _, new in new }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let child = try await ChildProcess.run(executable, arguments, environment: env, stdin: stdin)
+        return Result(status: child.status, stdout: child.stdout, stderr: child.stderr, elapsed: clock.now - started)
+    }
+}
+
+/// A throw-away GitHub Actions runner environment: the env files and the variables naming them.
+struct RunnerFiles {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-runner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["env", "output", "summary"] {
+            try Data().write(to: folder.appendingPathComponent(name))
+        }
+    }
+
+    var environment: [String: String] {
+        [
+            "GITHUB_ACTIONS": "true", "CI": "true",
+            "GITHUB_ENV": path("env"), "GITHUB_OUTPUT": path("output"), "GITHUB_STEP_SUMMARY": path("summary"),
+            "GITHUB_REPOSITORY": "acme/app", "GITHUB_SHA": "0123456789abcdef", "GITHUB_REF": "refs/heads/main",
+            "GITHUB_WORKFLOW": "ci", "GITHUB_JOB": "test", "GITHUB_RUN_ID": "42", "GITHUB_RUN_ATTEMPT": "1", "GITHUB_ACTOR": "alice",
+        ]
+    }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func read(_ name: String) -> String { (try? String(contentsOfFile: path(name), encoding: .utf8)) ?? "" }
+
+    var all: String { read("env") + read("output") + read("summary") }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// The raw token, and the part after its prefix, appear nowhere but in the `::add-mask::`
+/// command the runner consumes (and never shows) to mask it.
+func expectNoSecret(_ token: String?, in texts: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let token, token.count > 8 else { return }
+    for text in texts.map(withoutMaskCommands) {
+        #expect(!text.contains(token), "the raw token leaked", sourceLocation: sourceLocation)
+        #expect(!text.contains(String(token.dropFirst(4))), "the token's body leaked", sourceLocation: sourceLocation)
+    }
+}
+
+func withoutMaskCommands(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("::add-mask::") }.joined(separator: "\n")
+}
