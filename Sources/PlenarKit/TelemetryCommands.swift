@@ -32,7 +32,9 @@ public struct SignalCommand {
 
 /// `plenar hook <event>`: one agent hook event; a JSON payload on stdin goes with it.
 public struct HookCommand {
-    public static let maximumPayload = 1 << 20
+    /// Requests are at most 1 MiB; the payload gets what the envelope (event, project, CI context) leaves.
+    public static let maximumRequest = 1 << 20
+    public static let maximumPayload = maximumRequest - 16 << 10
 
     public var event: String
     public var project: String?
@@ -48,18 +50,30 @@ public struct HookCommand {
         if !context.stdin.isTerminal {
             let bytes = context.stdin.read(limit: Self.maximumPayload + 1)
             if bytes.count > Self.maximumPayload {
-                body["payload"] = .string(String(decoding: bytes.prefix(Self.maximumPayload), as: UTF8.self))
-                notes.append("the hook payload on stdin is over 1 MiB: sent the first 1 MiB as text")
+                body["payload"] = .string(Self.truncatedText(bytes))
+                notes.append("the hook payload on stdin is over \(Self.maximumPayload >> 10) KiB: sent its beginning as text")
             } else if !bytes.isEmpty {
                 if let payload = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
                     body["payload"] = payload
                 } else {
-                    body["payload"] = .string(String(decoding: bytes, as: UTF8.self))
+                    body["payload"] = .string(Self.truncatedText(bytes))
                     notes.append("the hook payload on stdin is not JSON: sent it as text")
                 }
             }
         }
         return Telemetry(path: "/hooks", what: "hook event", project: project, json: false, notes: notes).send(body, context: context)
+    }
+
+    /// The longest beginning of `bytes` whose JSON string encoding fits the payload budget
+    /// (escapes can make text up to six times longer).
+    static func truncatedText(_ bytes: [UInt8]) -> String {
+        var length = min(bytes.count, maximumPayload)
+        while true {
+            let text = String(decoding: bytes.prefix(length), as: UTF8.self)
+            let encoded = (try? JSONEncoder.plenar.encode(text).count) ?? Int.max
+            if encoded <= maximumPayload || length == 0 { return text }
+            length = length * maximumPayload / encoded - 1
+        }
     }
 }
 

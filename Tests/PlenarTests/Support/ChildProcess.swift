@@ -44,7 +44,7 @@ struct ChildProcess: Sendable {
         try process.run()
         if let stdin {
             Thread {
-                input.fileHandleForWriting.write(stdin)
+                try? input.fileHandleForWriting.write(contentsOf: stdin)
                 try? input.fileHandleForWriting.close()
             }.start()
         }
