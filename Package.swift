@@ -23,7 +23,8 @@ let package = Package(
     targets: [
         // Wire contract shared by the CLI and the sandbox: FoundationEssentials only, no server code.
         .target(name: "PlenarAPI"),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl, loaded with dlopen on the first request (needs curl.h from libcurl4-openssl-dev to build).
+        .target(name: "CCurl"),
         // Everything the CLI decides and does. FoundationEssentials and libcurl only: no server framework.
         .target(name: "PlenarKit", dependencies: ["PlenarAPI", "CCurl"]),
         .executableTarget(

@@ -3,12 +3,11 @@ import CCurl
 import Glibc
 #endif
 
-/// The production transport: libcurl's easy API, whose `CURLOPT_TIMEOUT_MS` bounds the whole
+/// The production transport: libcurl's easy API (loaded on first use), whose `CURLOPT_TIMEOUT_MS` bounds the whole
 /// exchange, and which honours `HTTPS_PROXY`/`NO_PROXY` natively. CA bundles follow the curl tool:
 /// `CURL_CA_BUNDLE`, else `SSL_CERT_FILE`; `SSL_CERT_DIR` for a folder.
 public struct CurlTransport: HTTPTransport {
     static let maximumBody = 4 << 20
-    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     let environment: [String: String]
 
@@ -17,15 +16,16 @@ public struct CurlTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequestSpec, timeout: Duration) -> Result<HTTPReply, TransportError> {
-        guard Self.initialized, let handle = curl_easy_init() else { return .failure(.network("libcurl could not start")) }
-        defer { curl_easy_cleanup(handle) }
+        if let problem = plenar_curl_load() { return .failure(.network(String(cString: problem))) }
+        guard let handle = plenar_curl_easy_init() else { return .failure(.network("libcurl could not start")) }
+        defer { plenar_curl_easy_cleanup(handle) }
         let sink = ReplySink()
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var headers: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers + [("Expect", "")] {
-            headers = curl_slist_append(headers, "\(name): \(value)")
+            headers = plenar_curl_slist_append(headers, "\(name): \(value)")
         }
-        defer { curl_slist_free_all(headers) }
+        defer { plenar_curl_slist_free_all(headers) }
         let milliseconds = max(1, Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000))
 
         _ = plenar_curl_set_string(handle, CURLOPT_URL, request.url)
@@ -52,7 +52,7 @@ public struct CurlTransport: HTTPTransport {
                 plenar_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(buffer.baseAddress!))
             }
         }
-        let code = curl_easy_perform(handle)
+        let code = plenar_curl_easy_perform(handle)
         guard code == CURLE_OK else { return .failure(Self.classify(code)) }
         var status = 0
         _ = plenar_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -60,7 +60,7 @@ public struct CurlTransport: HTTPTransport {
     }
 
     static func classify(_ code: CURLcode) -> TransportError {
-        let text = String(cString: curl_easy_strerror(code))
+        let text = String(cString: plenar_curl_easy_strerror(code))
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut
