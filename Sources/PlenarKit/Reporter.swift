@@ -23,10 +23,6 @@ public struct Reporter {
         context.stdout.write(redactor.redact(text))
     }
 
-    public func note(_ text: String) {
-        context.stderr.write(redactor.redact(text) + "\n")
-    }
-
     public func warning(_ text: String) {
         report(.warning, text)
     }

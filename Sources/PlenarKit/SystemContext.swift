@@ -6,14 +6,15 @@ import FoundationEssentials
 extension PlenarContext {
     /// The real machine: process environment, monotonic clock, fds 0-2, the file system, libcurl.
     public static func live() -> PlenarContext {
-        PlenarContext(
-            environment: ProcessInfo.processInfo.environment,
+        let environment = ProcessInfo.processInfo.environment
+        return PlenarContext(
+            environment: environment,
             clock: SystemClock(),
             stdout: FileDescriptorOutput(fd: 1),
             stderr: FileDescriptorOutput(fd: 2),
             stdin: FileDescriptorInput(fd: 0),
             files: LocalFileSystem(),
-            transport: CurlTransport()
+            transport: CurlTransport(environment: environment)
         )
     }
 }

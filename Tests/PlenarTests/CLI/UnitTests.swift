@@ -98,3 +98,34 @@ struct UnitTests {
         #expect(throws: FileError.self) { try GitHubActions.environmentFileEntries([("BAD=NAME", "v")]) { _ in "x" } }
     }
 }
+
+@Suite("connect's project choice")
+struct ProjectChoiceTests {
+    static let demo = ProjectRef(id: "prj_1", key: "PLEN-DEMO", name: "Demo App")
+    static let ops = ProjectRef(id: "prj_2", key: "PLEN-OPS", name: "Ops")
+
+    static func whoami(projects: [ProjectRef], default project: ProjectRef?) -> WhoAmI {
+        WhoAmI(
+            kind: .org, organization: OrganizationRef(id: "org_1", name: "Acme"), createdBy: "a@acme.com",
+            key: .init(id: "key_1", prefix: "pko_AbCd", description: "", createdAt: "", expiresAt: nil, lastUsedAt: nil),
+            scopes: Scope.allCases, scope: ProjectScope(mode: .all, projects: projects), defaultProject: project
+        )
+    }
+
+    @Test("a named project must be reachable (by id or key, any case); else the key's default; else exit 2")
+    func choice() throws {
+        let all = Self.whoami(projects: [Self.demo, Self.ops], default: nil)
+        #expect(try ConnectCommand.project("plen-ops", all) == Self.ops)
+        #expect(try ConnectCommand.project("prj_1", all) == Self.demo)
+        #expect(throws: Failure.projectUnreachable("PLEN-NOPE")) { try ConnectCommand.project("PLEN-NOPE", all) }
+        #expect(throws: Failure.noProject) { try ConnectCommand.project(nil, all) }
+        #expect(try ConnectCommand.project(nil, Self.whoami(projects: [Self.demo], default: Self.demo)) == Self.demo)
+    }
+
+    @Test("--key - takes the first line of stdin, without its line ending")
+    func keyFromStdin() {
+        #expect(ConnectCommand.firstLine(Array("pko_abc\r\n".utf8)) == "pko_abc")
+        #expect(ConnectCommand.firstLine(Array("pko_abc\n".utf8)) == "pko_abc")
+        #expect(ConnectCommand.firstLine(Array("pko_abc".utf8)) == "pko_abc")
+    }
+}
