@@ -45,9 +45,9 @@ public struct WhoAmI: Codable, Sendable, Hashable {
         public var prefix: String
         public var description: String
         public var createdAt: String
-        public var expiresAt: String?
+        @ExplicitNull public var expiresAt: String?
         /// The most recent use of the key before this request.
-        public var lastUsedAt: String?
+        @ExplicitNull public var lastUsedAt: String?
 
         public init(id: String, prefix: String, description: String, createdAt: String, expiresAt: String?, lastUsedAt: String?) {
             self.id = id
@@ -64,16 +64,6 @@ public struct WhoAmI: Codable, Sendable, Hashable {
             case expiresAt = "expires_at"
             case lastUsedAt = "last_used_at"
         }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(prefix, forKey: .prefix)
-            try container.encode(description, forKey: .description)
-            try container.encode(createdAt, forKey: .createdAt)
-            try container.encode(expiresAt, forKey: .expiresAt)
-            try container.encode(lastUsedAt, forKey: .lastUsedAt)
-        }
     }
 
     public var kind: TokenKind
@@ -83,7 +73,7 @@ public struct WhoAmI: Codable, Sendable, Hashable {
     public var scopes: [Scope]
     public var scope: ProjectScope
     /// The project a call without one resolves to, if any.
-    public var defaultProject: ProjectRef?
+    @ExplicitNull public var defaultProject: ProjectRef?
 
     public init(
         kind: TokenKind, organization: OrganizationRef, createdBy: String, key: Key,
@@ -102,17 +92,6 @@ public struct WhoAmI: Codable, Sendable, Hashable {
         case kind, organization, key, scopes, scope
         case createdBy = "created_by"
         case defaultProject = "default_project"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(organization, forKey: .organization)
-        try container.encode(createdBy, forKey: .createdBy)
-        try container.encode(key, forKey: .key)
-        try container.encode(scopes, forKey: .scopes)
-        try container.encode(scope, forKey: .scope)
-        try container.encode(defaultProject, forKey: .defaultProject)
     }
 }
 

@@ -2,23 +2,16 @@ import FoundationEssentials
 import PlenarAPI
 
 /// What `status --json` prints: a documented, stable schema (README, "status --json").
-public struct StatusReport: Encodable, Equatable {
-    public struct Key: Encodable, Equatable {
+public struct StatusReport: Codable, Equatable {
+    public struct Key: Codable, Equatable {
         public var prefix: String
-        public var expiresAt: String?
-        public var lastUsedAt: String?
+        @ExplicitNull public var expiresAt: String?
+        @ExplicitNull public var lastUsedAt: String?
 
         enum CodingKeys: String, CodingKey {
             case prefix
             case expiresAt = "expires_at"
             case lastUsedAt = "last_used_at"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(prefix, forKey: .prefix)
-            try container.encode(expiresAt, forKey: .expiresAt)
-            try container.encode(lastUsedAt, forKey: .lastUsedAt)
         }
     }
 
@@ -28,7 +21,7 @@ public struct StatusReport: Encodable, Equatable {
     public var key: Key
     public var scopes: [Scope]
     public var scope: ProjectScope
-    public var defaultProject: ProjectRef?
+    @ExplicitNull public var defaultProject: ProjectRef?
     public var apiURL: String
 
     enum CodingKeys: String, CodingKey {
@@ -47,18 +40,6 @@ public struct StatusReport: Encodable, Equatable {
         scope = whoami.scope
         defaultProject = whoami.defaultProject
         apiURL = api.base
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mode, forKey: .mode)
-        try container.encode(organization, forKey: .organization)
-        try container.encode(createdBy, forKey: .createdBy)
-        try container.encode(key, forKey: .key)
-        try container.encode(scopes, forKey: .scopes)
-        try container.encode(scope, forKey: .scope)
-        try container.encode(defaultProject, forKey: .defaultProject)
-        try container.encode(apiURL, forKey: .apiURL)
     }
 
     /// The human form, for stdout.

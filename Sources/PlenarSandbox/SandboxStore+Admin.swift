@@ -58,13 +58,13 @@ struct KeySummary: Codable, Sendable {
     var description: String
     var createdBy: String
     var createdAt: Date
-    var expiresAt: Date?
-    var revokedAt: Date?
+    @ExplicitNull var expiresAt: Date?
+    @ExplicitNull var revokedAt: Date?
     var scopes: [Scope]
-    var projects: [String]?
-    var defaultProject: String?
-    var lastUsedAt: Date?
-    var lastUsedIP: String?
+    @ExplicitNull var projects: [String]?
+    @ExplicitNull var defaultProject: String?
+    @ExplicitNull var lastUsedAt: Date?
+    @ExplicitNull var lastUsedIP: String?
 
     enum CodingKeys: String, CodingKey {
         case id, organization, kind, prefix, description, scopes, projects
@@ -75,24 +75,6 @@ struct KeySummary: Codable, Sendable {
         case defaultProject = "default_project"
         case lastUsedAt = "last_used_at"
         case lastUsedIP = "last_used_ip"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(organization, forKey: .organization)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(prefix, forKey: .prefix)
-        try container.encode(description, forKey: .description)
-        try container.encode(createdBy, forKey: .createdBy)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(revokedAt, forKey: .revokedAt)
-        try container.encode(scopes, forKey: .scopes)
-        try container.encode(projects, forKey: .projects)
-        try container.encode(defaultProject, forKey: .defaultProject)
-        try container.encode(lastUsedAt, forKey: .lastUsedAt)
-        try container.encode(lastUsedIP, forKey: .lastUsedIP)
     }
 }
 
