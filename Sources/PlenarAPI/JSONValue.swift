@@ -38,6 +38,26 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
+extension JSONValue {
+    /// The value with every token-shaped string (`pko_…`, `plt_…`) masked, keys included.
+    public var maskingTokenShapes: JSONValue {
+        switch self {
+        case let .string(text):
+            return .string(TokenShape.maskAll(in: text))
+        case let .array(items):
+            return .array(items.map { (item: JSONValue) -> JSONValue in item.maskingTokenShapes })
+        case let .object(members):
+            var masked: [String: JSONValue] = [:]
+            for (key, member) in members {
+                masked[TokenShape.maskAll(in: key)] = member.maskingTokenShapes
+            }
+            return .object(masked)
+        default:
+            return self
+        }
+    }
+}
+
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -77,4 +77,33 @@ public enum TokenShape {
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
+
+    /// `pko_`/`plt_` followed by 32 or more letters and digits, wherever it stands.
+    public static func maskAll(in text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 36 else { return text }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if index + 4 <= bytes.count, bytes[index + 3] == UInt8(ascii: "_"), isTokenPrefix(bytes[index..<index + 3]) {
+                var end = index + 4
+                while end < bytes.count, isAlphanumeric(bytes[end]) { end += 1 }
+                if end - index - 4 >= minimumBodyLength {
+                    output += bytes[index..<index + 4]
+                    output += Array("…".utf8)
+                    index = end
+                    continue
+                }
+            }
+            output.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func isTokenPrefix(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let text = Array(bytes)
+        return text == Array("pko".utf8) || text == Array("plt".utf8)
+    }
 }

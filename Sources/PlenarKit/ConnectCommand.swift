@@ -111,14 +111,23 @@ struct WorkflowEnvironment: ConnectionTarget {
             ("GITHUB_ENV", [("PLENAR_API_URL", connection.api.base), ("PLENAR_PROJECT_ID", connection.project.key)]),
             ("GITHUB_OUTPUT", [("organization", connection.whoami.organization.name), ("mode", connection.mode), ("project-id", connection.project.key)]),
         ]
+        var writes: [(path: String, text: String)] = []
         for (variable, entries) in files {
             guard let path = context.env(variable) else {
                 reporter.warning("\(variable) is not set: later steps will not see the connection")
                 continue
             }
-            do {
-                let text = try GitHubActions.environmentFileEntries(entries, random: context.random)
-                try context.files.append(reporter.redactor.redact(text), to: path)
+            let text: String
+            do throws(FileError) {
+                text = try GitHubActions.environmentFileEntries(entries, random: context.random)
+            } catch {
+                throw .localFile(error)
+            }
+            writes.append((path: path, text: reporter.redactor.redact(text)))
+        }
+        for write in writes {
+            do throws(FileError) {
+                try context.files.append(write.text, to: write.path)
             } catch {
                 throw .localFile(error)
             }

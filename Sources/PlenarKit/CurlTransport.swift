@@ -5,7 +5,8 @@ import Glibc
 
 /// The production transport: libcurl's easy API (loaded on first use), whose `CURLOPT_TIMEOUT_MS` bounds the whole
 /// exchange, and which honours `HTTPS_PROXY`/`NO_PROXY` natively. CA bundles follow the curl tool:
-/// `CURL_CA_BUNDLE`, else `SSL_CERT_FILE`; `SSL_CERT_DIR` for a folder.
+/// `CURL_CA_BUNDLE`, else `SSL_CERT_FILE`; `SSL_CERT_DIR` for a folder. Plain-http (loopback)
+/// requests never go through a proxy.
 public struct CurlTransport: HTTPTransport {
     static let maximumBody = 4 << 20
 
@@ -33,6 +34,12 @@ public struct CurlTransport: HTTPTransport {
         _ = plenar_curl_set_slist(handle, CURLOPT_HTTPHEADER, headers)
         _ = plenar_curl_set_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
         _ = plenar_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        // Do not wait for a slow name lookup's thread past the deadline.
+        _ = plenar_curl_set_long(handle, CURLOPT_QUICK_EXIT, 1)
+        // Plain http is allowed only to loopback; a proxy would carry the token across a network in clear.
+        if request.url.lowercased().hasPrefix("http://") {
+            _ = plenar_curl_set_string(handle, CURLOPT_PROXY, "")
+        }
         _ = plenar_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         _ = plenar_curl_set_long(handle, CURLOPT_TCP_NODELAY, 1)
         _ = plenar_curl_set_write_callback(handle, CURLOPT_WRITEFUNCTION, ReplySink.body)

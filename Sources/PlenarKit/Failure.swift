@@ -6,7 +6,7 @@ public enum Failure: Error, Equatable {
     case tokenMissing
     case tokenMalformed(TokenShapeError, source: String)
     case apiURL(APIBaseURL.Problem, value: String)
-    /// The service refused the credentials or their reach (401, 403, 404 project, 422).
+    /// The service refused the credentials or their reach (401, 403, 422, or 404 for a named project).
     case rejected(status: Int, code: String, message: String)
     /// An organization key with no project to use.
     case noProject
@@ -88,6 +88,8 @@ extension Failure {
                 return "cannot reach \(context.host): \(detail): \(next)"
             case let .tls(detail):
                 return "TLS failed with \(context.host): \(detail): check SSL_CERT_FILE or CURL_CA_BUNDLE, and HTTPS_PROXY; \(next)"
+            case let .server(404, code):
+                return "\(context.host) answered 404 (\(code)): check that PLENAR_API_URL is the API base ending in /v1; \(next)"
             case let .server(status, code):
                 return "\(context.host) answered \(status) (\(code)): \(next)"
             case .rateLimited:
@@ -98,7 +100,7 @@ extension Failure {
         case let .usage(text):
             return text
         case let .localFile(error):
-            return "cannot write \(error.path): \(error.reason); nothing else was changed"
+            return "cannot write \(error.path): \(error.reason)"
         }
     }
 

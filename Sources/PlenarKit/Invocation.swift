@@ -14,8 +14,9 @@ public struct Invocation {
         self.skipped = skipped
     }
 
+    /// `keyFlag`: the command takes `--key`, so the key is masked in GitHub Actions before any output.
     public func run(_ settings: Settings, keyFlag: Bool = false, _ body: (Reporter) throws(Failure) -> Void) -> Int32 {
-        let reporter = Reporter(context: context, secrets: [settings.token].compactMap { $0 })
+        let reporter = Reporter(context: context, secrets: [settings.token].compactMap { $0 }, maskInActions: keyFlag)
         for warning in settings.warnings {
             reporter.warning(warning)
         }

@@ -34,20 +34,15 @@ public struct PlenarClient {
         try decode(T.self, from: send(HTTPRequestSpec(method: "GET", url: api.url(path), headers: headers())))
     }
 
-    /// Posts a record; one Idempotency-Key covers the retry, so the server stores it once.
-    public func post(_ path: String, body: JSONValue) throws(Failure) -> Accepted {
-        let data: [UInt8]
-        do {
-            data = Array(try JSONEncoder.plenar.encode(body))
-        } catch {
-            throw .usage("cannot encode the request: \(error)")
-        }
+    /// Posts a record (JSON bytes); one Idempotency-Key covers the retry, so the server stores it once.
+    /// `namesProject`: the body names a project, so a 404 means that project, not a wrong URL.
+    public func post(_ path: String, body: [UInt8], namesProject: Bool) throws(Failure) -> Accepted {
         let request = HTTPRequestSpec(
             method: "POST", url: api.url(path),
             headers: headers() + [("Content-Type", "application/json"), ("Idempotency-Key", random(32))],
-            body: data
+            body: body
         )
-        return try decode(Accepted.self, from: send(request))
+        return try decode(Accepted.self, from: send(request, namesProject: namesProject))
     }
 
     private func headers() -> [(String, String)] {
@@ -55,7 +50,7 @@ public struct PlenarClient {
     }
 
     /// Sends within the deadline; retries once on 429 when the wait and an attempt still fit.
-    func send(_ request: HTTPRequestSpec) throws(Failure) -> HTTPReply {
+    func send(_ request: HTTPRequestSpec, namesProject: Bool = false) throws(Failure) -> HTTPReply {
         var retried = false
         while true {
             let left = deadline - clock.now()
@@ -79,19 +74,21 @@ public struct PlenarClient {
                     continue
                 }
             }
-            return try Self.check(reply)
+            return try Self.check(reply, namesProject: namesProject)
         }
     }
 
-    /// Maps a status to the contract: 2xx passes; credential and reach problems are `rejected`;
-    /// everything else is `unavailable`.
-    static func check(_ reply: HTTPReply) throws(Failure) -> HTTPReply {
+    /// Maps a status to the contract: 2xx passes; credential and reach problems (401, 403, 422, and
+    /// 404 for a request that named a project) are `rejected`; everything else is `unavailable`.
+    static func check(_ reply: HTTPReply, namesProject: Bool = false) throws(Failure) -> HTTPReply {
         if (200..<300).contains(reply.status) { return reply }
         let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body))
         let code = error?.error.code ?? ErrorCode.forStatus(reply.status).rawValue
         let message = error?.error.message ?? ""
         switch reply.status {
-        case 401, 403, 404, 422:
+        case 401, 403, 422:
+            throw .rejected(status: reply.status, code: code, message: message)
+        case 404 where namesProject && code == ErrorCode.notFound.rawValue:
             throw .rejected(status: reply.status, code: code, message: message)
         case 429:
             throw .unavailable(.rateLimited)

@@ -1,18 +1,21 @@
 import PlenarAPI
 
 /// Writes what people read (stderr) and what programs read (stdout), through the redactor.
-/// Inside GitHub Actions, warnings and errors become annotations and secrets are masked first,
-/// on stderr (the runner reads workflow commands from both streams), so stdout stays clean JSON.
+/// Inside GitHub Actions, warnings and errors become annotations. When asked (`connect`, where a
+/// key may arrive from outside the workflow's secrets), the key is masked with `::add-mask::`
+/// before anything else, on stderr (the runner reads workflow commands from both streams), so
+/// stdout stays clean JSON. That line is the only place a raw key is ever written, and the runner
+/// consumes it without showing it.
 public struct Reporter {
     let context: PlenarContext
     public let redactor: Redactor
     let inActions: Bool
 
-    public init(context: PlenarContext, secrets: [String]) {
+    public init(context: PlenarContext, secrets: [String], maskInActions: Bool = false) {
         self.context = context
         self.redactor = Redactor(secrets: secrets)
         self.inActions = GitHubActions.isActive(context.environment)
-        if inActions {
+        if inActions, maskInActions {
             for secret in secrets where !secret.isEmpty {
                 context.stderr.write(GitHubActions.maskCommand(secret))
             }

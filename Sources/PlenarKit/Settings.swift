@@ -26,8 +26,8 @@ public struct Settings {
         project = (flagProject?.isEmpty == false ? flagProject : nil) ?? context.env("PLENAR_PROJECT_ID")
         timeout = Self.defaultTimeout
         if let text = context.environment["PLENAR_TIMEOUT_MS"] {
-            if let milliseconds = Int(text.trimmed), milliseconds > 0, milliseconds <= 3_600_000 {
-                timeout = .milliseconds(milliseconds)
+            if let milliseconds = Int(text.trimmed), milliseconds > 0 {
+                timeout = .milliseconds(min(milliseconds, Int(Int32.max)))
             } else {
                 warnings.append("PLENAR_TIMEOUT_MS=\(text) is not a positive number of milliseconds: using 10000")
             }

@@ -6,6 +6,9 @@ import FoundationEssentials
 extension PlenarContext {
     /// The real machine: process environment, monotonic clock, fds 0-2, the file system, libcurl.
     public static func live() -> PlenarContext {
+        // A reader that goes away (`plenar signal --json | true`) must not kill us with SIGPIPE:
+        // writes fail with EPIPE instead, and the exit status stays the contract's.
+        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         return PlenarContext(
             environment: environment,

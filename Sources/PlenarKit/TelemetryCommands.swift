@@ -47,21 +47,23 @@ public struct HookCommand {
     public func run(_ context: PlenarContext) -> Int32 {
         var body: [String: JSONValue] = ["event": .string(event)]
         var notes: [String] = []
+        var raw: [UInt8]?
         if !context.stdin.isTerminal {
             let bytes = context.stdin.read(limit: Self.maximumPayload + 1)
             if bytes.count > Self.maximumPayload {
                 body["payload"] = .string(Self.truncatedText(bytes))
                 notes.append("the hook payload on stdin is over \(Self.maximumPayload >> 10) KiB: sent its beginning as text")
             } else if !bytes.isEmpty {
-                if let payload = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
-                    body["payload"] = payload
+                if (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))) != nil {
+                    raw = bytes
                 } else {
                     body["payload"] = .string(Self.truncatedText(bytes))
                     notes.append("the hook payload on stdin is not JSON: sent it as text")
                 }
             }
         }
-        return Telemetry(path: "/hooks", what: "hook event", project: project, json: false, notes: notes).send(body, context: context)
+        return Telemetry(path: "/hooks", what: "hook event", project: project, json: false, notes: notes)
+            .send(body, rawPayload: raw, context: context)
     }
 
     /// The longest beginning of `bytes` whose JSON string encoding fits the payload budget
@@ -85,7 +87,9 @@ struct Telemetry {
     var json: Bool
     var notes: [String] = []
 
-    func send(_ fields: [String: JSONValue], context: PlenarContext) -> Int32 {
+    /// `rawPayload`: JSON sent as `payload` byte for byte (re-encoding could change numbers and
+    /// grow it), only redacted; if the request would then pass 1 MiB, its beginning goes as text.
+    func send(_ fields: [String: JSONValue], rawPayload: [UInt8]? = nil, context: PlenarContext) -> Int32 {
         let settings = Settings(context: context, project: project)
         return Invocation(context: context, kind: .telemetry, skipped: "\(what) not sent").run(settings) { reporter throws(Failure) in
             for note in notes {
@@ -95,8 +99,23 @@ struct Telemetry {
             body["project_id"] = settings.project.map(JSONValue.string)
             body["ci"] = CIContext.detect(context.environment)
             let (token, api) = try settings.validated()
+            var bytes = Array(try encode(reporter.redactor.redact(json: JSONValue.object(body))))
+            if let rawPayload {
+                let payload = Array(reporter.redactor.redact(String(decoding: rawPayload, as: UTF8.self)).utf8)
+                if bytes.count + payload.count + 12 <= HookCommand.maximumRequest {
+                    let key: [UInt8] = Array(#","payload":"#.utf8)
+                    bytes.removeLast()
+                    bytes.append(contentsOf: key)
+                    bytes.append(contentsOf: payload)
+                    bytes.append(UInt8(ascii: "}"))
+                } else {
+                    reporter.warning("the hook payload with its envelope is over 1 MiB: sent its beginning as text")
+                    body["payload"] = .string(HookCommand.truncatedText(rawPayload))
+                    bytes = Array(try encode(reporter.redactor.redact(json: JSONValue.object(body))))
+                }
+            }
             let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
-            let accepted = try client.post(path, body: .object(body))
+            let accepted = try client.post(path, body: bytes, namesProject: settings.project != nil)
             if json {
                 reporter.result(String(decoding: try encode(accepted), as: UTF8.self) + "\n")
             }

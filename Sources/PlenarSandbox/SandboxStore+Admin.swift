@@ -131,6 +131,9 @@ extension SandboxStore {
             try names.map { name throws(APIError) in try projectID(name, in: organization) }
         }
         let defaultProjectID = try request.defaultProject.map { name throws(APIError) in try projectID(name, in: organization) }
+        if let defaultProjectID, let allowlist, !allowlist.contains(defaultProjectID) {
+            throw .invalid("default_project must be one of the key's projects")
+        }
         let token = Secrets.newToken(kind: request.kind)
         let key = KeyRecord(
             id: Secrets.newID("key"), organizationID: organization.id, kind: request.kind,

@@ -62,9 +62,9 @@ public actor SandboxStore {
         if let expiresAt = key.expiresAt, expiresAt <= now {
             throw APIError(.tokenExpired, "key \(key.id) expired at \(Timestamp.format(expiresAt)); create a new key")
         }
+        // Last use alone does not trigger a save; it is written with the next real change.
         state.keys[index].lastUsedAt = now
         state.keys[index].lastUsedIP = peer
-        dirty = true
         if let wait = limiter?.take(key: key.id, now: now) {
             throw APIError(.rateLimited, "rate limit of \(limiter!.rate) requests per second exceeded; retry after \(wait) s", retryAfter: wait)
         }
@@ -121,7 +121,7 @@ public actor SandboxStore {
         }
         let event = EventRecord(
             type: type, id: Secrets.newID(type.rawValue), projectID: project.id, keyID: caller.key.id,
-            body: body, receivedAt: clock.now()
+            body: body.maskingTokenShapes, receivedAt: clock.now()
         )
         state.events.append(event)
         if let replayKey { state.idempotency[replayKey] = event.id }

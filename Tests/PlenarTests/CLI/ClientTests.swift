@@ -21,7 +21,7 @@ struct ClientTests {
             .init(expect: ("POST", "http://127.0.0.1:9/v1/signals"), takes: .milliseconds(20), answer: .success(HTTPReply(status: 429, retryAfter: "2"))),
             .init(expect: ("POST", "http://127.0.0.1:9/v1/signals"), takes: .milliseconds(20), answer: .success(HTTPReply(status: 202, body: Array(#"{"id":"sig_1"}"#.utf8)))),
         ])
-        let accepted = try client(transport).post("/signals", body: .object(["kind": .string("x")]))
+        let accepted = try client(transport).post("/signals", body: Array(#"{"kind":"x"}"#.utf8), namesProject: false)
         #expect(accepted.id == "sig_1")
         #expect(clock.slept == [.seconds(2)])
         #expect(transport.received.count == 2)
@@ -70,7 +70,7 @@ struct ClientTests {
         (401, #"{"error":{"code":"token_revoked","message":"m"}}"#, Failure.rejected(status: 401, code: "token_revoked", message: "m")),
         (403, #"{"error":{"code":"insufficient_scope","message":"m"}}"#, .rejected(status: 403, code: "insufficient_scope", message: "m")),
         (422, "", .rejected(status: 422, code: "project_required", message: "")),
-        (404, "not json", .rejected(status: 404, code: "not_found", message: "")),
+        (404, "not json", .unavailable(.server(status: 404, code: "not_found"))),
         (503, #"{"error":{"code":"unavailable","message":"m"}}"#, .unavailable(.server(status: 503, code: "unavailable"))),
         (500, "", .unavailable(.server(status: 500, code: "internal"))),
         (400, "", .unavailable(.server(status: 400, code: "invalid_request"))),
@@ -79,6 +79,16 @@ struct ClientTests {
         let clock = FakeClock()
         let transport = ScriptedTransport(clock: clock, [.init(expect: Self.whoami, answer: .success(HTTPReply(status: status, body: Array(body.utf8))))])
         #expect(throws: expected) { try client(transport).get("/whoami", as: WhoAmI.self) }
+    }
+
+    @Test("404 is a credential-side problem only when the request named a project")
+    func notFound() throws {
+        let body = Array(#"{"error":{"code":"not_found","message":"project PLEN-X does not exist"}}"#.utf8)
+        let reply = HTTPReply(status: 404, body: body)
+        #expect(throws: Failure.rejected(status: 404, code: "not_found", message: "project PLEN-X does not exist")) {
+            try PlenarClient.check(reply, namesProject: true)
+        }
+        #expect(throws: Failure.unavailable(.server(status: 404, code: "not_found"))) { try PlenarClient.check(reply, namesProject: false) }
     }
 
     @Test("transport failures are unavailable, named by cause")

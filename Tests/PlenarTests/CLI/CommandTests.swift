@@ -141,7 +141,7 @@ struct CommandTests {
     func hookPayloads(kind: String) async throws {
         try await RunningSandbox.with { sandbox in
             let input: Data = switch kind {
-            case "json": Data(#"{"session_id":"s1","tool_name":"Bash"}"#.utf8)
+            case "json": Data(#"{"session_id":"s1","tool_name":"Bash","tool_response":"export PLENAR_TOKEN=\#(try sandbox.token("personal"))"}"#.utf8)
             case "text": Data("not json at all".utf8)
             default: Data(repeating: UInt8(ascii: "x"), count: 3 << 20)
             }
@@ -151,6 +151,7 @@ struct CommandTests {
             switch kind {
             case "json":
                 #expect(payload?["tool_name"] == .string("Bash"))
+                #expect(payload?["tool_response"] == .string("export PLENAR_TOKEN=plt_…"))
                 #expect(result.stderr.isEmpty)
             case "text":
                 #expect(payload == .string("not json at all"))

@@ -37,6 +37,9 @@ struct FailureContractTests {
         let runner = try RunnerFiles()
         let result = try await CLI.run(command.arguments, api: api ?? sandbox.apiURL, token: token, environment: runner.environment.merging(environment) { _, new in new })
         expectNoSecret(token, in: result.stdout, result.stderr, runner.all)
+        if command != .connect {
+            #expect(!result.stderr.contains("::add-mask::"), "only connect, which takes --key, masks the key")
+        }
         return (result, runner)
     }
 
@@ -183,6 +186,16 @@ struct FailureContractTests {
             #expect(!result.stderr.contains("::error::") && !result.stderr.contains("::warning::"))
             #expect(try await Self.apiRequests(sandbox) == 2)
             if command.isTelemetry { #expect(try await sandbox.events().count == 1) }
+        }
+    }
+
+    @Test("a URL without /v1 (404 for a path, not a project): telemetry warns and exits 0, the rest exit 1", arguments: Command.allCases)
+    func wrongBase(command: Command) async throws {
+        try await RunningSandbox.with { sandbox in
+            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), api: sandbox.root)
+            defer { runner.remove() }
+            #expect(result.status == command.unavailableStatus, "\(result.stderr)")
+            #expect(result.stderr.contains("ending in /v1"))
         }
     }
 

@@ -83,6 +83,13 @@ struct UnitTests {
         #expect(redactor.redact("ünïcödé \(Self.token)") == "ünïcödé pko_…")
     }
 
+    @Test("what is sent is redacted like what is printed: every string and key of a JSON body")
+    func redactsBodies() {
+        let redactor = Redactor(secrets: ["hunter2hunter2"])
+        let body = JSONValue.object(["message": .string("pw hunter2hunter2"), "list": .array([.string(Self.token), .number(3)]), Self.token: .bool(true)])
+        #expect(redactor.redact(json: body) == .object(["message": .string("pw …"), "list": .array([.string("pko_…"), .number(3)]), "pko_…": .bool(true)]))
+    }
+
     @Test("workflow command data is escaped as the runner requires")
     func annotations() {
         #expect(GitHubActions.escapeData("50% done\r\nnext") == "50%25 done%0D%0Anext")

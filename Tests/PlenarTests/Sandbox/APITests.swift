@@ -67,6 +67,18 @@ struct APITests {
         }
     }
 
+    @Test("token-shaped strings in a body are never stored")
+    func tokenShapesAreMasked() async throws {
+        try await RunningSandbox.with { sandbox in
+            let leaked = "plt_" + String(repeating: "Q7", count: 20)
+            let reply = try await sandbox.request(.post, "/v1/hooks", token: sandbox.token("org_demo"), json: #"{"event":"PostToolUse","payload":{"env":"PLENAR_TOKEN=\#(leaked)","\#(leaked)":1}}"#)
+            #expect(reply.status == 202)
+            let stored = try await sandbox.request(.get, "/_sandbox/events").text
+            #expect(!stored.contains(leaked))
+            #expect(stored.contains("PLENAR_TOKEN=plt_…"))
+        }
+    }
+
     @Test("project resolution: named, single-project allowlist, personal default, else project_required")
     func projectResolution() async throws {
         try await RunningSandbox.with { sandbox in

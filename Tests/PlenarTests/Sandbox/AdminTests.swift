@@ -35,6 +35,7 @@ struct AdminTests {
         (#"{"org":"Acme","kind":"robot"}"#, 400, "invalid_request"),
         (#"{"kind":"org"}"#, 400, "invalid_request"),
         (#"{"org":"Acme","kind":"org","expires_at":"soon"}"#, 400, "invalid_request"),
+        (#"{"org":"Acme","kind":"personal","projects":["PLEN-OPS"],"default_project":"PLEN-DEMO"}"#, 400, "invalid_request"),
         (#"not json"#, 400, "invalid_request"),
     ])
     func badMints(body: String, status: Int, code: String) async throws {
