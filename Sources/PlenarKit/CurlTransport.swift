@@ -27,7 +27,7 @@ public struct CurlTransport: HTTPTransport {
             headers = plenar_curl_slist_append(headers, "\(name): \(value)")
         }
         defer { plenar_curl_slist_free_all(headers) }
-        let milliseconds = max(1, Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = max(1, timeout.wholeMilliseconds)
 
         _ = plenar_curl_set_string(handle, CURLOPT_URL, request.url)
         _ = plenar_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, request.method)

@@ -1,5 +1,5 @@
 /// One HTTP exchange as the client describes it.
-public struct HTTPRequestSpec: Equatable, Sendable {
+public struct HTTPRequestSpec: Sendable {
     public var method: String
     public var url: String
     public var headers: [(String, String)]
@@ -14,11 +14,6 @@ public struct HTTPRequestSpec: Equatable, Sendable {
 
     public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
-    }
-
-    public static func == (lhs: HTTPRequestSpec, rhs: HTTPRequestSpec) -> Bool {
-        lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
-            && lhs.headers.map { "\($0.0): \($0.1)" } == rhs.headers.map { "\($0.0): \($0.1)" }
     }
 }
 

@@ -54,13 +54,13 @@ public struct PlenarClient {
         var retried = false
         while true {
             let left = deadline - clock.now()
-            guard left > .zero else { throw .unavailable(.timedOut(milliseconds: Self.milliseconds(timeout))) }
+            guard left > .zero else { throw .unavailable(.timedOut(milliseconds: timeout.wholeMilliseconds)) }
             let reply: HTTPReply
             switch transport.send(request, timeout: left) {
             case let .success(value):
                 reply = value
             case .failure(.timedOut):
-                throw .unavailable(.timedOut(milliseconds: Self.milliseconds(timeout)))
+                throw .unavailable(.timedOut(milliseconds: timeout.wholeMilliseconds))
             case let .failure(.network(detail)):
                 throw .unavailable(.network(detail))
             case let .failure(.tls(detail)):
@@ -109,10 +109,6 @@ public struct PlenarClient {
         } catch {
             throw .unavailable(.badResponse("the \(reply.status) answer is not the expected JSON"))
         }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     static var architecture: String {
