@@ -8,16 +8,39 @@ public struct ConnectCommand {
     public var project: String?
     public var apiURL: String?
     public var json: Bool
+    /// `--client`: which MCP clients to configure; nil is Claude Code alone.
+    public var clients: String?
+    public var noMCP: Bool
+    public var inlineToken: Bool
+    public var force: Bool
+    public var dryRun: Bool
+    /// `--hooks claude`: wire the agent's events to `plenar hook`.
+    public var hooks: String?
 
-    public init(key: String? = nil, project: String? = nil, apiURL: String? = nil, json: Bool = false) {
+    public init(
+        key: String? = nil, project: String? = nil, apiURL: String? = nil, json: Bool = false, clients: String? = nil,
+        noMCP: Bool = false, inlineToken: Bool = false, force: Bool = false, dryRun: Bool = false, hooks: String? = nil
+    ) {
         self.key = key
         self.project = project
         self.apiURL = apiURL
         self.json = json
+        self.clients = clients
+        self.noMCP = noMCP
+        self.inlineToken = inlineToken
+        self.force = force
+        self.dryRun = dryRun
+        self.hooks = hooks
     }
 
     public func run(_ context: PlenarContext) -> Int32 {
         let invocation = Invocation(context: context, kind: .probe, skipped: "not connected")
+        let targets: [any ConnectionTarget]
+        do throws(Failure) {
+            targets = try self.targets(context)
+        } catch {
+            return invocation.fail(error)
+        }
         var flagKey = key
         if key == "-" {
             guard !context.stdin.isTerminal else {
@@ -33,21 +56,41 @@ public struct ConnectCommand {
             let (token, api) = try settings.validated()
             let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
             let whoami = try client.get("/whoami", as: WhoAmI.self)
-            let connection = Connection(whoami: whoami, project: try Self.project(settings.project, whoami), api: api)
-            for target in Self.targets(context) {
-                try target.apply(connection, context: context, reporter: reporter)
+            let connection = Connection(
+                whoami: whoami, project: try Self.project(settings.project, whoami), api: api,
+                token: token, projectNamed: settings.project != nil
+            )
+            var report = ConnectionReport()
+            for target in targets {
+                report.merge(try target.apply(connection, context: context, reporter: reporter))
             }
             if json {
-                reporter.result(String(decoding: try encode(connection.summary), as: UTF8.self) + "\n")
+                reporter.result(String(decoding: try encode(connection.summary(report, dryRun: dryRun)), as: UTF8.self) + "\n")
             } else {
-                reporter.result("Connected to Plenar (\(connection.mode) mode): \(whoami.organization.name), project [\(connection.project.key)] \(connection.project.name)\n")
+                reporter.result(report.diff)
+                reporter.result("\(dryRun ? "Dry run, nothing written: would connect" : "Connected") to Plenar (\(connection.mode) mode): \(whoami.organization.name), project [\(connection.project.key)] \(connection.project.name)\n")
             }
         }
     }
 
-    /// What connect configures. Writing MCP client configs joins here.
-    static func targets(_ context: PlenarContext) -> [any ConnectionTarget] {
-        GitHubActions.isActive(context.environment) ? [WorkflowEnvironment()] : []
+    /// What connect configures, in the order it does so: config files first, as they are the
+    /// likelier to refuse, then the workflow's environment files.
+    func targets(_ context: PlenarContext) throws(Failure) -> [any ConnectionTarget] {
+        var targets: [any ConnectionTarget] = []
+        if let hooks, hooks.lowercased() != "claude" {
+            throw .usage("--hooks takes claude (Claude Code is the one agent whose hooks plenar wires); not \(hooks)")
+        }
+        if noMCP, clients != nil {
+            throw .usage("--no-mcp and --client contradict each other: pass one")
+        }
+        let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue)
+        if !clients.isEmpty || hooks != nil {
+            targets.append(ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun))
+        }
+        if GitHubActions.isActive(context.environment) {
+            targets.append(WorkflowEnvironment(dryRun: dryRun))
+        }
+        return targets
     }
 
     /// The named project if the key reaches it, else the key's own default; never a guess.
@@ -75,38 +118,68 @@ public struct Connection {
     public var whoami: WhoAmI
     public var project: ProjectRef
     public var api: APIBaseURL
+    /// Written into configs only with `--inline-token`.
+    var token: String
+    /// The project came from `--project` or `PLENAR_PROJECT_ID`, not the key's default.
+    var projectNamed: Bool
 
     public var mode: String { whoami.kind.modeName }
 
     struct Summary: Encodable {
-        var connected = true
+        var connected: Bool
+        var dryRun: Bool
         var mode: String
         var organization: OrganizationRef
         var project: ProjectRef
         var apiURL: String
         var mcpURL: String
+        var configs: [ConnectionReport.Config]
+        var diff: String?
 
         enum CodingKeys: String, CodingKey {
-            case connected, mode, organization, project
+            case connected, mode, organization, project, configs, diff
+            case dryRun = "dry_run"
             case apiURL = "api_url"
             case mcpURL = "mcp_url"
         }
     }
 
-    var summary: Summary {
-        Summary(mode: mode, organization: whoami.organization, project: project, apiURL: api.base, mcpURL: api.mcpEndpoint)
+    func summary(_ report: ConnectionReport, dryRun: Bool) -> Summary {
+        Summary(
+            connected: !dryRun, dryRun: dryRun, mode: mode, organization: whoami.organization, project: project, apiURL: api.base,
+            mcpURL: api.mcpEndpoint, configs: report.configs, diff: dryRun ? report.diff : nil
+        )
+    }
+}
+
+/// What the targets did: each file's outcome, and for `--dry-run` the diff of what they would do.
+struct ConnectionReport {
+    struct Config: Encodable, Equatable {
+        var file: String
+        /// created, updated, unchanged; with --dry-run "would be created" and so on.
+        var result: String
+    }
+
+    var configs: [Config] = []
+    var diff = ""
+
+    mutating func merge(_ other: ConnectionReport) {
+        configs += other.configs
+        diff += other.diff
     }
 }
 
 /// Something `connect` configures once the key is known good.
 protocol ConnectionTarget {
-    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure)
+    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport
 }
 
 /// Inside GitHub Actions: `PLENAR_API_URL` and `PLENAR_PROJECT_ID` for later steps, and the
 /// step outputs `organization`, `mode`, `project-id`. Never the token.
 struct WorkflowEnvironment: ConnectionTarget {
-    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) {
+    var dryRun = false
+
+    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport {
         let files: [(String, [(String, String)])] = [
             ("GITHUB_ENV", [("PLENAR_API_URL", connection.api.base), ("PLENAR_PROJECT_ID", connection.project.key)]),
             ("GITHUB_OUTPUT", [("organization", connection.whoami.organization.name), ("mode", connection.mode), ("project-id", connection.project.key)]),
@@ -125,6 +198,12 @@ struct WorkflowEnvironment: ConnectionTarget {
             }
             writes.append((path: path, text: reporter.redactor.redact(text)))
         }
+        if dryRun {
+            for (variable, entries) in files where context.env(variable) != nil {
+                reporter.note("$\(variable) would get \(entries.map(\.0).joined(separator: ", "))")
+            }
+            return ConnectionReport()
+        }
         for write in writes {
             do throws(FileError) {
                 try context.files.append(write.text, to: write.path)
@@ -132,5 +211,6 @@ struct WorkflowEnvironment: ConnectionTarget {
                 throw .localFile(error)
             }
         }
+        return ConnectionReport()
     }
 }

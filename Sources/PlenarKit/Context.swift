@@ -24,6 +24,59 @@ public protocol Clock {
 /// The few file operations the CLI performs.
 public protocol FileSystem {
     func append(_ text: String, to path: String) throws(FileError)
+    /// Where `connect` writes client configs: the repository root (the nearest folder at or
+    /// above the current one that holds `.git`), else the current folder.
+    func projectRoot() -> String
+    /// A file as it is now; `contents` is nil when it does not exist.
+    func read(_ path: String) throws(FileError) -> FileSnapshot
+    /// Changes files under `root` as one step: locks `root` against other `plenar` processes,
+    /// reads each path, lets `plan` decide, then writes every change atomically: all temporary
+    /// files first, then the renames, so a failure before the renames changes nothing.
+    func update(_ paths: [String], under root: String, _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]) throws(Failure)
+    /// Whether git would commit the file.
+    func gitExposure(of path: String) -> GitExposure
+}
+
+public struct FileSnapshot: Equatable, Sendable {
+    public var path: String
+    /// Where a write lands: the file a symbolic link points to, else `path`.
+    public var realPath: String
+    public var contents: [UInt8]?
+    /// Permission bits of the existing file.
+    public var mode: UInt32?
+
+    public init(path: String, realPath: String? = nil, contents: [UInt8]?, mode: UInt32? = nil) {
+        self.path = path
+        self.realPath = realPath ?? path
+        self.contents = contents
+        self.mode = mode
+    }
+}
+
+public struct FileWrite: Equatable, Sendable {
+    public var snapshot: FileSnapshot
+    public var contents: [UInt8]
+    /// The mode to give the file: nil keeps an existing file's mode, or 0644 for a new one.
+    public var mode: UInt32?
+    /// Keep the previous contents beside the file as `.bak` (after `--force`).
+    public var backup: Bool
+
+    public init(snapshot: FileSnapshot, contents: [UInt8], mode: UInt32? = nil, backup: Bool = false) {
+        self.snapshot = snapshot
+        self.contents = contents
+        self.mode = mode
+        self.backup = backup
+    }
+}
+
+public enum GitExposure: Equatable, Sendable {
+    /// Committed already.
+    case tracked
+    /// Not ignored: the next `git add .` takes it.
+    case unignored
+    case ignored
+    /// Not in a repository, or git is not there to ask.
+    case unknown
 }
 
 public struct FileError: Error, Equatable, Sendable {

@@ -17,6 +17,9 @@ public enum Failure: Error, Equatable {
     case usage(String)
     /// A local file (a workflow environment file, a config) could not be written.
     case localFile(FileError)
+    /// A config file that plenar cannot change without breaking or losing something: it does
+    /// not parse, or its shape is not the one expected. It is left as it is.
+    case configFile(path: String, reason: String)
 
     public enum Unavailable: Equatable, Sendable {
         case timedOut(milliseconds: Int)
@@ -55,7 +58,7 @@ public enum ExitTable {
         case (.tokenMissing, .probe): (credentials, .error)
         case (.tokenMalformed, _), (.apiURL, _), (.rejected, _), (.noProject, _), (.projectUnreachable, _): (credentials, .error)
         case (.unavailable, .telemetry): (success, .warning)
-        case (.unavailable, .probe), (.localFile, _): (failed, .error)
+        case (.unavailable, .probe), (.localFile, _), (.configFile, _): (failed, .error)
         }
     }
 }
@@ -101,6 +104,8 @@ extension Failure {
             return text
         case let .localFile(error):
             return "cannot write \(error.path): \(error.reason)"
+        case let .configFile(path, reason):
+            return "cannot update \(path): \(reason); nothing was written"
         }
     }
 

@@ -26,6 +26,11 @@ public struct Reporter {
         context.stdout.write(redactor.redact(text))
     }
 
+    /// A line for people on stderr that is neither a warning nor an error.
+    public func note(_ text: String) {
+        context.stderr.write("plenar: \(redactor.redact(text))\n")
+    }
+
     public func warning(_ text: String) {
         report(.warning, text)
     }

@@ -14,7 +14,9 @@ public struct StatusCommand {
         return Invocation(context: context, kind: .probe, skipped: "status unknown").run(settings) { reporter throws(Failure) in
             let (token, api) = try settings.validated()
             let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
-            let report = StatusReport(try client.get("/whoami", as: WhoAmI.self), api: api)
+            let whoami = try client.get("/whoami", as: WhoAmI.self)
+            var report = StatusReport(whoami, api: api)
+            report.configs = Self.configs(context, api: api, token: token, project: settings.project.map { try? ConnectCommand.project($0, whoami) }?.map(\.key) ?? settings.project)
             if let warning = report.expiryWarning(now: context.clock.date()) {
                 reporter.warning(warning)
             }
@@ -29,6 +31,24 @@ public struct StatusCommand {
                 } catch {
                     reporter.warning("cannot write the step summary to \(error.path): \(error.reason)")
                 }
+            }
+        }
+    }
+}
+
+extension StatusCommand {
+    /// Every known MCP client config at the repository root, as `connect` would judge it now.
+    static func configs(_ context: PlenarContext, api: APIBaseURL, token: String, project: String?) -> [ConfigFileStatus] {
+        let root = context.files.projectRoot()
+        let server = MCPServer(endpoint: api.mcpEndpoint, project: project)
+        return MCPClient.allCases.map { client in
+            do throws(FileError) {
+                return client.inspect(try context.files.read(root + "/" + client.file), server: server, token: token)
+            } catch {
+                var status = client.inspect(FileSnapshot(path: client.file, contents: nil), server: server, token: token)
+                status.present = true
+                status.problem = "cannot be read: \(error.reason)"
+                return status
             }
         }
     }

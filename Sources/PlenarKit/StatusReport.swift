@@ -23,9 +23,11 @@ public struct StatusReport: Codable, Equatable {
     public var scope: ProjectScope
     @ExplicitNull public var defaultProject: ProjectRef?
     public var apiURL: String
+    /// The MCP client configs at the repository root.
+    public var configs: [ConfigFileStatus] = []
 
     enum CodingKeys: String, CodingKey {
-        case mode, organization, key, scopes, scope
+        case mode, organization, key, scopes, scope, configs
         case createdBy = "created_by"
         case defaultProject = "default_project"
         case apiURL = "api_url"
@@ -54,6 +56,7 @@ public struct StatusReport: Codable, Equatable {
         lines.append("Permissions: \(scopes.map(\.rawValue).joined(separator: ", "))")
         lines.append("Key: \(key.prefix)…, expires \(key.expiresAt ?? "never"), last used \(key.lastUsedAt ?? "never")")
         lines.append("API: \(apiURL)")
+        lines += configs.filter(\.present).map { "Config \($0.text)" }
         return lines.joined(separator: "\n") + "\n"
     }
 

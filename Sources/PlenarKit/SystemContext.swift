@@ -75,19 +75,3 @@ struct FileDescriptorInput: ByteInput {
         return result
     }
 }
-
-struct LocalFileSystem: FileSystem {
-    func append(_ text: String, to path: String) throws(FileError) {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
-            offset += written
-        }
-    }
-}

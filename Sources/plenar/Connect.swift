@@ -3,15 +3,19 @@ import PlenarKit
 
 struct Connect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate a key with no browser and configure this workflow to reach Plenar.",
+        abstract: "Validate a key with no browser and configure this repository's agents and workflow to reach Plenar.",
         discussion: """
-            Checks the key against the service, settles the project, and inside GitHub Actions
-            writes PLENAR_API_URL and PLENAR_PROJECT_ID to $GITHUB_ENV and the outputs
-            organization, mode and project-id to $GITHUB_OUTPUT. Never writes the key.
+            Checks the key against the service and settles the project. Then writes the MCP
+            client configs (--client; Claude Code's .mcp.json by default) at the repository root,
+            changing only the plenar entry; the configs name the PLENAR_TOKEN variable, never the
+            key itself unless --inline-token. Inside GitHub Actions it also writes PLENAR_API_URL
+            and PLENAR_PROJECT_ID to $GITHUB_ENV and the outputs organization, mode and
+            project-id to $GITHUB_OUTPUT.
 
             Examples:
               printf %s "$KEY" | plenar connect --key -
-              PLENAR_TOKEN=pko_… plenar connect --project PLEN-DEMO --json
+              PLENAR_TOKEN=pko_… plenar connect --client all --dry-run
+              PLENAR_TOKEN=pko_… plenar connect --project PLEN-DEMO --hooks claude --json
             """
     )
 
@@ -24,10 +28,32 @@ struct Connect: ParsableCommand {
     @Option(help: "API base including /v1 (default: $PLENAR_API_URL, else https://api.plenar.dev/v1).")
     var apiURL: String?
 
+    @Option(name: .customLong("client"), help: ArgumentHelp("MCP clients to configure: a comma-separated list of claude, cursor, vscode, gemini, codex, or all (default: claude).", valueName: "list"))
+    var clients: String?
+
+    @Flag(help: "Write no MCP client config.")
+    var noMCP = false
+
+    @Flag(help: "Write the key itself into the configs (mode 0600) instead of a reference to PLENAR_TOKEN.")
+    var inlineToken = false
+
+    @Option(help: ArgumentHelp("Also wire an agent's hook events to `plenar hook`: claude (.claude/settings.json).", valueName: "agent"))
+    var hooks: String?
+
+    @Flag(help: "Replace a config entry whose shape plenar cannot edit, keeping the original as .bak.")
+    var force = false
+
+    @Flag(help: "Check the key and print the diff of every file it would change; write nothing.")
+    var dryRun = false
+
     @Flag(help: "Print the result as JSON on stdout.")
     var json = false
 
     func run() throws {
-        try finish(ConnectCommand(key: key, project: project, apiURL: apiURL, json: json).run(.live()))
+        let command = ConnectCommand(
+            key: key, project: project, apiURL: apiURL, json: json, clients: clients, noMCP: noMCP,
+            inlineToken: inlineToken, force: force, dryRun: dryRun, hooks: hooks
+        )
+        try finish(command.run(.live()))
     }
 }

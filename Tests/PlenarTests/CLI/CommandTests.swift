@@ -30,7 +30,13 @@ struct CommandTests {
             #expect(result.status == 0)
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
             guard case let .object(fields) = json else { Issue.record("not an object: \(result.stdout)"); return }
-            #expect(Set(fields.keys) == ["mode", "organization", "created_by", "key", "scopes", "scope", "default_project", "api_url"])
+            #expect(Set(fields.keys) == ["mode", "organization", "created_by", "key", "scopes", "scope", "default_project", "api_url", "configs"])
+            guard case let .array(configs)? = json["configs"] else { Issue.record("no configs"); return }
+            #expect(configs.first == .object([
+                "client": .string("claude"), "file": .string(".mcp.json"), "present": .bool(false), "has_entry": .bool(false),
+                "points_at_api": .bool(false), "up_to_date": .bool(false), "literal_secret": .bool(false), "problem": .null,
+            ]))
+            #expect(configs.count == 5)
             #expect(json["mode"] == .string("org-key"))
             #expect(json["organization"]?["name"] == .string("Acme"))
             #expect(json["key"]?["prefix"]?.stringValue?.hasPrefix("pko_") == true)
@@ -79,9 +85,10 @@ struct CommandTests {
             let token = try sandbox.token("personal")
             let piped = try await CLI.run(["connect", "--key", "-", "--json"], api: sandbox.apiURL, token: nil, stdin: Data((token + "\n").utf8))
             #expect(piped.status == 0, "\(piped.stderr)")
-            #expect(piped.stderr.isEmpty)
+            #expect(piped.stderr == "plenar: .mcp.json: created\n")
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(piped.stdout.utf8))
             #expect(json["connected"] == .bool(true))
+            #expect(json["configs"] == .array([.object(["file": .string(".mcp.json"), "result": .string("created")])]))
             #expect(json["mode"] == .string("personal-token"))
             #expect(json["project"]?["key"] == .string("PLEN-DEMO"))
             #expect(json["mcp_url"] == .string("\(sandbox.root)/mcp"))

@@ -35,8 +35,16 @@ struct FailureContractTests {
     /// Runs the command inside a fake runner, so "nothing written" can be checked too.
     static func run(_ command: Command, _ sandbox: RunningSandbox, token: String?, api: String? = nil, environment: [String: String] = [:]) async throws -> (CLI.Result, RunnerFiles) {
         let runner = try RunnerFiles()
-        let result = try await CLI.run(command.arguments, api: api ?? sandbox.apiURL, token: token, environment: runner.environment.merging(environment) { _, new in new })
+        let repo = try Workspace()
+        defer { repo.remove() }
+        let result = try await CLI.run(
+            command.arguments, api: api ?? sandbox.apiURL, token: token, environment: runner.environment.merging(environment) { _, new in new },
+            directory: repo
+        )
         expectNoSecret(token, in: result.stdout, result.stderr, runner.all)
+        if result.status != 0 {
+            #expect(repo.snapshot().isEmpty, "a command that failed wrote a config file")
+        }
         if command != .connect {
             #expect(!result.stderr.contains("::add-mask::"), "only connect, which takes --key, masks the key")
         }
@@ -226,4 +234,43 @@ struct FailureContractTests {
             #expect(result.elapsed < .seconds(2))
         }
     }
+
+    // MARK: Local files (connect)
+
+    @Test("an unparseable config: exit 1; it is left byte for byte, nothing else is written, and the message names the file and the error")
+    func corruptFile() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            try repo.write(".cursor/mcp.json", "{\n  \"mcpServers\": {\n    \"a\": {\"url\": \"x\"},\n  }\n}\n")
+            let before = repo.snapshot()
+            let token = try sandbox.token("org_demo")
+            let runner = try RunnerFiles()
+            defer { runner.remove() }
+            let result = try await CLI.run(["connect", "--client", "all"], api: sandbox.apiURL, token: token, environment: runner.environment, directory: repo)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("::error::plenar: cannot update .cursor/mcp.json: it does not parse as JSON (line 4, column 3: a comma before }"), "\(result.stderr)")
+            #expect(repo.snapshot() == before, "no client's file written")
+            #expect(runner.read("env").isEmpty && runner.read("output").isEmpty, "no workflow file written either")
+        }
+    }
+
+    @Test("an unwritable folder: exit 1, the file named, nothing written")
+    func readOnlyFolder() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            try repo.write(".mcp.json", "{}\n")
+            try repo.write(".cursor/mcp.json", "{}\n")
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: repo.path(".cursor"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: repo.path(".mcp.json"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: repo.folder.path)
+            let before = repo.snapshot()
+            let result = try await CLI.runAsUnprivileged(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("cannot write .cursor/mcp.json: Permission denied; no file was changed"), "\(result.stderr)")
+            #expect(repo.snapshot() == before, ".mcp.json is not written either")
+        }
+    }
+
 }

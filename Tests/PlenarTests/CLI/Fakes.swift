@@ -28,6 +28,7 @@ struct FakeInput: ByteInput {
     func read(limit: Int) -> [UInt8] { Array((bytes ?? []).prefix(limit)) }
 }
 
+/// Files in memory, below the root `/repo`.
 final class FakeFiles: FileSystem, @unchecked Sendable {
     var files: [String: String] = [:]
     var failing: Set<String> = []
@@ -36,6 +37,29 @@ final class FakeFiles: FileSystem, @unchecked Sendable {
         if failing.contains(path) { throw FileError(path: path, reason: "Permission denied") }
         files[path, default: ""] += text
     }
+
+    func projectRoot() -> String { "/repo" }
+
+    func read(_ path: String) throws(FileError) -> FileSnapshot {
+        if failing.contains(path) { throw FileError(path: path, reason: "Permission denied") }
+        return FileSnapshot(path: path, contents: files[path].map { Array($0.utf8) }, mode: files[path] == nil ? nil : 0o644)
+    }
+
+    func update(_ paths: [String], under root: String, _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]) throws(Failure) {
+        var snapshots: [FileSnapshot] = []
+        for path in paths {
+            do throws(FileError) { snapshots.append(try read(path)) } catch { throw .localFile(error) }
+        }
+        let writes = try plan(snapshots)
+        if let blocked = writes.first(where: { failing.contains($0.snapshot.path) }) {
+            throw .localFile(FileError(path: blocked.snapshot.path, reason: "Permission denied"))
+        }
+        for write in writes {
+            files[write.snapshot.path] = String(decoding: write.contents, as: UTF8.self)
+        }
+    }
+
+    func gitExposure(of path: String) -> GitExposure { .unknown }
 }
 
 /// Answers from a script, one reply per expected request, and fails loudly on anything else.

@@ -16,18 +16,82 @@ enum CLI {
     }
 
     /// Runs `plenar` with a clean environment: PATH, HOME, the sandbox's URL, the token (when
-    /// given) and `environment`.
+    /// given) and `environment`, in `directory` (else in a fresh folder removed afterwards, so
+    /// `connect` never writes configs into the package).
     static func run(
-        _ arguments: [String], api: String?, token: String?, environment: [String: String] = [:], stdin: Data? = nil
+        _ arguments: [String], api: String?, token: String?, environment: [String: String] = [:], stdin: Data? = nil,
+        directory: Workspace? = nil
     ) async throws -> Result {
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
         if let api { env["PLENAR_API_URL"] = api }
         if let token { env["PLENAR_TOKEN"] = token }
         env.merge(environment) { _, new in new }
+        let workspace = try directory ?? Workspace()
+        defer { if directory == nil { workspace.remove() } }
         let clock = ContinuousClock()
         let started = clock.now
-        let child = try await ChildProcess.run(executable, arguments, environment: env, stdin: stdin)
+        let child = try await ChildProcess.run(executable, arguments, environment: env, stdin: stdin, directory: workspace.folder)
         return Result(status: child.status, stdout: child.stdout, stderr: child.stderr, elapsed: clock.now - started)
+    }
+}
+
+extension CLI {
+    /// As `run`, but as an unprivileged user when the tests run as root (root writes anywhere,
+    /// so a read-only folder would prove nothing).
+    static func runAsUnprivileged(
+        _ arguments: [String], api: String?, token: String?, directory: Workspace
+    ) async throws -> Result {
+        guard getuid() == 0 else { return try await run(arguments, api: api, token: token, directory: directory) }
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+        if let api { env["PLENAR_API_URL"] = api }
+        if let token { env["PLENAR_TOKEN"] = token }
+        let started = ContinuousClock.now
+        let child = try await ChildProcess.run(
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", executable] + arguments,
+            environment: env, directory: directory.folder
+        )
+        return Result(status: child.status, stdout: child.stdout, stderr: child.stderr, elapsed: ContinuousClock.now - started)
+    }
+}
+
+/// A throw-away repository folder (with `.git`, so `connect` treats it as the root).
+struct Workspace: Sendable {
+    let folder: URL
+
+    init(git: Bool = true) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-repo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if git { try FileManager.default.createDirectory(at: folder.appendingPathComponent(".git"), withIntermediateDirectories: true) }
+    }
+
+    func path(_ file: String) -> String { folder.appendingPathComponent(file).path }
+
+    func read(_ file: String) -> String? { try? String(contentsOfFile: path(file), encoding: .utf8) }
+
+    func bytes(_ file: String) -> Data? { FileManager.default.contents(atPath: path(file)) }
+
+    func write(_ file: String, _ text: String) throws {
+        let url = folder.appendingPathComponent(file)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// Every file below the folder (`.git` aside) with its contents.
+    func snapshot() -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        while let file = enumerator?.nextObject() as? String {
+            if file == ".git" || file.hasPrefix(".git/") { continue }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path(file), isDirectory: &isFolder), !isFolder.boolValue {
+                result[file] = bytes(file)
+            }
+        }
+        return result
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
     }
 }
 

@@ -22,17 +22,22 @@ struct ChildProcess: Sendable {
     let stdout: String
     let stderr: String
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil) async throws -> ChildProcess {
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil, directory: URL? = nil
+    ) async throws -> ChildProcess {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, stdin: stdin) })
+                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, stdin: stdin, directory: directory) })
             }.start()
         }
     }
 
-    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?, stdin: Data?) throws -> ChildProcess {
+    private static func runBlocking(
+        _ executable: String, _ arguments: [String], environment: [String: String]?, stdin: Data?, directory: URL?
+    ) throws -> ChildProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        if let directory { process.currentDirectoryURL = directory }
         process.arguments = arguments
         if let environment { process.environment = environment }
         let out = Pipe()

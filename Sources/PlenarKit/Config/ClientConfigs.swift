@@ -1,0 +1,173 @@
+import PlenarAPI
+
+/// `connect`'s MCP client configs (and, with `--hooks claude`, Claude Code's hook wiring):
+/// each file read, only plenar's entry changed, all files written together or none.
+struct ClientConfigs: ConnectionTarget {
+    var clients: [MCPClient]
+    var claudeHooks: Bool
+    var inlineToken: Bool
+    var force: Bool
+    var dryRun: Bool
+
+    /// One file's planned change.
+    struct Plan {
+        var file: String
+        var snapshot: FileSnapshot
+        var contents: [UInt8]?
+        var backup: Bool
+        var literalSecret: Bool
+
+        var outcome: String {
+            guard contents != nil else { return "unchanged" }
+            return snapshot.contents == nil ? "created" : "updated"
+        }
+    }
+
+    static let hookEvents = ["SessionStart", "PostToolUse", "Stop"]
+
+    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport {
+        let root = context.files.projectRoot()
+        let server = MCPServer(
+            endpoint: connection.api.mcpEndpoint,
+            project: connection.projectNamed ? connection.project.key : nil,
+            inlineToken: inlineToken ? connection.token : nil
+        )
+        var files = clients.map(\.file)
+        if claudeHooks { files.append(Self.claudeSettings) }
+        let paths = files.map { root + "/" + $0 }
+        var plans: [Plan] = []
+        let planner = { (snapshots: [FileSnapshot]) throws(Failure) -> [FileWrite] in
+            plans = []
+            for (file, snapshot) in zip(files, snapshots) {
+                plans.append(try plan(file, snapshot, server: server))
+            }
+            return plans.compactMap { plan in
+                plan.contents.map { FileWrite(snapshot: plan.snapshot, contents: $0, mode: plan.literalSecret ? 0o600 : nil, backup: plan.backup) }
+            }
+        }
+        if dryRun {
+            var snapshots: [FileSnapshot] = []
+            for path in paths {
+                do throws(FileError) { snapshots.append(try context.files.read(path)) } catch { throw .localFile(error) }
+            }
+            _ = try planner(snapshots)
+        } else {
+            do throws(Failure) {
+                try context.files.update(paths, under: root, planner)
+            } catch let .localFile(error) where error.path.hasPrefix(root + "/") {
+                throw .localFile(FileError(path: String(error.path.dropFirst(root.count + 1)), reason: error.reason))
+            }
+        }
+        var report = ConnectionReport()
+        for plan in plans {
+            report.configs.append(.init(file: plan.file, result: dryRun && plan.contents != nil ? "would be " + plan.outcome : plan.outcome))
+            if dryRun, let contents = plan.contents {
+                report.diff += TextDiff.unified(old: plan.snapshot.contents ?? [], new: contents, path: plan.file)
+            }
+            if !dryRun {
+                reporter.note("\(plan.file): \(plan.outcome)")
+            }
+            if plan.literalSecret, !dryRun {
+                warnAboutLiteral(plan, context: context, reporter: reporter)
+            }
+        }
+        if inlineToken, clients.contains(.codex) {
+            reporter.warning("\(MCPClient.codex.file) names the variable \(MCPClient.tokenVariable): Codex reads a bearer token only from the environment")
+        }
+        return report
+    }
+
+    static let claudeSettings = ".claude/settings.json"
+
+    func plan(_ file: String, _ snapshot: FileSnapshot, server: MCPServer) throws(Failure) -> Plan {
+        var plan = Plan(file: file, snapshot: snapshot, contents: nil, backup: false, literalSecret: false)
+        let original = snapshot.contents ?? []
+        do throws(EditRefusal) {
+            plan.contents = try edit(file, original, server: server, force: false)
+        } catch {
+            guard force, !error.unparseable else { throw .configFile(path: file, reason: error.reason) }
+            do throws(EditRefusal) {
+                plan.contents = try edit(file, original, server: server, force: true)
+                plan.backup = true
+            } catch {
+                throw .configFile(path: file, reason: error.reason)
+            }
+        }
+        plan.literalSecret = server.inlineToken.map { token in (plan.contents ?? original).containsSequence(Array(token.utf8)) } ?? false
+        return plan
+    }
+
+    /// The new text of one file, or nil when it is already as it should be.
+    func edit(_ file: String, _ original: [UInt8], server: MCPServer, force: Bool) throws(EditRefusal) -> [UInt8]? {
+        if file == Self.claudeSettings {
+            var text = original
+            var changed = false
+            for event in Self.hookEvents {
+                let command = "plenar hook \(event) || exit 1"
+                let element: ConfigValue = .object([("hooks", .array([.object([("type", "command"), ("command", .string(command))])]))])
+                if let next = try parse(file, text, comments: false).upserting(element, into: ["hooks", event], replaceMatch: false, force: force, matches: { entry in
+                    (entry["hooks"]?.array ?? []).contains { $0["command"]?.string?.hasPrefix("plenar hook \(event)") == true }
+                }) {
+                    text = next
+                    changed = true
+                }
+            }
+            return changed ? text : nil
+        }
+        guard let client = MCPClient.allCases.first(where: { $0.file == file }) else { return nil }
+        if client == .codex {
+            return try TOMLDocument.parsed(original, file: file).replacingTable(client.entryPath, with: client.entry(server))
+        }
+        var text = original
+        var changed = false
+        if let next = try parse(file, text, comments: client.allowsComments).setting(client.entryPath, to: .object(client.entry(server)), force: force) {
+            text = next
+            changed = true
+        }
+        if client == .vscode, server.inlineToken == nil,
+            let next = try parse(file, text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], force: force, matches: {
+                $0["id"]?.string == MCPClient.vscodeInput
+            })
+        {
+            text = next
+            changed = true
+        }
+        return changed ? text : nil
+    }
+
+    private func parse(_ file: String, _ text: [UInt8], comments: Bool) throws(EditRefusal) -> JSONCDocument {
+        do {
+            return try JSONCDocument(text, allowsComments: comments)
+        } catch {
+            throw EditRefusal(reason: "it does not parse as \(comments ? "JSON with comments" : "JSON") (\(error)); fix or remove it", unparseable: true)
+        }
+    }
+
+    private func warnAboutLiteral(_ plan: Plan, context: PlenarContext, reporter: Reporter) {
+        switch context.files.gitExposure(of: plan.snapshot.realPath) {
+        case .tracked:
+            reporter.warning("\(plan.file) holds the literal key and git tracks it: remove it from the repository (git rm --cached \(plan.file)) and create a new key")
+        case .unignored:
+            reporter.warning("\(plan.file) holds the literal key and git does not ignore it: add it to .gitignore before committing")
+        case .ignored, .unknown:
+            break
+        }
+    }
+}
+
+extension TOMLDocument {
+    static func parsed(_ bytes: [UInt8], file: String) throws(EditRefusal) -> TOMLDocument {
+        do {
+            return try TOMLDocument(bytes)
+        } catch {
+            throw EditRefusal(reason: "it does not parse as TOML (\(error)); fix or remove it", unparseable: true)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsSequence(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
+        return (0...(count - needle.count)).contains { self[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+}

@@ -1,0 +1,198 @@
+/// Why a file cannot be changed without losing something of the user's.
+struct EditRefusal: Error, Equatable {
+    var reason: String
+    /// The file does not parse: never replaced, not even with `--force`.
+    var unparseable = false
+}
+
+extension JSONCDocument {
+    /// The text with the value at `path` set; nil when it already holds an equal value.
+    /// A step of the path that is not an object is an `EditRefusal`, unless `force` replaces it.
+    func setting(_ path: [String], to value: ConfigValue, force: Bool) throws(EditRefusal) -> [UInt8]? {
+        guard var node = root else { return fresh(Self.nest(path, value)) }
+        for (step, key) in path.enumerated() {
+            guard case let .object(members) = node.kind else {
+                guard force else { throw refusal(path.prefix(step), is: node) }
+                return replacing(node.range, with: Self.nest(path[step...], value), at: node.range.lowerBound)
+            }
+            guard let member = members.last(where: { $0.key == key }) else {
+                return inserting(member: key, Self.nest(path[(step + 1)...], value), into: node, members: members)
+            }
+            node = member.value
+        }
+        return node.value == value ? nil : replacing(node.range, with: value, at: node.range.lowerBound)
+    }
+
+    /// The text with the array at `path` holding `element`: an element for which `matches` holds
+    /// is replaced when it differs (or kept, when `replaceMatch` is false); else `element` is appended.
+    func upserting(
+        _ element: ConfigValue, into path: [String], replaceMatch: Bool = true, force: Bool,
+        matches: (ConfigValue) -> Bool
+    ) throws(EditRefusal) -> [UInt8]? {
+        guard let array = node(at: path) else { return try setting(path, to: .array([element]), force: force) }
+        guard case let .array(items) = array.kind else {
+            guard force else { throw refusal(path[...], is: array) }
+            return replacing(array.range, with: .array([element]), at: array.range.lowerBound)
+        }
+        if let match = items.last(where: { matches($0.value) }) {
+            guard replaceMatch, match.value != element else { return nil }
+            return replacing(match.range, with: element, at: match.range.lowerBound)
+        }
+        return inserting(item: element, into: array, items: items)
+    }
+
+    private func refusal(_ path: ArraySlice<String>, is node: Node) -> EditRefusal {
+        let name = path.isEmpty ? "the top level" : path.joined(separator: ".")
+        let kind: String
+        switch node.kind {
+        case .object: kind = "an object"
+        case .array: kind = "an array"
+        case .scalar: kind = "a single value"
+        }
+        return EditRefusal(reason: "\(name) is \(kind), not the object plenar expects; fix it by hand, or pass --force to replace it (the original is kept as .bak)")
+    }
+
+    private static func nest(_ path: ArraySlice<String>, _ value: ConfigValue) -> ConfigValue {
+        path.reversed().reduce(value) { inner, key in .object([(key, inner)]) }
+    }
+
+    private static func nest(_ path: [String], _ value: ConfigValue) -> ConfigValue {
+        nest(path[...], value)
+    }
+
+    // MARK: Text edits
+
+    private func fresh(_ value: ConfigValue) -> [UInt8] {
+        // Only whitespace or comments so far: keep them, and put the document after them.
+        var text = bytes
+        if !text.isEmpty, text.last != UInt8(ascii: "\n") { text += Array(newline.utf8) }
+        return text + Array((render(value, indent: "") + newline).utf8)
+    }
+
+    private func replacing(_ range: Range<Int>, with value: ConfigValue, at position: Int) -> [UInt8] {
+        var text = bytes
+        text.replaceSubrange(range, with: Array(render(value, indent: lineIndent(position)).utf8))
+        return text
+    }
+
+    private func inserting(member key: String, _ value: ConfigValue, into object: Node, members: [Member]) -> [UInt8] {
+        let outer = lineIndent(object.range.lowerBound)
+        let indent = members.last.flatMap { ownLineIndent($0.keyRange.lowerBound) } ?? outer + indentUnit
+        let entry = Self.quoted(key) + ": " + render(value, indent: indent)
+        return inserting(entry, indent: indent, outer: outer, container: object, last: members.last?.value)
+    }
+
+    private func inserting(item: ConfigValue, into array: Node, items: [Node]) -> [UInt8] {
+        let outer = lineIndent(array.range.lowerBound)
+        let indent = items.last.flatMap { ownLineIndent($0.range.lowerBound) } ?? outer + indentUnit
+        return inserting(render(item, indent: indent), indent: indent, outer: outer, container: array, last: items.last)
+    }
+
+    /// Adds `entry` as the container's last element, on its own line, keeping comments where they stand.
+    private func inserting(_ entry: String, indent: String, outer: String, container: Node, last: Node?) -> [UInt8] {
+        var text = bytes
+        guard let last else {
+            let open = container.range.lowerBound + 1
+            let close = container.range.upperBound - 1
+            if bytes[open..<close].allSatisfy(Self.isSpace) {
+                text.replaceSubrange(open..<close, with: Array((newline + indent + entry + newline + outer).utf8))
+            } else {
+                text.insert(contentsOf: Array((newline + indent + entry).utf8), at: open)
+            }
+            return text
+        }
+        if let afterComma = container.trailingCommaEnd {
+            text.insert(contentsOf: Array((newline + indent + entry + ",").utf8), at: endOfLine(from: afterComma))
+        } else {
+            text.insert(contentsOf: Array((newline + indent + entry).utf8), at: endOfLine(from: last.range.upperBound))
+            text.insert(UInt8(ascii: ","), at: last.range.upperBound)
+        }
+        return text
+    }
+
+    /// Past spaces and a `//` comment that end the line at `position`; else `position` itself.
+    private func endOfLine(from position: Int) -> Int {
+        var index = position
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "/"), bytes[index + 1] == UInt8(ascii: "/") {
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            if index > 0, bytes[index - 1] == UInt8(ascii: "\r") { index -= 1 }
+            return index
+        }
+        return position
+    }
+
+    private func lineStart(_ position: Int) -> Int {
+        var index = position
+        while index > 0, bytes[index - 1] != UInt8(ascii: "\n") { index -= 1 }
+        return index
+    }
+
+    private func lineIndent(_ position: Int) -> String {
+        let start = lineStart(position)
+        var end = start
+        while end < bytes.count, bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "\t") { end += 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The indentation before `position` when nothing else precedes it on its line.
+    private func ownLineIndent(_ position: Int) -> String? {
+        let start = lineStart(position)
+        guard start > 0, bytes[start..<position].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
+    }
+
+    /// The file's own indentation step: that of its first indented line; two spaces if none.
+    var indentUnit: String {
+        var index = 0
+        while let newlineIndex = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) {
+            var end = newlineIndex + 1
+            while end < bytes.count, bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "\t") { end += 1 }
+            if end > newlineIndex + 1, end < bytes.count, !Self.isSpace(bytes[end]) {
+                return String(decoding: bytes[(newlineIndex + 1)..<end], as: UTF8.self)
+            }
+            index = newlineIndex + 1
+        }
+        return "  "
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
+    // MARK: Rendering
+
+    func render(_ value: ConfigValue, indent: String) -> String {
+        let inner = indent + indentUnit
+        switch value {
+        case let .string(text): return Self.quoted(text)
+        case let .number(number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        case let .bool(flag): return flag ? "true" : "false"
+        case .null: return "null"
+        case let .array(items):
+            guard !items.isEmpty else { return "[]" }
+            return "[" + items.map { newline + inner + render($0, indent: inner) }.joined(separator: ",") + newline + indent + "]"
+        case let .object(members):
+            guard !members.isEmpty else { return "{}" }
+            return "{" + members.map { newline + inner + Self.quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",") + newline + indent + "}"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

@@ -1,0 +1,349 @@
+/// A TOML document read as far as plenar needs: it checks the whole file's syntax (so a broken
+/// file is refused, never rewritten), and knows where each table starts and ends, so one table
+/// can be replaced and every other byte kept.
+struct TOMLDocument {
+    struct Table {
+        var path: [String]
+        var isArrayTable: Bool
+        /// From the header's first byte through the end of the table's last key line.
+        var range: Range<Int>
+        var entries: [(key: [String], value: ConfigValue)]
+
+        var value: ConfigValue {
+            .object(entries.filter { $0.key.count == 1 }.map { ($0.key[0], $0.value) })
+        }
+    }
+
+    let bytes: [UInt8]
+    /// The root table (path `[]`, starting at 0) and then every table in file order.
+    let tables: [Table]
+
+    init(_ bytes: [UInt8]) throws(JSONCDocument.ParseError) {
+        self.bytes = bytes
+        var parser = Parser(bytes: bytes)
+        tables = try parser.document()
+    }
+
+    var newline: String {
+        bytes.firstIndex(of: UInt8(ascii: "\n")).map { $0 > 0 && bytes[$0 - 1] == UInt8(ascii: "\r") ? "\r\n" : "\n" } ?? "\n"
+    }
+
+    /// The text with table `path` (and its sub-tables) replaced by `entries`; nil when equal already.
+    func replacingTable(_ path: [String], with entries: [(String, ConfigValue)]) throws(EditRefusal) -> [UInt8]? {
+        for table in tables {
+            for entry in table.entries where table.path.count < path.count && (path.starts(with: table.path + entry.key) || (table.path + entry.key).starts(with: path)) {
+                throw EditRefusal(reason: "\(path.joined(separator: ".")) is written as keys of [\(table.path.joined(separator: "."))], a form plenar does not edit; move it into its own [\(path.joined(separator: "."))] table or remove it")
+            }
+        }
+        let ours = tables.filter { $0.path.starts(with: path) }
+        if let table = ours.first, table.isArrayTable {
+            throw EditRefusal(reason: "[[\(path.joined(separator: "."))]] is an array of tables; remove it by hand")
+        }
+        let rendered = Array(render(path, entries).utf8)
+        if ours.count == 1, ours[0].path == path, ours[0].value == .object(entries) {
+            return nil
+        }
+        var text = bytes
+        if let first = ours.first {
+            for table in ours.dropFirst().reversed() {
+                text.removeSubrange(table.range)
+            }
+            text.replaceSubrange(first.range, with: rendered)
+            return text
+        }
+        if !text.isEmpty {
+            if text.last != UInt8(ascii: "\n") { text += Array(newline.utf8) }
+            text += Array(newline.utf8)
+        }
+        return text + rendered
+    }
+
+    func table(_ path: [String]) -> Table? {
+        tables.first { $0.path == path }
+    }
+
+    private func render(_ path: [String], _ entries: [(String, ConfigValue)]) -> String {
+        var lines = ["[" + path.map(Self.key).joined(separator: ".") + "]"]
+        for (key, value) in entries {
+            lines.append(Self.key(key) + " = " + Self.render(value))
+        }
+        return lines.joined(separator: newline) + newline
+    }
+
+    static func key(_ key: String) -> String {
+        key.utf8.allSatisfy(Parser.isBareKey) && !key.isEmpty ? key : quoted(key)
+    }
+
+    static func render(_ value: ConfigValue) -> String {
+        switch value {
+        case let .string(text): quoted(text)
+        case let .number(number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        case let .bool(flag): flag ? "true" : "false"
+        case .null: "\"\""
+        case let .array(items): "[" + items.map(render).joined(separator: ", ") + "]"
+        case let .object(members): "{ " + members.map { key($0.0) + " = " + render($0.1) }.joined(separator: ", ") + " }"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+extension TOMLDocument {
+    fileprivate struct Parser {
+        typealias ParseError = JSONCDocument.ParseError
+
+        let bytes: [UInt8]
+        var index = 0
+
+        static func isBareKey(_ byte: UInt8) -> Bool {
+            TokenCharacters.isAlphanumeric(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+
+        mutating func document() throws(ParseError) -> [Table] {
+            var tables = [Table(path: [], isArrayTable: false, range: 0..<0, entries: [])]
+            while true {
+                skipBlank()
+                guard index < bytes.count else { break }
+                if bytes[index] == UInt8(ascii: "[") {
+                    let start = index
+                    let isArray = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "[")
+                    index += isArray ? 2 : 1
+                    skipSpaces()
+                    let path = try keyPath()
+                    skipSpaces()
+                    for _ in 0..<(isArray ? 2 : 1) {
+                        guard index < bytes.count, bytes[index] == UInt8(ascii: "]") else { throw error("expected ] to close the table header") }
+                        index += 1
+                    }
+                    try endOfLine()
+                    if !isArray, tables.contains(where: { $0.path == path && !$0.isArrayTable }) {
+                        index = start
+                        throw error("the table [\(path.joined(separator: "."))] is defined twice")
+                    }
+                    tables.append(Table(path: path, isArrayTable: isArray, range: start..<index, entries: []))
+                } else {
+                    let key = try keyPath()
+                    skipSpaces()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw error("expected = after the key \(key.joined(separator: "."))") }
+                    index += 1
+                    skipSpaces()
+                    let value = try value(depth: 0)
+                    try endOfLine()
+                    tables[tables.count - 1].entries.append((key, value))
+                    tables[tables.count - 1].range = tables[tables.count - 1].range.lowerBound..<index
+                }
+            }
+            return tables
+        }
+
+        mutating func keyPath() throws(ParseError) -> [String] {
+            var path: [String] = []
+            while true {
+                guard index < bytes.count else { throw error("expected a key") }
+                if bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") {
+                    guard case let .string(text) = try string() else { throw error("expected a key") }
+                    path.append(text)
+                } else {
+                    let start = index
+                    while index < bytes.count, Self.isBareKey(bytes[index]) { index += 1 }
+                    guard index > start else { throw error("expected a key") }
+                    path.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                }
+                skipSpaces()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ".") else { return path }
+                index += 1
+                skipSpaces()
+            }
+        }
+
+        mutating func value(depth: Int) throws(ParseError) -> ConfigValue {
+            guard depth < 128 else { throw error("nested more than 128 levels deep") }
+            guard index < bytes.count else { throw error("expected a value") }
+            switch bytes[index] {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                return try string()
+            case UInt8(ascii: "["):
+                index += 1
+                var items: [ConfigValue] = []
+                while true {
+                    skipBlank()
+                    guard index < bytes.count else { throw error("an array is not closed") }
+                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                    items.append(try value(depth: depth + 1))
+                    skipBlank()
+                    guard index < bytes.count else { throw error("an array is not closed") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1 } else if bytes[index] != UInt8(ascii: "]") {
+                        throw error("expected , or ] in an array")
+                    }
+                }
+            case UInt8(ascii: "{"):
+                index += 1
+                var members: [(String, ConfigValue)] = []
+                skipSpaces()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([]) }
+                while true {
+                    skipSpaces()
+                    let key = try keyPath()
+                    skipSpaces()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw error("expected = in an inline table") }
+                    index += 1
+                    skipSpaces()
+                    members.append((key.joined(separator: "."), try value(depth: depth + 1)))
+                    skipSpaces()
+                    guard index < bytes.count else { throw error("an inline table is not closed") }
+                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                    guard bytes[index] == UInt8(ascii: ",") else { throw error("expected , or } in an inline table") }
+                    index += 1
+                }
+            default:
+                return try scalar()
+            }
+        }
+
+        /// Booleans, numbers, dates and times: checked for their characters, kept as written.
+        mutating func scalar() throws(ParseError) -> ConfigValue {
+            let start = index
+            while index < bytes.count, Self.isBareKey(bytes[index]) || [UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: ":")].contains(bytes[index]) {
+                index += 1
+                // A date and a time may be separated by one space: 1979-05-27 07:32:00Z.
+                if index - start == 10, index + 1 < bytes.count, bytes[index] == UInt8(ascii: " "), bytes[start + 4] == UInt8(ascii: "-"),
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1])
+                {
+                    index += 1
+                }
+            }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            switch text {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "": throw error("expected a value")
+            default:
+                guard let first = text.utf8.first,
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                        || ["inf", "nan"].contains(text)
+                else {
+                    index = start
+                    throw error("expected a value (a string needs quotes)")
+                }
+                return Double(text.filter { $0 != "_" }).map(ConfigValue.number) ?? .string(text)
+            }
+        }
+
+        mutating func string() throws(ParseError) -> ConfigValue {
+            let quote = bytes[index]
+            let literal = quote == UInt8(ascii: "'")
+            let multiline = index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote
+            index += multiline ? 3 : 1
+            if multiline, index < bytes.count, bytes[index] == UInt8(ascii: "\n") { index += 1 }
+            var scalars = String.UnicodeScalarView()
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == quote {
+                    if !multiline { index += 1; return .string(String(scalars)) }
+                    if index + 2 < bytes.count, bytes[index + 1] == quote, bytes[index + 2] == quote {
+                        // Up to two quotes may end the content right before the closing three.
+                        var extra = 0
+                        while extra < 2, index + 3 + extra < bytes.count, bytes[index + 3 + extra] == quote { extra += 1 }
+                        for _ in 0..<extra { scalars.append(Unicode.Scalar(quote)) }
+                        index += 3 + extra
+                        return .string(String(scalars))
+                    }
+                }
+                if byte == UInt8(ascii: "\n"), !multiline { throw error("a string is not closed on its line") }
+                if byte == UInt8(ascii: "\\"), !literal {
+                    index += 1
+                    guard index < bytes.count else { break }
+                    switch bytes[index] {
+                    case UInt8(ascii: "n"): scalars.append("\n")
+                    case UInt8(ascii: "t"): scalars.append("\t")
+                    case UInt8(ascii: "r"): scalars.append("\r")
+                    case UInt8(ascii: "b"): scalars.append("\u{08}")
+                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                    case UInt8(ascii: "e"): scalars.append("\u{1B}")
+                    case UInt8(ascii: "\""): scalars.append("\"")
+                    case UInt8(ascii: "\\"): scalars.append("\\")
+                    case UInt8(ascii: "u"), UInt8(ascii: "U"):
+                        let count = bytes[index] == UInt8(ascii: "u") ? 4 : 8
+                        guard index + count < bytes.count, let code = UInt32(String(decoding: bytes[(index + 1)...(index + count)], as: UTF8.self), radix: 16),
+                            let scalar = Unicode.Scalar(code)
+                        else { throw error("a \\u escape needs hex digits of a Unicode scalar") }
+                        scalars.append(scalar)
+                        index += count
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n") where multiline:
+                        // A line-ending backslash trims the line break and the whitespace after it.
+                        while index < bytes.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[index]) { index += 1 }
+                        continue
+                    default:
+                        throw error("an unknown escape in a string")
+                    }
+                    index += 1
+                    continue
+                }
+                let start = index
+                index += 1
+                while index < bytes.count, bytes[index] >= 0x80 { index += 1 }
+                scalars.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).unicodeScalars)
+            }
+            throw error("unexpected end of file inside a string")
+        }
+
+        mutating func skipSpaces() {
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+        }
+
+        /// Spaces, line breaks and comments.
+        mutating func skipBlank() {
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): index += 1
+                case UInt8(ascii: "#"): while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                default: return
+                }
+            }
+        }
+
+        /// Only spaces and a comment may follow on the line; the line break is included.
+        mutating func endOfLine() throws(ParseError) {
+            skipSpaces()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "#") {
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "\r") { index += 1 }
+            guard index == bytes.count || bytes[index] == UInt8(ascii: "\n") else { throw error("expected the end of the line") }
+            if index < bytes.count { index += 1 }
+        }
+
+        func error(_ reason: String) -> ParseError {
+            var line = 1
+            var lineStart = 0
+            for position in 0..<min(index, bytes.count) where bytes[position] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = position + 1
+            }
+            let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
+            return ParseError(line: line, column: column, reason: reason)
+        }
+    }
+}
+
+/// Letters and digits, byte by byte.
+enum TokenCharacters {
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+}

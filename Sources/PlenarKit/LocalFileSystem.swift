@@ -1,0 +1,230 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real file system. Writes that replace a file go through a temporary file in the same
+/// folder, fsync and rename, so a reader sees the old file or the new one, never half of one.
+struct LocalFileSystem: FileSystem {
+    /// Config files are small; anything larger is not one of them.
+    static let readLimit = 8 << 20
+
+    func append(_ text: String, to path: String) throws(FileError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Self.error(path) }
+        defer { close(fd) }
+        try Self.writeAll(Array(text.utf8), to: fd, path: path)
+    }
+
+    func projectRoot() -> String {
+        guard let cwd = getcwd(nil, 0) else { return "." }
+        defer { free(cwd) }
+        return Self.root(from: String(cString: cwd))
+    }
+
+    /// The nearest folder at or above `start` that holds `.git`; else `start`.
+    static func root(from start: String) -> String {
+        var folder = start
+        while true {
+            var info = stat()
+            if lstat(folder + "/.git", &info) == 0 { return folder }
+            guard let parent = Self.parent(folder), parent != folder else { return start }
+            folder = parent
+        }
+    }
+
+    func read(_ path: String) throws(FileError) -> FileSnapshot {
+        let real = Self.resolve(path)
+        let fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else {
+            if errno == ENOENT { return FileSnapshot(path: path, realPath: real, contents: nil) }
+            throw Self.error(path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Self.error(path) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw FileError(path: path, reason: "not a regular file") }
+        var contents: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = Glibc.read(fd, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw Self.error(path) }
+            if count == 0 { break }
+            contents += buffer[0..<count]
+            guard contents.count <= Self.readLimit else { throw FileError(path: path, reason: "larger than \(Self.readLimit >> 20) MiB, too large for a config file") }
+        }
+        return FileSnapshot(path: path, realPath: real, contents: contents, mode: UInt32(info.st_mode & 0o7777))
+    }
+
+    func update(_ paths: [String], under root: String, _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]) throws(Failure) {
+        // One lock per repository: concurrent `connect`s in parallel steps take turns, so none
+        // reads a file another is about to replace.
+        let lock = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else { throw .localFile(Self.error(root)) }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw .localFile(Self.error(root)) }
+        }
+        var snapshots: [FileSnapshot] = []
+        for path in paths {
+            do throws(FileError) { snapshots.append(try read(path)) } catch { throw .localFile(error) }
+        }
+        let writes = try plan(snapshots)
+        do throws(FileError) {
+            try Self.commit(writes)
+        } catch {
+            throw .localFile(FileError(path: error.path, reason: error.reason + "; no file was changed"))
+        }
+    }
+
+    func gitExposure(of path: String) -> GitExposure {
+        let folder = Self.parent(path) ?? "."
+        let name = String(path.split(separator: "/").last ?? "")
+        if Self.git(["-C", folder, "ls-files", "--error-unmatch", "--", name]) == 0 { return .tracked }
+        switch Self.git(["-C", folder, "check-ignore", "-q", "--", name]) {
+        case 0: return .ignored
+        case 1: return .unignored
+        default: return .unknown
+        }
+    }
+
+    // MARK: Writing
+
+    private struct Staged {
+        var temporary: String
+        var target: String
+    }
+
+    /// All temporary files first (any failure removes them and the folders made for them), then the renames.
+    private static func commit(_ writes: [FileWrite]) throws(FileError) {
+        var staged: [Staged] = []
+        var madeFolders: [String] = []
+        do throws(FileError) {
+            for write in writes {
+                let target = write.snapshot.realPath
+                madeFolders += try makeFolders(for: target, shownAs: write.snapshot.path)
+                if write.backup, let previous = write.snapshot.contents {
+                    let backup = target + ".bak"
+                    staged.append(Staged(temporary: try stage(previous, beside: backup, mode: write.snapshot.mode ?? 0o600, shownAs: write.snapshot.path + ".bak"), target: backup))
+                }
+                let mode = write.mode ?? write.snapshot.mode ?? 0o644
+                staged.append(Staged(temporary: try stage(write.contents, beside: target, mode: mode, shownAs: write.snapshot.path), target: target))
+            }
+        } catch {
+            for item in staged { unlink(item.temporary) }
+            for folder in madeFolders.reversed() { rmdir(folder) }
+            throw error
+        }
+        for item in staged where rename(item.temporary, item.target) != 0 {
+            let failure = Self.error(item.target)
+            for item in staged { unlink(item.temporary) }
+            throw failure
+        }
+        for folder in Set(staged.map { parent($0.target) ?? "." }) {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+        }
+    }
+
+    /// A new file beside `target` with `contents`, mode set, flushed to disk.
+    private static func stage(_ contents: [UInt8], beside target: String, mode: UInt32, shownAs shown: String) throws(FileError) -> String {
+        let folder = parent(target) ?? "."
+        let name = String(target.split(separator: "/").last ?? "config")
+        var template = Array("\(folder)/.\(name).plenar-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileError(path: shown, reason: String(cString: strerror(errno))) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do throws(FileError) {
+            guard fchmod(fd, mode_t(mode)) == 0 else { throw error(shown) }
+            try writeAll(contents, to: fd, path: shown)
+            guard fsync(fd) == 0 else { throw error(shown) }
+            close(fd)
+            return temporary
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Creates the missing folders above `path`, returning those it made, outermost first.
+    private static func makeFolders(for path: String, shownAs shown: String) throws(FileError) -> [String] {
+        var missing: [String] = []
+        var folder = parent(path)
+        while let current = folder, access(current, F_OK) != 0 {
+            missing.append(current)
+            folder = parent(current)
+        }
+        var made: [String] = []
+        for folder in missing.reversed() {
+            guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+                let failure = FileError(path: shown, reason: "cannot create \(folder): \(String(cString: strerror(errno)))")
+                for folder in made.reversed() { rmdir(folder) }
+                throw failure
+            }
+            made.append(folder)
+        }
+        return made
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw error(path) }
+            offset += written
+        }
+    }
+
+    // MARK: Paths
+
+    /// The file a symbolic link leads to (even one that does not exist yet); else `path`.
+    static func resolve(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count > 0 else { return current }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : (parent(current) ?? ".") + "/" + target
+        }
+        return current
+    }
+
+    static func parent(_ path: String) -> String? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static func error(_ path: String) -> FileError {
+        FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+
+    // MARK: git
+
+    /// Runs git quietly and returns its exit status, or -1 when it cannot run.
+    private static func git(_ arguments: [String]) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let argv = (["git"] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "git", &actions, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return -1 }
+        }
+        return status & 0x7F == 0 ? (status >> 8) & 0xFF : -1
+    }
+}

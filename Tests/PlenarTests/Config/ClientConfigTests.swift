@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+@testable import PlenarKit
+
+@Suite("MCP client configs: each client's format, merged without loss")
+struct ClientConfigTests {
+    let configs = ClientConfigs(clients: MCPClient.allCases, claudeHooks: true, inlineToken: false, force: false, dryRun: false)
+
+    func edit(_ client: MCPClient, _ text: String, server: MCPServer = Fixtures.server, force: Bool = false) throws -> String? {
+        try configs.edit(client.file, Array(text.utf8), server: server, force: force).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test("from no file: the client's documented entry, referencing the variable, never a key", arguments: MCPClient.allCases)
+    func fromEmpty(client: MCPClient) throws {
+        let text = try #require(try edit(client, ""))
+        try Golden.check("\(client.rawValue)-new.txt", text)
+        #expect(!text.contains("pko_") && !text.contains("plt_"))
+        #expect(try edit(client, text) == nil, "a second run changes nothing")
+        let withProject = try #require(try edit(client, "", server: Fixtures.projectServer))
+        try Golden.check("\(client.rawValue)-project.txt", withProject)
+        #expect(withProject.contains("X-Plenar-Project"))
+    }
+
+    @Test("an existing file keeps every other server, unknown key, value, order and comment", arguments: MCPClient.allCases)
+    func fromExisting(client: MCPClient) throws {
+        let original = Fixtures.existing(client)
+        let text = try #require(try edit(client, original))
+        try Golden.check("\(client.rawValue)-merged.txt", text)
+        #expect(try Fixtures.foreignValues(client, text) == Fixtures.foreignValues(client, original))
+        for line in original.split(separator: "\n") {
+            #expect(text.contains(line), "line lost or changed: \(line)")
+        }
+        #expect(try edit(client, text) == nil, "a second run changes nothing")
+        // A changed API replaces our entry in place and touches nothing else.
+        let moved = try #require(try edit(client, text, server: MCPServer(endpoint: "https://api.plenar.dev/mcp")))
+        #expect(try Fixtures.foreignValues(client, moved) == Fixtures.foreignValues(client, original))
+        #expect(moved.contains("https://api.plenar.dev/mcp") && !moved.contains("127.0.0.1:8080"))
+    }
+
+    @Test("CRLF files stay CRLF, tab-indented files stay tab-indented")
+    func keepsStyle() throws {
+        let crlf = "{\r\n    \"mcpServers\": {\r\n        \"a\": {\"url\": \"x\"}\r\n    }\r\n}\r\n"
+        let text = try #require(try edit(.claude, crlf))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "only CRLF line breaks")
+        #expect(text.contains("\r\n        \"plenar\": {\r\n            \"type\": \"http\""))
+    }
+
+    @Test("a file that does not parse is refused with its line and column, even with --force", arguments: [
+        (MCPClient.claude, "{\"mcpServers\": {\"a\": 1}", "line 1"),
+        (.claude, "{\n  // a comment\n}", "line 2, column 3: a comment"),
+        (.cursor, "{\"mcpServers\": {,}}", "line 1"),
+        (.vscode, "{\n  \"servers\": {\n    \"a\": tru\n  }\n}", "line 3"),
+        (.gemini, "[1, 2", "line 1"),
+        (.codex, "[mcp_servers.docs]\ncommand = npx\n", "line 2"),
+        (.codex, "[mcp_servers.docs\n", "line 1"),
+        (.codex, "a = \"unterminated\n", "line 1"),
+    ])
+    func corrupt(client: MCPClient, text: String, position: String) throws {
+        for force in [false, true] {
+            let error = try #require(throws: EditRefusal.self) { try edit(client, text, force: force) }
+            #expect(error.unparseable)
+            #expect(error.reason.contains(position), "\(error.reason)")
+        }
+        let file = ClientConfigs(clients: [client], claudeHooks: false, inlineToken: false, force: true, dryRun: false)
+        #expect(throws: Failure.self) { try file.plan(client.file, FileSnapshot(path: client.file, contents: Array(text.utf8)), server: Fixtures.server) }
+    }
+
+    @Test("an entry of the wrong shape is refused; --force replaces only it and keeps a .bak")
+    func wrongShape() throws {
+        let original = "{\n  \"mcpServers\": [\"not\", \"an object\"],\n  \"keep\": true\n}\n"
+        let error = try #require(throws: EditRefusal.self) { try edit(.claude, original) }
+        #expect(!error.unparseable && error.reason.contains("--force"))
+        let forced = try #require(try edit(.claude, original, force: true))
+        #expect(forced.contains("\"keep\": true") && forced.contains("\"plenar\""))
+        let file = ClientConfigs(clients: [.claude], claudeHooks: false, inlineToken: false, force: true, dryRun: false)
+        let plan = try file.plan(".mcp.json", FileSnapshot(path: ".mcp.json", contents: Array(original.utf8)), server: Fixtures.server)
+        #expect(plan.backup)
+        let toml = "[mcp_servers]\nplenar = { url = \"x\" }\n"
+        #expect(throws: EditRefusal.self) { try edit(.codex, toml) }
+    }
+
+    @Test("--hooks claude adds the three events once, beside the user's own hooks")
+    func claudeHooks() throws {
+        let original = """
+            {
+              "permissions": {"allow": ["Bash(ls)"]},
+              "hooks": {
+                "Stop": [{"hooks": [{"type": "command", "command": "say done"}]}]
+              }
+            }
+
+            """
+        let text = try #require(try configs.edit(".claude/settings.json", Array(original.utf8), server: Fixtures.server, force: false))
+        let document = try JSONCDocument(text, allowsComments: false)
+        for event in ClientConfigs.hookEvents {
+            let commands = try #require(document.node(at: ["hooks", event])?.value.array).flatMap { $0["hooks"]?.array ?? [] }.compactMap { $0["command"]?.string }
+            #expect(commands.filter { $0 == "plenar hook \(event) || exit 1" }.count == 1)
+        }
+        #expect(document.node(at: ["hooks", "Stop"])?.value.array?.count == 2, "the user's Stop hook stays")
+        #expect(document.node(at: ["permissions"])?.value == .object([("allow", .array(["Bash(ls)"]))]))
+        #expect(try configs.edit(".claude/settings.json", text, server: Fixtures.server, force: false) == nil)
+    }
+
+    @Test("--inline-token writes the key only where asked, and Codex still names the variable")
+    func inline() throws {
+        let token = "pko_" + String(repeating: "a1B2", count: 10)
+        var server = Fixtures.server
+        server.inlineToken = token
+        for client in MCPClient.allCases {
+            let text = try #require(try edit(client, "", server: server))
+            #expect(text.contains(token) == (client != .codex), "\(client)")
+            #expect(!text.contains("${input:"), "no prompt when the key is inline")
+        }
+        let inline = ClientConfigs(clients: [.claude], claudeHooks: false, inlineToken: true, force: false, dryRun: false)
+        let plan = try inline.plan(".mcp.json", FileSnapshot(path: ".mcp.json", contents: nil), server: server)
+        #expect(plan.literalSecret)
+    }
+
+    @Test("status judges each file: present, pointing here, up to date, literal secret")
+    func inspection() throws {
+        let token = "pko_" + String(repeating: "x", count: 40)
+        let written = try #require(try configs.edit(".mcp.json", [], server: Fixtures.server, force: false))
+        let good = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: written), server: Fixtures.server, token: token)
+        #expect(good == ConfigFileStatus(client: "claude", file: ".mcp.json", present: true, hasEntry: true, pointsAtAPI: true, upToDate: true, literalSecret: false))
+        let stale = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: written), server: Fixtures.projectServer, token: token)
+        #expect(stale.pointsAtAPI && !stale.upToDate)
+        let elsewhere = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: written), server: MCPServer(endpoint: "https://x/mcp"), token: token)
+        #expect(!elsewhere.pointsAtAPI)
+        let leaked = Array(#"{"mcpServers": {"other": {"headers": {"Authorization": "Bearer pko_abcdefghijklmnopqrstuvwxyz0123456789"}}}}"#.utf8)
+        let leaking = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: leaked), server: Fixtures.server, token: token)
+        #expect(leaking.literalSecret && !leaking.hasEntry)
+        let broken = MCPClient.codex.inspect(FileSnapshot(path: "x", contents: Array("= 1".utf8)), server: Fixtures.server, token: token)
+        #expect(broken.problem?.hasPrefix("does not parse") == true)
+        #expect(MCPClient.gemini.inspect(FileSnapshot(path: "x", contents: nil), server: Fixtures.server, token: token).present == false)
+    }
+
+    @Test("--client parses a list or all, and names what is wrong")
+    func clientList() throws {
+        #expect(try MCPClient.list("all") == MCPClient.allCases)
+        #expect(try MCPClient.list("cursor, claude,cursor") == [.cursor, .claude])
+        #expect(throws: Failure.usage("--client takes a comma-separated list of claude, cursor, vscode, gemini, codex, or all; not windsurf")) {
+            try MCPClient.list("claude,windsurf")
+        }
+    }
+
+    @Test("the dry-run diff shows exactly the change")
+    func diff() {
+        let old = Array("a\nb\nc\nd\ne\nf\ng\nh\n".utf8)
+        let new = Array("a\nb\nc\nd\nX\ne\nf\ng\nh\n".utf8)
+        #expect(TextDiff.unified(old: old, new: new, path: "f") == "--- a/f\n+++ b/f\n@@ -2,6 +2,7 @@\n b\n c\n d\n+X\n e\n f\n g\n")
+        #expect(TextDiff.unified(old: old, new: old, path: "f") == "")
+        #expect(TextDiff.unified(old: [], new: Array("x\n".utf8), path: "f") == "--- /dev/null\n+++ b/f\n@@ -0,0 +1,1 @@\n+x\n")
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@testable import PlenarKit
+
+/// Config files as users have them: other servers, keys plenar does not know, comments.
+enum Fixtures {
+    static let server = MCPServer(endpoint: "http://127.0.0.1:8080/mcp", project: nil)
+    static let projectServer = MCPServer(endpoint: "http://127.0.0.1:8080/mcp", project: "PLEN-DEMO")
+
+    /// A file with other servers and unknown keys, per client.
+    static func existing(_ client: MCPClient) -> String {
+        switch client {
+        case .claude, .cursor:
+            return """
+                {
+                  "zzz": {"keep": [1, 2.5, null, true]},
+                  "mcpServers": {
+                    "github": {"type": "http", "url": "https://api.githubcopilot.com/mcp/", "headers": {"X-Custom": "ünïcødé \\u00e9"}},
+                    "local": {"command": "npx", "args": ["-y", "@acme/thing"], "env": {"TOKEN": "${OTHER_TOKEN}"}}
+                  },
+                  "aaa": 1
+                }
+
+                """
+        case .vscode:
+            return """
+                // Workspace MCP servers
+                {
+                \t"servers": {
+                \t\t// the docs server
+                \t\t"docs": {
+                \t\t\t"type": "stdio",
+                \t\t\t"command": "docs-mcp", /* inline */
+                \t\t},
+                \t},
+                \t"inputs": [
+                \t\t{"type": "promptString", "id": "docs-key", "password": true},
+                \t], // keep this
+                }
+
+                """
+        case .gemini:
+            return """
+                {
+                  // Gemini CLI strips comments from settings.json
+                  "theme": "GitHub",
+                  "mcpServers": {
+                    "docs": {"command": "docs-mcp"}
+                  },
+                  "telemetry": {"enabled": false}
+                }
+
+                """
+        case .codex:
+            return """
+                model = "o3"  # the default model
+
+                [mcp_servers.docs]
+                command = "npx"
+                args = ["-y", "docs-mcp"]
+
+                # Profiles
+                [profiles.fast]
+                model = "gpt-5-mini"
+                notes = '''
+                multi [line]
+                '''
+
+                """
+        }
+    }
+
+    /// Every name in the file that is not plenar's, for checking that nothing was lost.
+    static func foreignValues(_ client: MCPClient, _ text: String) throws -> [String] {
+        if client == .codex {
+            let document = try TOMLDocument(Array(text.utf8))
+            return document.tables.filter { !$0.path.starts(with: ["mcp_servers", "plenar"]) }.map { "\($0.path)=\($0.value)" }
+        }
+        let document = try JSONCDocument(Array(text.utf8), allowsComments: client.allowsComments)
+        guard case let .object(members)? = document.root?.kind else { return [] }
+        var result: [String] = []
+        for member in members {
+            if case let .object(inner) = member.value.kind, member.key == client.entryPath[0] {
+                result += inner.filter { $0.key != "plenar" }.map { "\(member.key).\($0.key)=\($0.value.value)" }
+            } else if member.key == "inputs", case let .array(items) = member.value.kind {
+                result += items.map(\.value).filter { $0["id"]?.string != "plenar-token" }.map { "inputs=\($0)" }
+            } else {
+                result.append("\(member.key)=\(member.value.value)")
+            }
+        }
+        return result
+    }
+}
+
+/// Expected files in `Golden/`; `PLENAR_RECORD_GOLDEN=1 swift test` writes them anew.
+enum Golden {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func check(_ name: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = folder.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PLENAR_RECORD_GOLDEN"] == "1" {
+            try Data(actual.utf8).write(to: url)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == expected, "differs from Golden/\(name); re-record with PLENAR_RECORD_GOLDEN=1 if intended", sourceLocation: sourceLocation)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import PlenarKit
+
+@Suite("LocalFileSystem: atomic, locked, all-or-nothing config writes")
+struct LocalFileSystemTests {
+    @Test("8 concurrent updates of one file, each adding its own member: none is lost")
+    func lockedUpdates() async throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        try repo.write("shared.json", "{\"members\": {}}\n")
+        let path = repo.path("shared.json")
+        let root = repo.folder.path
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for round in 0..<5 {
+                        try LocalFileSystem().update([path], under: root) { snapshots throws(Failure) in
+                            let document: JSONCDocument
+                            do { document = try JSONCDocument(snapshots[0].contents ?? [], allowsComments: false) } catch {
+                                throw .configFile(path: path, reason: "\(error)")
+                            }
+                            do {
+                                let next = try document.setting(["members", "w\(writer)r\(round)"], to: .bool(true), force: false)
+                                return [FileWrite(snapshot: snapshots[0], contents: next ?? snapshots[0].contents!)]
+                            } catch let error as EditRefusal {
+                                throw .configFile(path: path, reason: error.reason)
+                            } catch {
+                                throw .configFile(path: path, reason: "\(error)")
+                            }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let document = try JSONCDocument(Array(try #require(repo.read("shared.json")).utf8), allowsComments: false)
+        guard case let .object(members)? = document.node(at: ["members"])?.kind else {
+            Issue.record("members is gone")
+            return
+        }
+        #expect(members.count == 40, "every writer's every member survives")
+        #expect(repo.snapshot().keys.sorted() == ["shared.json"], "no temporary file left")
+    }
+
+    @Test("a failure before the renames changes nothing: temporary files and new folders are removed")
+    func allOrNothing() throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        try repo.write("a.json", "{}\n")
+        // A regular file where a folder must be: the second write cannot be staged.
+        try repo.write("blocked", "not a folder")
+        let writes = { (snapshots: [FileSnapshot]) throws(Failure) -> [FileWrite] in
+            snapshots.map { FileWrite(snapshot: $0, contents: Array("{\"new\": true}\n".utf8)) }
+        }
+        #expect(throws: Failure.self) {
+            try LocalFileSystem().update([repo.path("a.json"), repo.path("new/folder/b.json"), repo.path("blocked/c.json")], under: repo.folder.path, writes)
+        }
+        #expect(repo.read("a.json") == "{}\n")
+        #expect(repo.snapshot().keys.sorted() == ["a.json", "blocked"], "no temporary file, no folder made for b.json")
+        #expect(!FileManager.default.fileExists(atPath: repo.path("new")))
+    }
+
+    @Test("the repository root is the nearest folder with .git")
+    func root() throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        try repo.write("deep/er/file", "")
+        #expect(LocalFileSystem.root(from: repo.path("deep/er")) == repo.folder.path)
+        let outside = try Workspace(git: false)
+        defer { outside.remove() }
+        #expect(LocalFileSystem.root(from: outside.folder.path) == outside.folder.path, "no repository: the folder itself")
+    }
+}
