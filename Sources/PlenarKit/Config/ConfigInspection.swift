@@ -53,7 +53,7 @@ extension MCPClient {
         }
         guard let entry else { return status }
         status.hasEntry = true
-        let url = entry[self == .gemini ? "httpUrl" : "url"]?.string
+        let url = entry["url"]?.string ?? entry["httpUrl"]?.string
         status.pointsAtAPI = url == server.endpoint
         var inline = server
         inline.inlineToken = token

@@ -59,7 +59,8 @@ public enum MCPClient: String, CaseIterable, Sendable {
         case .claude: return [("type", "http"), ("url", .string(server.endpoint)), ("headers", .object(headers))]
         case .cursor: return [("url", .string(server.endpoint)), ("headers", .object(headers))]
         case .vscode: return [("type", "http"), ("url", .string(server.endpoint)), ("headers", .object(headers))]
-        case .gemini: return [("httpUrl", .string(server.endpoint)), ("headers", .object(headers))]
+        // Gemini CLI deprecated `httpUrl` for `url` with `"type": "http"` (google-gemini/gemini-cli#13762).
+        case .gemini: return [("type", "http"), ("url", .string(server.endpoint)), ("headers", .object(headers))]
         case .codex:
             var entry: [(String, ConfigValue)] = [("url", .string(server.endpoint)), ("bearer_token_env_var", .string(Self.tokenVariable))]
             if server.project != nil {
@@ -84,7 +85,7 @@ public enum MCPClient: String, CaseIterable, Sendable {
     /// and a project key is no secret, so it gets the key itself.
     private func projectReference(default project: String) -> String {
         switch self {
-        case .claude: "${\(Self.projectVariable):-\(project)}"
+        case .claude, .gemini: "${\(Self.projectVariable):-\(project)}"
         case .vscode: project
         default: reference(Self.projectVariable)
         }

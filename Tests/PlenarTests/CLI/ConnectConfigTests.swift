@@ -131,7 +131,7 @@ struct ConnectConfigTests {
                     #expect(try TOMLDocument(Array(text.utf8)).table(["mcp_servers", "plenar"]) != nil)
                 } else {
                     let document = try JSONCDocument(Array(text.utf8), allowsComments: client.allowsComments)
-                    #expect(document.node(at: client.entryPath + [client == .gemini ? "httpUrl" : "url"])?.value == .string("\(sandbox.root)/mcp"), "\(client)")
+                    #expect(document.node(at: client.entryPath + ["url"])?.value == .string("\(sandbox.root)/mcp"), "\(client)")
                 }
             }
             #expect(try Fixtures.foreignValues(.claude, #require(repo.read(".mcp.json"))) == Fixtures.foreignValues(.claude, Fixtures.existing(.claude)))
@@ -194,7 +194,7 @@ struct ConnectConfigTests {
             defer { repo.remove() }
             let token = try sandbox.token("org_demo")
             _ = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: token, directory: repo)
-            try repo.write(".gemini/settings.json", "{\"mcpServers\": {\"plenar\": {\"httpUrl\": \"https://elsewhere/mcp\", \"headers\": {\"Authorization\": \"Bearer \(token)\"}}}}")
+            try repo.write(".gemini/settings.json", "{\"mcpServers\": {\"plenar\": {\"type\": \"http\", \"url\": \"https://elsewhere/mcp\", \"headers\": {\"Authorization\": \"Bearer \(token)\"}}}}")
             let status = try await CLI.run(["status", "--json"], api: sandbox.apiURL, token: token, directory: repo)
             #expect(status.status == 0)
             let report = try JSONDecoder().decode(StatusReport.self, from: Data(status.stdout.utf8))
