@@ -80,8 +80,8 @@ public struct ConnectCommand {
         if let hooks, hooks.lowercased() != "claude" {
             throw .usage("--hooks takes claude (Claude Code is the one agent whose hooks plenar wires); not \(hooks)")
         }
-        if noMCP, clients != nil {
-            throw .usage("--no-mcp and --client contradict each other: pass one")
+        if noMCP, clients != nil || inlineToken {
+            throw .usage("--no-mcp writes no MCP config: \(clients != nil ? "--client" : "--inline-token") has nothing to do")
         }
         let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue)
         if !clients.isEmpty || hooks != nil {

@@ -82,10 +82,13 @@ public enum GitExposure: Equatable, Sendable {
 public struct FileError: Error, Equatable, Sendable {
     public var path: String
     public var reason: String
+    /// What failed: write, read, open.
+    public var action: String
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, action: String = "write") {
         self.path = path
         self.reason = reason
+        self.action = action
     }
 }
 

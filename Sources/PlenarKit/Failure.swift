@@ -103,7 +103,7 @@ extension Failure {
         case let .usage(text):
             return text
         case let .localFile(error):
-            return "cannot write \(error.path): \(error.reason)"
+            return "cannot \(error.action) \(error.path): \(error.reason)"
         case let .configFile(path, reason):
             return "cannot update \(path): \(reason); nothing was written"
         }

@@ -34,24 +34,27 @@ struct LocalFileSystem: FileSystem {
 
     func read(_ path: String) throws(FileError) -> FileSnapshot {
         let real = Self.resolve(path)
-        let fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        // O_NONBLOCK: a FIFO in a config's place must not hang us while we hold the lock.
+        let fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         guard fd >= 0 else {
             if errno == ENOENT { return FileSnapshot(path: path, realPath: real, contents: nil) }
-            throw Self.error(path)
+            throw Self.error(path, action: "read")
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Self.error(path) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw FileError(path: path, reason: "not a regular file") }
+        guard fstat(fd, &info) == 0 else { throw Self.error(path, action: "read") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw FileError(path: path, reason: "not a regular file", action: "read") }
         var contents: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = Glibc.read(fd, &buffer, buffer.count)
             if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw Self.error(path) }
+            guard count >= 0 else { throw Self.error(path, action: "read") }
             if count == 0 { break }
             contents += buffer[0..<count]
-            guard contents.count <= Self.readLimit else { throw FileError(path: path, reason: "larger than \(Self.readLimit >> 20) MiB, too large for a config file") }
+            guard contents.count <= Self.readLimit else {
+                throw FileError(path: path, reason: "larger than \(Self.readLimit >> 20) MiB, too large for a config file", action: "read")
+            }
         }
         return FileSnapshot(path: path, realPath: real, contents: contents, mode: UInt32(info.st_mode & 0o7777))
     }
@@ -60,11 +63,11 @@ struct LocalFileSystem: FileSystem {
         // One lock per repository: concurrent `connect`s in parallel steps take turns, so none
         // reads a file another is about to replace.
         let lock = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard lock >= 0 else { throw .localFile(Self.error(root)) }
+        guard lock >= 0 else { throw .localFile(Self.error(root, action: "open")) }
         defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw .localFile(Self.error(root)) }
-        }
+        // Where the file system cannot lock a folder (NFS emulates flock with fcntl locks, which
+        // need a writable descriptor), go on unlocked: the renames still keep every file whole.
+        while flock(lock, LOCK_EX) != 0, errno == EINTR {}
         var snapshots: [FileSnapshot] = []
         for path in paths {
             do throws(FileError) { snapshots.append(try read(path)) } catch { throw .localFile(error) }
@@ -73,7 +76,7 @@ struct LocalFileSystem: FileSystem {
         do throws(FileError) {
             try Self.commit(writes)
         } catch {
-            throw .localFile(FileError(path: error.path, reason: error.reason + "; no file was changed"))
+            throw .localFile(error)
         }
     }
 
@@ -102,25 +105,29 @@ struct LocalFileSystem: FileSystem {
         do throws(FileError) {
             for write in writes {
                 let target = write.snapshot.realPath
+                var info = stat()
+                if lstat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                    throw FileError(path: write.snapshot.path, reason: "not a regular file")
+                }
                 madeFolders += try makeFolders(for: target, shownAs: write.snapshot.path)
                 if write.backup, let previous = write.snapshot.contents {
-                    let backup = target + ".bak"
+                    let backup = freeName(target + ".bak")
                     staged.append(Staged(temporary: try stage(previous, beside: backup, mode: write.snapshot.mode ?? 0o600, shownAs: write.snapshot.path + ".bak"), target: backup))
                 }
-                let mode = write.mode ?? write.snapshot.mode ?? 0o644
-                staged.append(Staged(temporary: try stage(write.contents, beside: target, mode: mode, shownAs: write.snapshot.path), target: target))
+                staged.append(Staged(temporary: try stage(write.contents, beside: target, mode: write.mode ?? write.snapshot.mode, shownAs: write.snapshot.path), target: target))
             }
         } catch {
             for item in staged { unlink(item.temporary) }
             for folder in madeFolders.reversed() { rmdir(folder) }
-            throw error
+            throw FileError(path: error.path, reason: error.reason + "; no file was changed", action: error.action)
         }
-        for item in staged where rename(item.temporary, item.target) != 0 {
+        for (index, item) in staged.enumerated() where rename(item.temporary, item.target) != 0 {
             let failure = Self.error(item.target)
-            for item in staged { unlink(item.temporary) }
-            throw failure
+            for item in staged[index...] { unlink(item.temporary) }
+            let changed = staged[..<index].map(\.target)
+            throw FileError(path: failure.path, reason: failure.reason + (changed.isEmpty ? "; no file was changed" : "; already replaced: " + changed.joined(separator: ", ")))
         }
-        for folder in Set(staged.map { parent($0.target) ?? "." }) {
+        for folder in Set(staged.map { parent($0.target) ?? "." } + madeFolders.compactMap(parent)) {
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if fd >= 0 {
                 fsync(fd)
@@ -129,8 +136,21 @@ struct LocalFileSystem: FileSystem {
         }
     }
 
-    /// A new file beside `target` with `contents`, mode set, flushed to disk.
-    private static func stage(_ contents: [UInt8], beside target: String, mode: UInt32, shownAs shown: String) throws(FileError) -> String {
+    /// `path`, or `path.1`, `path.2`… if it is taken: a backup never replaces an earlier one.
+    private static func freeName(_ path: String) -> String {
+        var candidate = path
+        var number = 0
+        while access(candidate, F_OK) == 0 {
+            number += 1
+            candidate = "\(path).\(number)"
+        }
+        return candidate
+    }
+
+    /// A new file beside `target` with `contents`, flushed to disk. It gets `mode` (nil: the
+    /// target's mode, or what the umask allows for a new file) and, when root rewrites
+    /// someone else's file, that file's owner.
+    private static func stage(_ contents: [UInt8], beside target: String, mode: UInt32?, shownAs shown: String) throws(FileError) -> String {
         let folder = parent(target) ?? "."
         let name = String(target.split(separator: "/").last ?? "config")
         var template = Array("\(folder)/.\(name).plenar-XXXXXX".utf8CString)
@@ -139,7 +159,13 @@ struct LocalFileSystem: FileSystem {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do throws(FileError) {
-            guard fchmod(fd, mode_t(mode)) == 0 else { throw error(shown) }
+            var existing = stat()
+            let exists = stat(target, &existing) == 0
+            let permissions = mode ?? (exists ? UInt32(existing.st_mode & 0o7777) : 0o666 & ~currentUmask())
+            guard fchmod(fd, mode_t(permissions)) == 0 else { throw error(shown) }
+            if exists, geteuid() == 0, existing.st_uid != 0 || existing.st_gid != 0 {
+                _ = fchown(fd, existing.st_uid, existing.st_gid)
+            }
             try writeAll(contents, to: fd, path: shown)
             guard fsync(fd) == 0 else { throw error(shown) }
             close(fd)
@@ -149,6 +175,12 @@ struct LocalFileSystem: FileSystem {
             unlink(temporary)
             throw error
         }
+    }
+
+    private static func currentUmask() -> UInt32 {
+        let mask = umask(0o022)
+        umask(mask)
+        return UInt32(mask)
     }
 
     /// Creates the missing folders above `path`, returning those it made, outermost first.
@@ -161,12 +193,13 @@ struct LocalFileSystem: FileSystem {
         }
         var made: [String] = []
         for folder in missing.reversed() {
-            guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+            if mkdir(folder, 0o777) == 0 {
+                made.append(folder)
+            } else if errno != EEXIST {
                 let failure = FileError(path: shown, reason: "cannot create \(folder): \(String(cString: strerror(errno)))")
                 for folder in made.reversed() { rmdir(folder) }
                 throw failure
             }
-            made.append(folder)
         }
         return made
     }
@@ -183,8 +216,18 @@ struct LocalFileSystem: FileSystem {
 
     // MARK: Paths
 
-    /// The file a symbolic link leads to (even one that does not exist yet); else `path`.
+    /// The file a symbolic link leads to (even one that does not exist yet), else `path`; with
+    /// its folder's real name, so two ways to one file compare equal.
     static func resolve(_ path: String) -> String {
+        let target = followLinks(path)
+        guard let folder = parent(target), let real = realpath(folder, nil) else { return target }
+        defer { free(real) }
+        let name = target[target.index(after: target.lastIndex(of: "/")!)...]
+        let canonical = String(cString: real)
+        return (canonical == "/" ? "" : canonical) + "/" + name
+    }
+
+    private static func followLinks(_ path: String) -> String {
         var current = path
         for _ in 0..<40 {
             var info = stat()
@@ -203,8 +246,8 @@ struct LocalFileSystem: FileSystem {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    private static func error(_ path: String) -> FileError {
-        FileError(path: path, reason: String(cString: strerror(errno)))
+    private static func error(_ path: String, action: String = "write") -> FileError {
+        FileError(path: path, reason: String(cString: strerror(errno)), action: action)
     }
 
     // MARK: git

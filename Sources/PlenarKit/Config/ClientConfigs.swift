@@ -39,24 +39,29 @@ struct ClientConfigs: ConnectionTarget {
         let planner = { (snapshots: [FileSnapshot]) throws(Failure) -> [FileWrite] in
             plans = []
             for (file, snapshot) in zip(files, snapshots) {
+                // Two clients' files may be one file through a link; their entries differ, so
+                // one would undo the other on every run.
+                if let twin = plans.first(where: { $0.snapshot.realPath == snapshot.realPath }) {
+                    throw .configFile(path: file, reason: "it is the same file as \(twin.file) (a link), and the two clients want different entries; configure one of them")
+                }
                 plans.append(try plan(file, snapshot, server: server))
             }
             return plans.compactMap { plan in
                 plan.contents.map { FileWrite(snapshot: plan.snapshot, contents: $0, mode: plan.literalSecret ? 0o600 : nil, backup: plan.backup) }
             }
         }
-        if dryRun {
-            var snapshots: [FileSnapshot] = []
-            for path in paths {
-                do throws(FileError) { snapshots.append(try context.files.read(path)) } catch { throw .localFile(error) }
-            }
-            _ = try planner(snapshots)
-        } else {
-            do throws(Failure) {
+        do throws(Failure) {
+            if dryRun {
+                var snapshots: [FileSnapshot] = []
+                for path in paths {
+                    do throws(FileError) { snapshots.append(try context.files.read(path)) } catch { throw .localFile(error) }
+                }
+                _ = try planner(snapshots)
+            } else {
                 try context.files.update(paths, under: root, planner)
-            } catch let .localFile(error) where error.path.hasPrefix(root + "/") {
-                throw .localFile(FileError(path: String(error.path.dropFirst(root.count + 1)), reason: error.reason))
             }
+        } catch let .localFile(error) where error.path.hasPrefix(root + "/") {
+            throw .localFile(FileError(path: String(error.path.dropFirst(root.count + 1)), reason: error.reason, action: error.action))
         }
         var report = ConnectionReport()
         for plan in plans {
@@ -65,7 +70,7 @@ struct ClientConfigs: ConnectionTarget {
                 report.diff += TextDiff.unified(old: plan.snapshot.contents ?? [], new: contents, path: plan.file)
             }
             if !dryRun {
-                reporter.note("\(plan.file): \(plan.outcome)")
+                reporter.note("\(plan.file): \(plan.outcome)\(plan.backup ? ", the previous version kept as \(plan.file).bak" : "")")
             }
             if plan.literalSecret, !dryRun {
                 warnAboutLiteral(plan, context: context, reporter: reporter)
@@ -94,6 +99,9 @@ struct ClientConfigs: ConnectionTarget {
             }
         }
         plan.literalSecret = server.inlineToken.map { token in (plan.contents ?? original).containsSequence(Array(token.utf8)) } ?? false
+        if plan.literalSecret, plan.contents == nil, let mode = snapshot.mode, mode & 0o077 != 0 {
+            plan.contents = original  // only the mode changes: a file holding a key is for its owner alone
+        }
         return plan
     }
 
@@ -116,13 +124,17 @@ struct ClientConfigs: ConnectionTarget {
         }
         guard let client = MCPClient.allCases.first(where: { $0.file == file }) else { return nil }
         if client == .codex {
-            return try TOMLDocument.parsed(original, file: file).replacingTable(client.entryPath, with: client.entry(server))
+            return try TOMLDocument.parsed(original, file: file).merging(client.entry(server), into: client.entryPath)
         }
+        // Key by key, so what the user added to the entry (a timeout, a tool filter, another
+        // header) stays.
         var text = original
         var changed = false
-        if let next = try parse(file, text, comments: client.allowsComments).setting(client.entryPath, to: .object(client.entry(server)), force: force) {
-            text = next
-            changed = true
+        for (path, value) in MCPClient.leaves(client.entry(server)) {
+            if let next = try parse(file, text, comments: client.allowsComments).setting(client.entryPath + path, to: value, force: force) {
+                text = next
+                changed = true
+            }
         }
         if client == .vscode, server.inlineToken == nil,
             let next = try parse(file, text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], force: force, matches: {

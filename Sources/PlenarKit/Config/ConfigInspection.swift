@@ -57,7 +57,11 @@ extension MCPClient {
         status.pointsAtAPI = url == server.endpoint
         var inline = server
         inline.inlineToken = token
-        status.upToDate = entry == .object(self.entry(server)) || entry == .object(self.entry(inline))
+        status.upToDate = [server, inline].contains { wanted in
+            MCPClient.leaves(self.entry(wanted)).allSatisfy { path, value in
+                path.reduce(Optional(entry)) { $0?[$1] } == value
+            }
+        }
         return status
     }
 }

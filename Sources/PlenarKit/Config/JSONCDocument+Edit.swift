@@ -31,7 +31,7 @@ extension JSONCDocument {
     ) throws(EditRefusal) -> [UInt8]? {
         guard let array = node(at: path) else { return try setting(path, to: .array([element]), force: force) }
         guard case let .array(items) = array.kind else {
-            guard force else { throw refusal(path[...], is: array) }
+            guard force else { throw refusal(path[...], is: array, expected: "array") }
             return replacing(array.range, with: .array([element]), at: array.range.lowerBound)
         }
         if let match = items.last(where: { matches($0.value) }) {
@@ -41,7 +41,7 @@ extension JSONCDocument {
         return inserting(item: element, into: array, items: items)
     }
 
-    private func refusal(_ path: ArraySlice<String>, is node: Node) -> EditRefusal {
+    private func refusal(_ path: ArraySlice<String>, is node: Node, expected: String = "object") -> EditRefusal {
         let name = path.isEmpty ? "the top level" : path.joined(separator: ".")
         let kind: String
         switch node.kind {
@@ -49,7 +49,7 @@ extension JSONCDocument {
         case .array: kind = "an array"
         case .scalar: kind = "a single value"
         }
-        return EditRefusal(reason: "\(name) is \(kind), not the object plenar expects; fix it by hand, or pass --force to replace it (the original is kept as .bak)")
+        return EditRefusal(reason: "\(name) is \(kind), not the \(expected) plenar expects; fix it by hand, or pass --force to replace it (the original is kept as .bak)")
     }
 
     private static func nest(_ path: ArraySlice<String>, _ value: ConfigValue) -> ConfigValue {

@@ -81,13 +81,25 @@ public enum MCPClient: String, CaseIterable, Sendable {
     }
 
     /// The project header's value: from `PLENAR_PROJECT_ID`, falling back to the connected
-    /// project where the client supports a default; VS Code reads no variables in headers,
-    /// and a project key is no secret, so it gets the key itself.
+    /// project where the client supports a default.
     private func projectReference(default project: String) -> String {
         switch self {
-        case .claude, .gemini: "${\(Self.projectVariable):-\(project)}"
-        case .vscode: project
+        case .claude: "${\(Self.projectVariable):-\(project)}"
+        // Gemini CLI's resolver takes `PLENAR_PROJECT_ID:-KEY` for a variable's name (no
+        // defaults), and VS Code reads no variables in headers: a project key is no secret.
+        case .gemini, .vscode: project
         default: reference(Self.projectVariable)
+        }
+    }
+
+    /// Each value plenar owns in an entry, by its path: nested objects are opened, so a header
+    /// is one leaf and the user's own headers are not plenar's.
+    static func leaves(_ members: [(String, ConfigValue)]) -> [([String], ConfigValue)] {
+        members.flatMap { key, value -> [([String], ConfigValue)] in
+            if case let .object(inner) = value, !inner.isEmpty {
+                return leaves(inner).map { ([key] + $0.0, $0.1) }
+            }
+            return [([key], value)]
         }
     }
 

@@ -7,11 +7,18 @@ struct TOMLDocument {
         var isArrayTable: Bool
         /// From the header's first byte through the end of the table's last key line.
         var range: Range<Int>
-        var entries: [(key: [String], value: ConfigValue)]
+        var entries: [Entry]
 
         var value: ConfigValue {
             .object(entries.filter { $0.key.count == 1 }.map { ($0.key[0], $0.value) })
         }
+    }
+
+    struct Entry {
+        var key: [String]
+        var value: ConfigValue
+        /// The whole line (or lines, for a multi-line value), line break included.
+        var lines: Range<Int>
     }
 
     let bytes: [UInt8]
@@ -28,46 +35,61 @@ struct TOMLDocument {
         bytes.firstIndex(of: UInt8(ascii: "\n")).map { $0 > 0 && bytes[$0 - 1] == UInt8(ascii: "\r") ? "\r\n" : "\n" } ?? "\n"
     }
 
-    /// The text with table `path` (and its sub-tables) replaced by `entries`; nil when equal already.
-    func replacingTable(_ path: [String], with entries: [(String, ConfigValue)]) throws(EditRefusal) -> [UInt8]? {
-        for table in tables {
-            for entry in table.entries where table.path.count < path.count && (path.starts(with: table.path + entry.key) || (table.path + entry.key).starts(with: path)) {
-                throw EditRefusal(reason: "\(path.joined(separator: ".")) is written as keys of [\(table.path.joined(separator: "."))], a form plenar does not edit; move it into its own [\(path.joined(separator: "."))] table or remove it")
+    /// The text with table `path` holding `entries`: each key set to its value (an inline-table
+    /// value is merged into an existing inline table), every other key, sub-table and comment
+    /// kept. Nil when every key already holds its value.
+    func merging(_ entries: [(String, ConfigValue)], into path: [String]) throws(EditRefusal) -> [UInt8]? {
+        let name = path.joined(separator: ".")
+        for table in tables where table.path.count < path.count {
+            for entry in table.entries {
+                let full = table.path + entry.key
+                if path.starts(with: full) || full.starts(with: path) {
+                    let owner = table.path.isEmpty ? "the top level" : "[\(table.path.joined(separator: "."))]"
+                    throw EditRefusal(reason: "\(name) is written as the key \(entry.key.joined(separator: ".")) of \(owner), a form plenar does not edit; move it into its own [\(name)] table")
+                }
             }
         }
-        let ours = tables.filter { $0.path.starts(with: path) }
-        if let table = ours.first, table.isArrayTable {
-            throw EditRefusal(reason: "[[\(path.joined(separator: "."))]] is an array of tables; remove it by hand")
+        guard let table = tables.last(where: { $0.path == path }) else {
+            var text = bytes
+            if !text.isEmpty {
+                if text.last != UInt8(ascii: "\n") { text += Array(newline.utf8) }
+                text += Array(newline.utf8)
+            }
+            let lines = ["[" + path.map(Self.key).joined(separator: ".") + "]"] + entries.map { Self.key($0.0) + " = " + Self.render($0.1) }
+            return text + Array((lines.joined(separator: newline) + newline).utf8)
         }
-        let rendered = Array(render(path, entries).utf8)
-        if ours.count == 1, ours[0].path == path, ours[0].value == .object(entries) {
-            return nil
+        if table.isArrayTable { throw EditRefusal(reason: "[[\(name)]] is an array of tables; plenar edits only a [\(name)] table") }
+        var replacements: [(Range<Int>, String)] = []
+        var additions: [String] = []
+        for (key, wanted) in entries {
+            guard let entry = table.entries.last(where: { $0.key == [key] }) else {
+                additions.append(Self.key(key) + " = " + Self.render(wanted) + newline)
+                continue
+            }
+            var value = wanted
+            if case let .object(existing) = entry.value, case let .object(ours) = wanted {
+                value = .object(existing.filter { member in !ours.contains { $0.0 == member.0 } } + ours)
+            }
+            if entry.value != value {
+                replacements.append((entry.lines, Self.key(key) + " = " + Self.render(value) + newline))
+            }
         }
+        guard !replacements.isEmpty || !additions.isEmpty else { return nil }
         var text = bytes
-        if let first = ours.first {
-            for table in ours.dropFirst().reversed() {
-                text.removeSubrange(table.range)
-            }
-            text.replaceSubrange(first.range, with: rendered)
-            return text
+        var insertAt = table.range.upperBound
+        if insertAt > 0, text[insertAt - 1] != UInt8(ascii: "\n") {
+            text.insert(contentsOf: Array(newline.utf8), at: insertAt)
+            insertAt += newline.utf8.count
         }
-        if !text.isEmpty {
-            if text.last != UInt8(ascii: "\n") { text += Array(newline.utf8) }
-            text += Array(newline.utf8)
+        text.insert(contentsOf: Array(additions.joined().utf8), at: insertAt)
+        for (range, line) in replacements.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
+            text.replaceSubrange(range, with: Array(line.utf8))
         }
-        return text + rendered
+        return text
     }
 
     func table(_ path: [String]) -> Table? {
         tables.first { $0.path == path }
-    }
-
-    private func render(_ path: [String], _ entries: [(String, ConfigValue)]) -> String {
-        var lines = ["[" + path.map(Self.key).joined(separator: ".") + "]"]
-        for (key, value) in entries {
-            lines.append(Self.key(key) + " = " + Self.render(value))
-        }
-        return lines.joined(separator: newline) + newline
     }
 
     static func key(_ key: String) -> String {
@@ -115,12 +137,21 @@ extension TOMLDocument {
         }
 
         mutating func document() throws(ParseError) -> [Table] {
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
             var tables = [Table(path: [], isArrayTable: false, range: 0..<0, entries: [])]
+            // What is defined so far, to refuse what TOML forbids: a table or key defined twice,
+            // a key under a value, a table over an inline table.
+            var headers: Set<[String]> = []
+            var arrays: Set<[String]> = []
+            var values: Set<[String]> = []
+            func definedAsValue(_ path: [String], from depth: Int) -> Bool {
+                (max(1, depth)...path.count).contains { values.contains(Array(path.prefix($0))) }
+            }
             while true {
                 skipBlank()
                 guard index < bytes.count else { break }
+                let start = index
                 if bytes[index] == UInt8(ascii: "[") {
-                    let start = index
                     let isArray = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "[")
                     index += isArray ? 2 : 1
                     skipSpaces()
@@ -131,9 +162,20 @@ extension TOMLDocument {
                         index += 1
                     }
                     try endOfLine()
-                    if !isArray, tables.contains(where: { $0.path == path && !$0.isArrayTable }) {
+                    let name = path.joined(separator: ".")
+                    if definedAsValue(path, from: 1) {
                         index = start
-                        throw error("the table [\(path.joined(separator: "."))] is defined twice")
+                        throw error("[\(name)] is already defined as a value")
+                    }
+                    if isArray {
+                        guard !headers.contains(path) else { index = start; throw error("[[\(name)]] is already a table") }
+                        arrays.insert(path)
+                        // A new element: what was defined under the previous one may be defined again.
+                        headers = headers.filter { !($0.count > path.count && $0.starts(with: path)) }
+                        values = values.filter { !($0.count > path.count && $0.starts(with: path)) }
+                    } else {
+                        guard !headers.contains(path), !arrays.contains(path) else { index = start; throw error("the table [\(name)] is defined twice") }
+                        headers.insert(path)
                     }
                     tables.append(Table(path: path, isArrayTable: isArray, range: start..<index, entries: []))
                 } else {
@@ -142,9 +184,17 @@ extension TOMLDocument {
                     guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw error("expected = after the key \(key.joined(separator: "."))") }
                     index += 1
                     skipSpaces()
+                    let valueStart = index
                     let value = try value(depth: 0)
                     try endOfLine()
-                    tables[tables.count - 1].entries.append((key, value))
+                    let tablePath = tables[tables.count - 1].path
+                    let full = tablePath + key
+                    if definedAsValue(full, from: tablePath.count + 1) || headers.contains(full) || arrays.contains(full) {
+                        index = valueStart
+                        throw error("the key \(key.joined(separator: ".")) is defined twice")
+                    }
+                    values.insert(full)
+                    tables[tables.count - 1].entries.append(Entry(key: key, value: value, lines: start..<index))
                     tables[tables.count - 1].range = tables[tables.count - 1].range.lowerBound..<index
                 }
             }
@@ -215,7 +265,12 @@ extension TOMLDocument {
             }
         }
 
-        /// Booleans, numbers, dates and times: checked for their characters, kept as written.
+        nonisolated(unsafe) static let number = /[+-]?(?:(?:0|[1-9](?:_?[0-9])*)(?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?|inf|nan)/
+        nonisolated(unsafe) static let integerWithBase = /0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0o[0-7](?:_?[0-7])*|0b[01](?:_?[01])*/
+        nonisolated(unsafe) static let dateTime =
+            /(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?)|[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?/
+
+        /// Booleans, numbers, dates and times: checked against TOML's forms, kept as written.
         mutating func scalar() throws(ParseError) -> ConfigValue {
             let start = index
             while index < bytes.count, Self.isBareKey(bytes[index]) || [UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: ":")].contains(bytes[index]) {
@@ -233,14 +288,14 @@ extension TOMLDocument {
             case "false": return .bool(false)
             case "": throw error("expected a value")
             default:
-                guard let first = text.utf8.first,
-                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-                        || ["inf", "nan"].contains(text)
-                else {
-                    index = start
-                    throw error("expected a value (a string needs quotes)")
+                if text.wholeMatch(of: Self.number) != nil {
+                    return Double(text.filter { $0 != "_" }).map(ConfigValue.number) ?? .string(text)
                 }
-                return Double(text.filter { $0 != "_" }).map(ConfigValue.number) ?? .string(text)
+                guard text.wholeMatch(of: Self.integerWithBase) != nil || text.wholeMatch(of: Self.dateTime) != nil else {
+                    index = start
+                    throw error("\(text) is not a TOML value (a string needs quotes)")
+                }
+                return .string(text)
             }
         }
 
@@ -250,6 +305,7 @@ extension TOMLDocument {
             let multiline = index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote
             index += multiline ? 3 : 1
             if multiline, index < bytes.count, bytes[index] == UInt8(ascii: "\n") { index += 1 }
+            if multiline, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\r"), bytes[index + 1] == UInt8(ascii: "\n") { index += 2 }
             var scalars = String.UnicodeScalarView()
             while index < bytes.count {
                 let byte = bytes[index]
@@ -284,8 +340,13 @@ extension TOMLDocument {
                         else { throw error("a \\u escape needs hex digits of a Unicode scalar") }
                         scalars.append(scalar)
                         index += count
-                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n") where multiline:
-                        // A line-ending backslash trims the line break and the whitespace after it.
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                        // In a multi-line string, a backslash ending a line trims the line break
+                        // and the whitespace after it.
+                        guard multiline else { throw error("an unknown escape in a string") }
+                        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+                        if index < bytes.count, bytes[index] == UInt8(ascii: "\r") { index += 1 }
+                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\n") else { throw error("a backslash followed by spaces must end its line") }
                         while index < bytes.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[index]) { index += 1 }
                         continue
                     default:

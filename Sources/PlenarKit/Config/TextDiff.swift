@@ -58,23 +58,31 @@ enum TextDiff {
         return result
     }
 
-    /// The edit script from a longest common subsequence (config files are small).
+    /// The edit script from a longest common subsequence of what lies between the common
+    /// beginning and end (an entry's change is small; the file around it may not be).
     static func script(_ a: [String], _ b: [String]) -> [Edit] {
-        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in stride(from: a.count - 1, through: 0, by: -1) {
-            for j in stride(from: b.count - 1, through: 0, by: -1) {
-                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+        var prefix = 0
+        while prefix < min(a.count, b.count), a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < min(a.count, b.count) - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+        let aEnd = a.count - suffix
+        let bEnd = b.count - suffix
+        var table = [[Int]](repeating: [Int](repeating: 0, count: bEnd - prefix + 1), count: aEnd - prefix + 1)
+        for i in stride(from: aEnd - 1, through: prefix, by: -1) {
+            for j in stride(from: bEnd - 1, through: prefix, by: -1) {
+                let (x, y) = (i - prefix, j - prefix)
+                table[x][y] = a[i] == b[j] ? table[x + 1][y + 1] + 1 : max(table[x + 1][y], table[x][y + 1])
             }
         }
-        var edits: [Edit] = []
-        var i = 0
-        var j = 0
-        while i < a.count || j < b.count {
-            if i < a.count, j < b.count, a[i] == b[j] {
+        var edits = (0..<prefix).map { Edit(kind: .same, text: a[$0], oldLine: $0, newLine: $0) }
+        var i = prefix
+        var j = prefix
+        while i < aEnd || j < bEnd {
+            if i < aEnd, j < bEnd, a[i] == b[j] {
                 edits.append(Edit(kind: .same, text: a[i], oldLine: i, newLine: j))
                 i += 1
                 j += 1
-            } else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] {
+            } else if j < bEnd, i == aEnd || table[i - prefix][j + 1 - prefix] >= table[i + 1 - prefix][j - prefix] {
                 edits.append(Edit(kind: .insert, text: b[j], oldLine: i, newLine: j))
                 j += 1
             } else {
@@ -82,6 +90,7 @@ enum TextDiff {
                 i += 1
             }
         }
+        edits += (0..<suffix).map { Edit(kind: .same, text: a[aEnd + $0], oldLine: aEnd + $0, newLine: bEnd + $0) }
         return edits
     }
 }

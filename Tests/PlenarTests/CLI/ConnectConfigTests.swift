@@ -209,4 +209,35 @@ struct ConnectConfigTests {
             #expect(text.stdout.contains("Config .gemini/settings.json: points at another server; holds a literal key\n"))
         }
     }
+
+    @Test("two clients' files that are one file through a link: refused, nothing written")
+    func sharedFile() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            try repo.write(".mcp.json", "{}\n")
+            try FileManager.default.createDirectory(atPath: repo.path(".cursor"), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: repo.path(".cursor/mcp.json"), withDestinationPath: "../.mcp.json")
+            let result = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("cannot update .cursor/mcp.json: it is the same file as .mcp.json (a link)"), "\(result.stderr)")
+            #expect(repo.read(".mcp.json") == "{}\n")
+        }
+    }
+
+    @Test("--inline-token tightens a readable file that already holds the key to 0600")
+    func inlineTightens() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            let token = try sandbox.token("org_demo")
+            _ = try await CLI.run(["connect", "--inline-token"], api: sandbox.apiURL, token: token, directory: repo)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: repo.path(".mcp.json"))
+            let before = repo.read(".mcp.json")
+            let again = try await CLI.run(["connect", "--inline-token"], api: sandbox.apiURL, token: token, directory: repo)
+            #expect(again.status == 0)
+            #expect(repo.read(".mcp.json") == before)
+            #expect(try FileManager.default.attributesOfItem(atPath: repo.path(".mcp.json"))[.posixPermissions] as? Int == 0o600)
+        }
+    }
 }

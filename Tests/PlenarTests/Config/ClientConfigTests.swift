@@ -152,4 +152,40 @@ struct ClientConfigTests {
         #expect(TextDiff.unified(old: old, new: old, path: "f") == "")
         #expect(TextDiff.unified(old: [], new: Array("x\n".utf8), path: "f") == "--- /dev/null\n+++ b/f\n@@ -0,0 +1,1 @@\n+x\n")
     }
+
+    @Test("what the user added inside plenar's entry stays: another header, a timeout, a sub-table")
+    func keepsUserKeysInEntry() throws {
+        let gemini = try #require(try edit(.gemini, ""))
+        let customized = gemini.replacingOccurrences(of: "\"type\": \"http\",", with: "\"type\": \"http\",\n      \"trust\": true,")
+            .replacingOccurrences(of: "\"Authorization\"", with: "\"X-Extra\": \"1\",\n        \"Authorization\"")
+        #expect(customized != gemini)
+        #expect(try edit(.gemini, customized) == nil, "nothing of plenar's changed, so nothing is written")
+        let moved = try #require(try edit(.gemini, customized, server: Fixtures.projectServer))
+        #expect(moved.contains("\"trust\": true") && moved.contains("\"X-Extra\": \"1\"") && moved.contains("\"X-Plenar-Project\": \"PLEN-DEMO\""))
+
+        let codex = try #require(try edit(.codex, ""))
+        let tuned = codex + "startup_timeout_sec = 30\n\n[mcp_servers.plenar.tools.search]\nenabled = false\n"
+        #expect(try edit(.codex, tuned) == nil)
+        let withProject = try #require(try edit(.codex, tuned, server: Fixtures.projectServer))
+        #expect(withProject.contains("startup_timeout_sec = 30\n") && withProject.contains("[mcp_servers.plenar.tools.search]\nenabled = false\n"))
+        #expect(withProject.contains("env_http_headers = { X-Plenar-Project = \"PLENAR_PROJECT_ID\" }"))
+        let ownHeaders = codex + "env_http_headers = { X-Team = \"TEAM\" }\n"
+        let merged = try #require(try edit(.codex, ownHeaders, server: Fixtures.projectServer))
+        #expect(merged.contains("env_http_headers = { X-Team = \"TEAM\", X-Plenar-Project = \"PLENAR_PROJECT_ID\" }"))
+        #expect(try edit(.codex, merged, server: Fixtures.projectServer) == nil)
+    }
+
+    @Test("TOML that is valid is read; TOML that is not is refused", arguments: [
+        ("[[profiles]]\nname = \"x\"\n[profiles.settings]\na = 1\n[[profiles]]\nname = \"y\"\n[profiles.settings]\na = 2\n", true),
+        ("a = 1979-05-27T07:32:00Z\nb = 1979-05-27 07:32:00\nc = 07:32:00\nd = 0xDEAD_beef\ne = -1_000.5e+3\nf = inf\ng = \"\"\"\\\n  x\"\"\"\n", true),
+        ("a = \"x\\ y\"\n", false),
+        ("a = 1abc\n", false),
+        ("[a]\nb = 1\n[a.b]\n", false),
+        ("x = {a=1}\nx.b = 2\n", false),
+        ("a = 1\na = 2\n", false),
+        ("[t]\n[t]\n", false),
+    ])
+    func tomlValidity(text: String, valid: Bool) {
+        #expect(((try? TOMLDocument(Array(text.utf8))) != nil) == valid, "\(text)")
+    }
 }

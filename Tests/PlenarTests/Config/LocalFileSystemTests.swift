@@ -72,4 +72,27 @@ struct LocalFileSystemTests {
         defer { outside.remove() }
         #expect(LocalFileSystem.root(from: outside.folder.path) == outside.folder.path, "no repository: the folder itself")
     }
+
+    @Test("a FIFO where a config belongs is refused at once, not waited on")
+    func fifo() throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        #expect(mkfifo(repo.path(".mcp.json"), 0o644) == 0)
+        #expect(throws: FileError(path: repo.path(".mcp.json"), reason: "not a regular file", action: "read")) {
+            try LocalFileSystem().read(repo.path(".mcp.json"))
+        }
+    }
+
+    @Test("--force's backup never replaces an earlier backup")
+    func backups() throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        try repo.write("c.json", "old")
+        try repo.write("c.json.bak", "older")
+        let snapshot = try LocalFileSystem().read(repo.path("c.json"))
+        try LocalFileSystem().update([repo.path("c.json")], under: repo.folder.path) { _ throws(Failure) in
+            [FileWrite(snapshot: snapshot, contents: Array("new".utf8), backup: true)]
+        }
+        #expect(repo.read("c.json") == "new" && repo.read("c.json.bak") == "older" && repo.read("c.json.bak.1") == "old")
+    }
 }
