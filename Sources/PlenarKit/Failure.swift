@@ -32,11 +32,23 @@ public enum Failure: Error, Equatable {
 }
 
 /// What a command is for, which decides how a failure ends it.
-public enum CommandKind {
+public enum CommandKind: Equatable {
     /// `signal`, `hook`: never break the job, except for credentials that are wrong.
     case telemetry
     /// `connect`, `status`, `whoami`: the answer is the point.
     case probe
+    /// `run`, once its child ended with `child`: the child's status is ours, whatever the report
+    /// does; credentials that are wrong turn only a success into 2.
+    case wrapper(child: Int32)
+
+    /// Telemetry and the report of a wrapped command say what was skipped, and go on.
+    var reportsOnly: Bool { self != .probe }
+
+    /// The exit status when nothing went wrong.
+    var success: Int32 {
+        if case let .wrapper(child) = self { return child }
+        return ExitTable.success
+    }
 }
 
 public enum Severity: Equatable {
@@ -54,6 +66,10 @@ public enum ExitTable {
     public static func verdict(_ failure: Failure, for kind: CommandKind) -> (status: Int32, severity: Severity) {
         switch (failure, kind) {
         case (.usage, _): (usage, .error)
+        case (.tokenMalformed, .wrapper(let child)), (.apiURL, .wrapper(let child)), (.rejected, .wrapper(let child)),
+            (.noProject, .wrapper(let child)), (.projectUnreachable, .wrapper(let child)):
+            (child != 0 ? child : credentials, .error)
+        case (_, .wrapper(let child)): (child, .warning)
         case (.tokenMissing, .telemetry): (success, .warning)
         case (.tokenMissing, .probe): (credentials, .error)
         case (.tokenMalformed, _), (.apiURL, _), (.rejected, _), (.noProject, _), (.projectUnreachable, _): (credentials, .error)
@@ -66,7 +82,7 @@ public enum ExitTable {
 extension Failure {
     /// One line: what happened, and what to do next. `action` says what was skipped ("signal not sent").
     func message(kind: CommandKind, action: String, context: MessageContext) -> String {
-        let skipped = kind == .telemetry ? "\(action); " : ""
+        let skipped = kind.reportsOnly ? "\(action); " : ""
         switch self {
         case .tokenMissing:
             return "PLENAR_TOKEN is not set: \(skipped)add the secret to this workflow's env\(context.keyFlag ? " or pass --key -" : "")"
@@ -83,7 +99,7 @@ extension Failure {
         case let .projectUnreachable(project):
             return "project \(project) is not reachable with this key: check --project or PLENAR_PROJECT_ID, or use a key whose allowlist holds it"
         case let .unavailable(reason):
-            let next = kind == .telemetry ? "\(action); the job goes on" : "try again later"
+            let next = kind.reportsOnly ? "\(action); the job goes on" : "try again later"
             switch reason {
             case let .timedOut(milliseconds):
                 return "no answer from \(context.host) within \(milliseconds) ms (PLENAR_TIMEOUT_MS): \(next)"

@@ -22,7 +22,7 @@ public struct Invocation {
         }
         do {
             try body(reporter)
-            return ExitTable.success
+            return kind.success
         } catch {
             return conclude(error, reporter: reporter, settings: settings, keyFlag: keyFlag)
         }
