@@ -25,8 +25,10 @@ let package = Package(
         .target(name: "PlenarAPI"),
         // libcurl, loaded with dlopen on the first request (needs curl.h from libcurl4-openssl-dev to build).
         .target(name: "CCurl"),
+        // pipe2, posix_spawn set-up and the signal handler behind `plenar run`, which Swift cannot express.
+        .target(name: "CPosix"),
         // Everything the CLI decides and does. FoundationEssentials and libcurl only: no server framework.
-        .target(name: "PlenarKit", dependencies: ["PlenarAPI", "CCurl"]),
+        .target(name: "PlenarKit", dependencies: ["PlenarAPI", "CCurl", "CPosix"]),
         .executableTarget(
             name: "plenar",
             dependencies: [

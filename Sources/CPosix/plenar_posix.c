@@ -1,0 +1,214 @@
+#define _GNU_SOURCE
+#include "plenar_posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// MARK: - Pipes and processes
+
+static int move_above_stdio(int fd) {
+    if (fd > 2) return fd;
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return moved;
+}
+
+int plenar_pipe(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC) != 0) return errno;
+    fds[0] = move_above_stdio(fds[0]);
+    fds[1] = move_above_stdio(fds[1]);
+    if (fds[0] < 0 || fds[1] < 0) {
+        int saved = errno;
+        if (fds[0] >= 0) close(fds[0]);
+        if (fds[1] >= 0) close(fds[1]);
+        fds[0] = fds[1] = -1;
+        return saved;
+    }
+    return 0;
+}
+
+// The child should start with the signal state plenar itself started with, not the current one:
+// the CLI ignores SIGPIPE for itself (inherited, a `yes | head` inside the child would print
+// "Broken pipe" errors instead of ending quietly), and the thread that spawns may block signals
+// (Dispatch and Swift concurrency threads do; a blocked SIGTERM would never reach the child). So
+// remember both as they were before main() ran.
+static bool sigpipe_ignored_at_start;
+static sigset_t mask_at_start;
+
+__attribute__((constructor)) static void record_signals_at_start(void) {
+    struct sigaction current;
+    sigpipe_ignored_at_start = sigaction(SIGPIPE, NULL, &current) == 0 && current.sa_handler == SIG_IGN;
+    sigemptyset(&mask_at_start);
+    pthread_sigmask(SIG_SETMASK, NULL, &mask_at_start);
+}
+
+int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int input, int output,
+                 int error) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    int result = posix_spawn_file_actions_init(&actions);
+    if (result != 0) return result;
+    result = posix_spawnattr_init(&attributes);
+    if (result != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return result;
+    }
+    int sources[3] = {input, output, error};
+    for (int target = 0; target < 3 && result == 0; target++) {
+        if (sources[target] != target) result = posix_spawn_file_actions_adddup2(&actions, sources[target], target);
+    }
+    short flags = POSIX_SPAWN_SETSIGMASK;
+    if (result == 0) result = posix_spawnattr_setsigmask(&attributes, &mask_at_start);
+    if (result == 0 && !sigpipe_ignored_at_start) {
+        sigset_t defaults;
+        sigemptyset(&defaults);
+        sigaddset(&defaults, SIGPIPE);
+        result = posix_spawnattr_setsigdefault(&attributes, &defaults);
+        flags |= POSIX_SPAWN_SETSIGDEF;
+    }
+    if (result == 0) result = posix_spawnattr_setflags(&attributes, flags);
+    if (result == 0) result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    return result;
+}
+
+int plenar_wait_exit(pid_t pid) {
+    siginfo_t info;
+    while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0) {
+        if (errno != EINTR) return errno;
+    }
+    return 0;
+}
+
+int plenar_reap(pid_t pid, int *code, int *signal) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return errno;
+    }
+    *code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+    *signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    return 0;
+}
+
+// MARK: - Signal forwarding
+
+#define SLOT_COUNT 32
+
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define FORWARDED_COUNT (sizeof forwarded_signals / sizeof forwarded_signals[0])
+
+static struct slot {
+    atomic_bool used;
+    atomic_int pid;        // 0 until the child exists and again once it has exited
+    atomic_int first;      // first signal received during the run
+    atomic_uint pending;   // bit per signal: to forward, not yet forwarded
+} slots[SLOT_COUNT];
+
+static pthread_mutex_t installation = PTHREAD_MUTEX_INITIALIZER;
+static int active_runs;
+static bool installed[FORWARDED_COUNT];
+static struct sigaction previous[FORWARDED_COUNT];
+// With SIGCHLD ignored (inheritable from whoever started us), the kernel reaps children itself and
+// waitid fails with ECHILD: the child's status would be lost. It is the default during runs.
+static bool child_ignored;
+static struct sigaction previous_child;
+
+// A pending bit is cleared by whoever sends it, so each signal is forwarded exactly once even
+// when it races with plenar_forward_to.
+static void forward_pending(struct slot *slot, pid_t pid, unsigned bits) {
+    unsigned taken = atomic_fetch_and(&slot->pending, ~bits) & bits;
+    for (int sig = 1; sig < 32; sig++) {
+        if (taken & (1u << sig)) kill(pid, sig);
+    }
+}
+
+static void dispatch(int sig, int code) {
+    int saved = errno;
+    for (int index = 0; index < SLOT_COUNT; index++) {
+        struct slot *slot = &slots[index];
+        if (!atomic_load(&slot->used)) continue;
+        int none = 0;
+        atomic_compare_exchange_strong(&slot->first, &none, sig);
+        if (code > 0) continue;
+        atomic_fetch_or(&slot->pending, 1u << sig);
+        pid_t pid = atomic_load(&slot->pid);
+        if (pid > 0) forward_pending(slot, pid, 1u << sig);
+    }
+    errno = saved;
+}
+
+static void handler(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    dispatch(sig, info->si_code);
+}
+
+int plenar_forward_begin(void) {
+    pthread_mutex_lock(&installation);
+    int found = -1;
+    for (int index = 0; index < SLOT_COUNT && found < 0; index++) {
+        if (atomic_load(&slots[index].used)) continue;
+        atomic_store(&slots[index].pid, 0);
+        atomic_store(&slots[index].first, 0);
+        atomic_store(&slots[index].pending, 0);
+        atomic_store(&slots[index].used, true);
+        found = index;
+    }
+    if (found >= 0 && active_runs++ == 0) {
+        struct sigaction action = {0};
+        action.sa_sigaction = handler;
+        action.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        for (size_t index = 0; index < FORWARDED_COUNT; index++) {
+            int sig = forwarded_signals[index];
+            installed[index] = sigaction(sig, NULL, &previous[index]) == 0 && previous[index].sa_handler != SIG_IGN &&
+                               sigaction(sig, &action, NULL) == 0;
+        }
+        child_ignored = sigaction(SIGCHLD, NULL, &previous_child) == 0 && previous_child.sa_handler == SIG_IGN;
+        if (child_ignored) signal(SIGCHLD, SIG_DFL);
+    }
+    pthread_mutex_unlock(&installation);
+    return found;
+}
+
+void plenar_forward_to(int slot, pid_t pid) {
+    if (slot < 0) return;
+    atomic_store(&slots[slot].pid, pid);
+    forward_pending(&slots[slot], pid, ~0u);
+}
+
+int plenar_forward_end(int slot) {
+    if (slot < 0) return 0;
+    atomic_store(&slots[slot].pid, 0);
+    int first = atomic_load(&slots[slot].first);
+    pthread_mutex_lock(&installation);
+    if (--active_runs == 0) {
+        for (size_t index = 0; index < FORWARDED_COUNT; index++) {
+            if (installed[index]) sigaction(forwarded_signals[index], &previous[index], NULL);
+            installed[index] = false;
+        }
+        if (child_ignored) sigaction(SIGCHLD, &previous_child, NULL);
+        child_ignored = false;
+    }
+    atomic_store(&slots[slot].used, false);
+    pthread_mutex_unlock(&installation);
+    return first;
+}
+
+void plenar_forward_unblock(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t index = 0; index < FORWARDED_COUNT; index++) sigaddset(&set, forwarded_signals[index]);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+void plenar_forward_simulate(int signal, int si_code) { dispatch(signal, si_code); }

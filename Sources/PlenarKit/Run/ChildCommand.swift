@@ -1,0 +1,167 @@
+import CPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The command `plenar run -- CMD ARGS…` wraps, run so that it cannot be told from running it
+/// directly: exactly its argv (no shell), a shell's PATH lookup in the environment it is given, our
+/// stdin, the signal mask and SIGPIPE disposition plenar started with, its own exit status.
+///
+/// Its stdout and stderr come through pipes, each pumped on a thread of its own through the
+/// caller's filter and written out as soon as the filter releases bytes. If our reader goes away
+/// (EPIPE), that pipe is closed, so the child gets the SIGPIPE it would have had writing to that
+/// reader itself (`plenar run -- yes | head` ends). A background grandchild may keep a pipe open
+/// after the child exits: output is still passed on while it comes, but a pipe quiet for 200 ms,
+/// or 2 s after the exit in any case, is given up.
+///
+/// While the child runs, SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to plenar by a process are
+/// forwarded to it, and plenar waits for it to end. The same signals from the terminal (Ctrl-C,
+/// Ctrl-\, hang-up: `si_code` SI_KERNEL) are not forwarded: the kernel already sent them to the whole
+/// foreground process group, child included, and a second copy would make a program that shuts
+/// down gracefully on the first Ctrl-C quit hard on the "second". Either way the first such signal
+/// is reported. A signal that was ignored when the run began (`nohup`, a background `&` job) stays
+/// ignored, for the child too. Once the child has exited, plenar's own handling is back.
+public struct ChildCommand: Sendable {
+    /// The command and its arguments; `argv[0]` is looked up in the PATH of `environment`.
+    public var argv: [String]
+    /// The child's whole environment.
+    public var environment: [String: String]
+    /// The child's fd 0, 1 and 2 come from this fd, and its output is written to these; 0, 1 and
+    /// 2 except in tests.
+    public var input: Int32
+    public var output: Int32
+    public var error: Int32
+    /// After the child exits, how long output may pause before a still-open pipe (held by a
+    /// background grandchild) is given up, and how long it is pumped at most.
+    var quietAfterExit: Duration = .milliseconds(200)
+    var lingerAfterExit: Duration = .seconds(2)
+
+    public init(argv: [String], environment: [String: String], input: Int32 = 0, output: Int32 = 1, error: Int32 = 2) {
+        self.argv = argv
+        self.environment = environment
+        self.input = input
+        self.output = output
+        self.error = error
+    }
+
+    /// Runs the command to its end and writes all its output; the filters are used on pump
+    /// threads during the call and are the caller's again when it returns.
+    public func run(stdout: inout some ByteStreamFilter, stderr: inout some ByteStreamFilter) -> ChildOutcome {
+        let clock = SystemClock()
+        let name = argv.first ?? ""
+        let path: String
+        switch CommandLookup.resolve(name, searchPath: environment["PATH"]) {
+        case .notFound:
+            let now = clock.now()
+            return ChildOutcome(termination: .notFound, started: now, ended: now, problem: "\(name): command not found")
+        case .found(let found):
+            path = found
+        }
+
+        return withUnsafeMutablePointer(to: &stdout) { stdout in
+            withUnsafeMutablePointer(to: &stderr) { stderr in
+                run(path: path, name: name, stdout: stdout, stderr: stderr)
+            }
+        }
+    }
+
+    private func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
+        path: String, name: String, stdout: UnsafeMutablePointer<Out>, stderr: UnsafeMutablePointer<Err>
+    ) -> ChildOutcome {
+        let clock = SystemClock()
+        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], exitPipe: [Int32] = [-1, -1]
+        var failure = plenar_pipe(&outPipe)
+        if failure == 0 { failure = plenar_pipe(&errPipe) }
+        if failure == 0 { failure = plenar_pipe(&exitPipe) }
+        // The pumps start first: if a thread cannot be had, nothing has been started yet.
+        var pumps: [NativeThread] = []
+        if failure == 0 {
+            let out = startPump(source: outPipe[0], sink: output, childExit: exitPipe[0], filter: stdout)
+            let err = out == nil ? nil : startPump(source: errPipe[0], sink: error, childExit: exitPipe[0], filter: stderr)
+            pumps = [out, err].compactMap { $0 }
+            if pumps.count < 2 { failure = EAGAIN }
+        }
+        let slot = plenar_forward_begin()
+        let started = clock.now()
+        var pid: pid_t = 0
+        if failure == 0 { failure = spawn(path, &pid, output: outPipe[1], error: errPipe[1]) }
+        // From here the child holds the only write ends, so the pumps see end-of-file when it is
+        // done with them (at once if it never started).
+        for fd in [outPipe[1], errPipe[1]] where fd >= 0 { close(fd) }
+        var outcome: ChildOutcome
+        if failure == 0 {
+            plenar_forward_to(slot, pid)
+            // Not reaped yet, so a signal forwarded until plenar_forward_end cannot reach a new
+            // process that reused the pid.
+            _ = plenar_wait_exit(pid)
+            let ended = clock.now()
+            let signal = plenar_forward_end(slot)
+            var code: Int32 = 0, killer: Int32 = 0
+            _ = plenar_reap(pid, &code, &killer)
+            outcome = ChildOutcome(
+                termination: killer != 0 ? .signaled(killer) : .exited(code), signal: signal == 0 ? nil : signal,
+                started: started, ended: ended)
+        } else {
+            _ = plenar_forward_end(slot)
+            outcome = Self.notStarted(name, path: path, errno: failure, started: started, ended: clock.now())
+        }
+        if exitPipe[1] >= 0 { close(exitPipe[1]) }
+        for pump in pumps { pump.join() }
+        // Read ends whose pump never started.
+        for fd in [outPipe[0], errPipe[0]].dropFirst(pumps.count) where fd >= 0 { close(fd) }
+        if exitPipe[0] >= 0 { close(exitPipe[0]) }
+        return outcome
+    }
+
+    private func spawn(_ path: String, _ pid: inout pid_t, output: Int32, error: Int32) -> Int32 {
+        let arguments = CStringArray(argv)
+        let variables = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        return plenar_spawn(&pid, path, arguments.pointers, variables.pointers, input, output, error)
+    }
+
+    private func startPump<Filter: ByteStreamFilter>(
+        source: Int32, sink: Int32, childExit: Int32, filter: UnsafeMutablePointer<Filter>
+    ) -> NativeThread? {
+        let pump = OutputPump(source: source, sink: sink, childExit: childExit, quiet: quietAfterExit, linger: lingerAfterExit, filter: filter)
+        return NativeThread { pump.run() }
+    }
+
+    static func notStarted(_ name: String, path: String, errno error: Int32, started: Duration, ended: Duration) -> ChildOutcome {
+        let termination: Termination, problem: String
+        switch error {
+        case ENOENT where CommandLookup.isMissing(path):
+            termination = .notFound
+            problem = name.contains("/") ? "\(name): No such file or directory" : "\(name): command not found"
+        case ENOENT:
+            termination = .notExecutable(errno: error)
+            problem = "\(name): cannot execute: required file not found (is its #! interpreter missing?)"
+        case EACCES:
+            termination = .notExecutable(errno: error)
+            problem = "\(name): Permission denied"
+        default:
+            termination = .notExecutable(errno: error)
+            problem = "\(name): cannot execute: \(String(cString: strerror(error)))"
+        }
+        return ChildOutcome(termination: termination, started: started, ended: ended, problem: problem)
+    }
+}
+
+/// A NULL-terminated array of C strings, freed with the value.
+private final class CStringArray {
+    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+
+    init(_ strings: [String]) {
+        pointers = .allocate(capacity: strings.count + 1)
+        for (index, string) in strings.enumerated() { pointers[index] = strdup(string) }
+        pointers[strings.count] = nil
+    }
+
+    deinit {
+        var index = 0
+        while let string = pointers[index] {
+            free(string)
+            index += 1
+        }
+        pointers.deallocate()
+    }
+}

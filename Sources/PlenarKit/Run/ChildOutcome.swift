@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a child command ended, or why it never started.
+public enum Termination: Equatable, Sendable {
+    /// It exited with this code.
+    case exited(Int32)
+    /// It was killed by this signal.
+    case signaled(Int32)
+    /// No such command: nothing by that name on the environment's PATH, or no file at the path given.
+    case notFound
+    /// It exists but could not be executed: EACCES (no permission, a directory), ENOEXEC (not a
+    /// binary and no `#!`), ENOENT (its `#!` interpreter or dynamic loader is missing), or the
+    /// process could not be created at all (EAGAIN, EMFILE...).
+    case notExecutable(errno: Int32)
+
+    /// The status a shell would give: the exit code, 128 + the signal, 127 when not found (or
+    /// its interpreter is missing), 126 when not executable.
+    public var status: Int32 {
+        switch self {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        case .notFound: 127
+        case .notExecutable(let error): error == ENOENT ? 127 : 126
+        }
+    }
+}
+
+/// What `ChildCommand.run` reports once the child is gone and its output is written.
+public struct ChildOutcome: Equatable, Sendable {
+    public var termination: Termination
+    /// The first of SIGINT, SIGTERM, SIGHUP and SIGQUIT that plenar received while the child ran,
+    /// whether forwarded (sent by a process) or not (from the terminal, which already signalled the
+    /// child's whole process group). The caller marks such a run cancelled.
+    public var signal: Int32?
+    /// Monotonic time (CLOCK_MONOTONIC) just before the spawn, and when the child's exit was seen.
+    public var started: Duration
+    public var ended: Duration
+    /// Why the command did not start, shell style without a prefix (`make: command not found`), for
+    /// the caller to print; nil when it started.
+    public var problem: String?
+
+    /// The exit status the wrapper should take: the child's, as `Termination.status` maps it.
+    public var status: Int32 { termination.status }
+
+    public init(termination: Termination, signal: Int32? = nil, started: Duration, ended: Duration, problem: String? = nil) {
+        self.termination = termination
+        self.signal = signal
+        self.started = started
+        self.ended = ended
+        self.problem = problem
+    }
+}

@@ -1,0 +1,104 @@
+import CPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Moves one of the child's output streams, a pipe, to one of ours through a filter: a blocking
+/// loop of 64 KiB reads, each processed and written at once, so output stays live and in order.
+///
+/// Until the child exits, the pump waits for data or for `childExit` (a pipe whose write end is
+/// closed when the child is gone). After that it keeps pumping while data still comes, since a
+/// background grandchild may hold the pipe open forever: it stops after `quiet` without data, or
+/// `linger` after the exit in any case. Then the filter's `finish` output is written.
+struct OutputPump<Filter: ByteStreamFilter> {
+    static var readSize: Int { 65_536 }
+
+    /// Read end of the child's stdout or stderr pipe; the pump closes it when done.
+    let source: Int32
+    let sink: Int32
+    /// Read end of a pipe that reports end-of-file once the child has exited.
+    let childExit: Int32
+    let quiet: Duration
+    let linger: Duration
+    /// Used by this pump's thread only, until it is joined.
+    let filter: UnsafeMutablePointer<Filter>
+
+    func run() {
+        plenar_forward_unblock()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 1)
+        defer { buffer.deallocate() }
+        var writer = FullWriter(fd: sink)
+        var exitSeen: Duration?
+        while waitForData(exitSeen: &exitSeen) {
+            let count = read(source, buffer.baseAddress, buffer.count)
+            if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            guard count > 0 else { break }
+            filter.pointee.process(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { writer.write($0) }
+            // Our reader is gone: closing the pipe gives the child the SIGPIPE (or EPIPE) it would
+            // have had writing to that reader itself, rather than letting it run on unheard.
+            if writer.readerGone { break }
+        }
+        close(source)
+        filter.pointee.finish { writer.write($0) }
+    }
+
+    /// Waits until `source` has data or end-of-file (true), or the after-exit grace ran out (false).
+    private func waitForData(exitSeen: inout Duration?) -> Bool {
+        let clock = SystemClock()
+        while true {
+            var fds = [pollfd(fd: source, events: Int16(POLLIN), revents: 0), pollfd(fd: childExit, events: Int16(POLLIN), revents: 0)]
+            var timeout: Int32 = -1
+            if let exitSeen {
+                let left = min(quiet, exitSeen + linger - clock.now())
+                guard left > .zero else { return false }
+                timeout = Int32(max(1, left.wholeMilliseconds))
+            }
+            let ready = poll(&fds, exitSeen == nil ? 2 : 1, timeout)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return true  // let read() report the problem
+            }
+            if ready == 0 { return false }
+            if fds[0].revents != 0 { return true }
+            exitSeen = clock.now()
+        }
+    }
+}
+
+/// Writes every byte it is given to `fd`, through EINTR, partial writes and a non-blocking fd.
+/// After EPIPE it stops writing and says so; after another error it quietly discards.
+struct FullWriter {
+    let fd: Int32
+    private(set) var readerGone = false
+    private var failed = false
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !readerGone, !failed, var next = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let written = Glibc.write(fd, next, left)
+            if written > 0 {
+                next += written
+                left -= written
+                continue
+            }
+            switch written < 0 ? errno : EIO {
+            case EINTR:
+                continue
+            case EAGAIN:
+                var wait = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&wait, 1, -1)
+            case EPIPE:
+                readerGone = true
+                return
+            default:
+                failed = true
+                return
+            }
+        }
+    }
+}
