@@ -92,7 +92,14 @@ public struct FileError: Error, Equatable, Sendable {
     }
 }
 
-/// Every side effect the CLI has, in one value: environment, clock, streams, files, network.
+/// Runs a wrapped command to its end, its output through the filters (`plenar run`).
+public protocol ChildRunner {
+    func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
+        _ argv: [String], environment: [String: String], stdout: inout Out, stderr: inout Err
+    ) -> ChildOutcome
+}
+
+/// Every side effect the CLI has, in one value: environment, clock, streams, files, network, children.
 /// Commands read nothing behind its back, so tests can hand them a context of fakes.
 public struct PlenarContext {
     public var environment: [String: String]
@@ -102,14 +109,16 @@ public struct PlenarContext {
     public var stdin: any ByteInput
     public var files: any FileSystem
     public var transport: any HTTPTransport
-    /// Source of randomness for heredoc delimiters and idempotency keys.
+    public var children: any ChildRunner
+    /// Source of randomness for heredoc delimiters, idempotency keys and run ids.
     public var random: @Sendable (Int) -> String
 
     public init(
         environment: [String: String], clock: any Clock, stdout: any TextOutput, stderr: any TextOutput,
-        stdin: any ByteInput, files: any FileSystem, transport: any HTTPTransport,
+        stdin: any ByteInput, files: any FileSystem, transport: any HTTPTransport, children: any ChildRunner = LiveChildren(),
         random: @escaping @Sendable (Int) -> String = RandomText.alphanumeric
     ) {
+        self.children = children
         self.environment = environment
         self.clock = clock
         self.stdout = stdout

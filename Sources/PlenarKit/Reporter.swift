@@ -11,9 +11,9 @@ public struct Reporter {
     public let redactor: Redactor
     let inActions: Bool
 
-    public init(context: PlenarContext, secrets: [String], maskInActions: Bool = false) {
+    public init(context: PlenarContext, secrets: [String], redactor: Redactor? = nil, maskInActions: Bool = false) {
         self.context = context
-        self.redactor = Redactor(secrets: secrets)
+        self.redactor = redactor ?? Redactor(secrets: secrets)
         self.inActions = GitHubActions.isActive(context.environment)
         if inActions, maskInActions {
             for secret in secrets where !secret.isEmpty {

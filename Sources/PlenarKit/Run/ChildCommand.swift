@@ -165,3 +165,14 @@ private final class CStringArray {
         pointers.deallocate()
     }
 }
+
+/// The real thing: `ChildCommand` on fds 0, 1 and 2.
+public struct LiveChildren: ChildRunner {
+    public init() {}
+
+    public func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
+        _ argv: [String], environment: [String: String], stdout: inout Out, stderr: inout Err
+    ) -> ChildOutcome {
+        ChildCommand(argv: argv, environment: environment).run(stdout: &stdout, stderr: &stderr)
+    }
+}

@@ -11,6 +11,8 @@ enum CLI {
         let stdout: String
         let stderr: String
         let elapsed: Duration
+        /// stdout byte for byte.
+        var output = Data()
 
         var output: String { stdout + stderr }
     }
@@ -31,7 +33,7 @@ enum CLI {
         let clock = ContinuousClock()
         let started = clock.now
         let child = try await ChildProcess.run(executable, arguments, environment: env, stdin: stdin, directory: workspace.folder)
-        return Result(status: child.status, stdout: child.stdout, stderr: child.stderr, elapsed: clock.now - started)
+        return Result(status: child.status, stdout: child.stdout, stderr: child.stderr, elapsed: clock.now - started, output: child.output)
     }
 }
 

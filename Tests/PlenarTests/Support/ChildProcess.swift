@@ -21,6 +21,8 @@ struct ChildProcess: Sendable {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// stdout byte for byte (`stdout` decodes it as UTF-8).
+    let output: Data
 
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil, directory: URL? = nil
@@ -59,7 +61,8 @@ struct ChildProcess: Sendable {
         return ChildProcess(
             status: process.terminationStatus,
             stdout: String(decoding: output, as: UTF8.self),
-            stderr: String(decoding: errors.wait(), as: UTF8.self)
+            stderr: String(decoding: errors.wait(), as: UTF8.self),
+            output: output
         )
     }
 }
