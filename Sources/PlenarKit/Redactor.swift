@@ -1,12 +1,27 @@
 import PlenarAPI
 
-/// The one place text that could hold a secret passes before anyone sees it: each known secret,
-/// and anything shaped like a Plenar token, becomes its prefix and an ellipsis (`pko_…`).
-public struct Redactor {
-    private let secrets: [String]
+/// The one place text that could hold a secret passes before anyone sees it: every form of each
+/// known secret (`Secret.forms`: raw, base64, JSON-escaped, URL-encoded, line by line) and
+/// anything shaped like a Plenar token is masked, a token as its prefix and an ellipsis (`pko_…`),
+/// anything else as `***`. Messages, request bodies and `plenar run`'s output (`makeFilter()`)
+/// all go through the same automaton.
+public struct Redactor: Sendable {
+    /// The shortest secret `init(secrets: [String])` keeps: shorter strings are too common in ordinary text.
+    public static let minimumSecretLength = 6
+
+    let automaton: RedactionAutomaton
 
     public init(secrets: [String]) {
-        self.secrets = secrets.filter { $0.count >= 6 }.sorted { $0.count > $1.count }
+        self.init(secrets: secrets.filter { $0.count >= Self.minimumSecretLength }.map { Secret($0) })
+    }
+
+    public init(secrets: [Secret]) {
+        automaton = RedactionAutomaton(patterns: RedactionPatterns.of(secrets))
+    }
+
+    /// A streaming redactor over the same patterns, for output that arrives in pieces.
+    public func makeFilter() -> RedactingFilter {
+        RedactingFilter(automaton: automaton)
     }
 
     /// Every string (and key) of a JSON value, redacted: what is sent is held to the same rule as what is printed.
@@ -28,10 +43,11 @@ public struct Redactor {
     }
 
     public func redact(_ text: String) -> String {
-        var result = text
-        for secret in secrets where result.contains(secret) {
-            result = result.replacing(secret, with: TokenShape.display(secret))
-        }
-        return TokenShape.maskAll(in: result)
+        var filter = makeFilter()
+        var output: [UInt8] = []
+        var text = text
+        text.withUTF8 { filter.process(UnsafeRawBufferPointer($0)) { output.append(contentsOf: $0) } }
+        filter.finish { output.append(contentsOf: $0) }
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -76,7 +76,7 @@ struct UnitTests {
     func redactor() {
         let redactor = Redactor(secrets: [Self.token, "hunter2hunter2"])
         #expect(redactor.redact("key \(Self.token) used") == "key pko_… used")
-        #expect(redactor.redact("password=hunter2hunter2;") == "password=…;")
+        #expect(redactor.redact("password=hunter2hunter2;") == "password=***;")
         let stranger = "plt_" + String(repeating: "Z9", count: 20)
         #expect(redactor.redact("saw \(stranger)!") == "saw plt_…!")
         #expect(redactor.redact("pko_short and plt_ and pko_…") == "pko_short and plt_ and pko_…")
@@ -87,7 +87,7 @@ struct UnitTests {
     func redactsBodies() {
         let redactor = Redactor(secrets: ["hunter2hunter2"])
         let body = JSONValue.object(["message": .string("pw hunter2hunter2"), "list": .array([.string(Self.token), .number(3)]), Self.token: .bool(true)])
-        #expect(redactor.redact(json: body) == .object(["message": .string("pw …"), "list": .array([.string("pko_…"), .number(3)]), "pko_…": .bool(true)]))
+        #expect(redactor.redact(json: body) == .object(["message": .string("pw ***"), "list": .array([.string("pko_…"), .number(3)]), "pko_…": .bool(true)]))
     }
 
     @Test("workflow command data is escaped as the runner requires")

@@ -1,0 +1,119 @@
+extension Secret {
+    /// Every form in which the value may show up in output, each masked like the value itself:
+    /// the raw bytes; base64 as it appears inside a longer base64 stream at byte offsets 0, 1 and 2
+    /// (only the characters fixed by the value's own bytes); the complete padded base64 of the
+    /// value and of the value followed by "\n" (`echo "$S" | base64`); JSON-string escapes; URL
+    /// encodings. A multi-line value adds the same forms for each of its lines of 6 bytes or more.
+    /// May hold duplicates and forms too short to mask.
+    var forms: [[UInt8]] {
+        var forms = Self.forms(of: value)
+        if value.contains(UInt8(ascii: "\n")) {
+            for line in Self.lines(of: value) where line.count >= 6 {
+                forms += Self.forms(of: line)
+            }
+        }
+        return forms
+    }
+
+    static func forms(of value: [UInt8]) -> [[UInt8]] {
+        var forms = [value]
+        for offset in 0..<3 {
+            forms.append(base64Fragment(of: value, atOffset: offset))
+        }
+        forms.append(base64(value))
+        forms.append(base64(value + [UInt8(ascii: "\n")]))
+        for escapeSlash in [false, true] {
+            for uppercase in [false, true] {
+                forms.append(jsonEscaped(value, escapeSlash: escapeSlash, uppercaseHex: uppercase))
+            }
+        }
+        for spaceAsPlus in [false, true] {
+            for uppercase in [true, false] {
+                forms.append(urlEncoded(value, uppercaseHex: uppercase, spaceAsPlus: spaceAsPlus))
+            }
+        }
+        return forms
+    }
+
+    /// The lines of a value, each without its "\n" and a trailing "\r".
+    static func lines(of value: [UInt8]) -> [[UInt8]] {
+        value.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            Array(line.last == UInt8(ascii: "\r") ? line.dropLast() : line)
+        }
+    }
+
+    static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Standard base64, padded with "=" unless `padded` is false.
+    static func base64(_ bytes: [UInt8], padded: Bool = true) -> [UInt8] {
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let count = min(3, bytes.count - index)
+            var group = UInt32(bytes[index]) << 16
+            if count > 1 { group |= UInt32(bytes[index + 1]) << 8 }
+            if count > 2 { group |= UInt32(bytes[index + 2]) }
+            for character in 0..<4 {
+                if character <= count {
+                    encoded.append(base64Alphabet[Int((group >> (18 - 6 * UInt32(character))) & 0x3F)])
+                } else if padded {
+                    encoded.append(UInt8(ascii: "="))
+                }
+            }
+            index += 3
+        }
+        return encoded
+    }
+
+    /// The base64 characters fixed by the value alone when it sits `offset` bytes into a longer
+    /// stream: those that depend on the bytes before or after it are left out.
+    static func base64Fragment(of value: [UInt8], atOffset offset: Int) -> [UInt8] {
+        let encoded = base64([UInt8](repeating: 0, count: offset) + value + [0, 0], padded: false)
+        let first = (8 * offset + 5) / 6
+        let end = 8 * (offset + value.count) / 6
+        return first < end ? Array(encoded[first..<end]) : []
+    }
+
+    /// The value inside a JSON string: `"` and `\` escaped, `/` optionally as `\/`, control
+    /// characters as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`.
+    static func jsonEscaped(_ value: [UInt8], escapeSlash: Bool, uppercaseHex: Bool) -> [UInt8] {
+        var escaped: [UInt8] = []
+        for byte in value {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped += [UInt8(ascii: "\\"), byte]
+            case UInt8(ascii: "/") where escapeSlash: escaped += Array(#"\/"#.utf8)
+            case 0x0A: escaped += Array(#"\n"#.utf8)
+            case 0x0D: escaped += Array(#"\r"#.utf8)
+            case 0x09: escaped += Array(#"\t"#.utf8)
+            case 0x08: escaped += Array(#"\b"#.utf8)
+            case 0x0C: escaped += Array(#"\f"#.utf8)
+            case ..<0x20: escaped += Array(#"\u00"#.utf8) + hex(byte, uppercase: uppercaseHex)
+            default: escaped.append(byte)
+            }
+        }
+        return escaped
+    }
+
+    /// Every byte outside `A-Za-z0-9-._~` as `%XX`; a space optionally as `+`.
+    static func urlEncoded(_ value: [UInt8], uppercaseHex: Bool, spaceAsPlus: Bool) -> [UInt8] {
+        var encoded: [UInt8] = []
+        for byte in value {
+            if TokenRule.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+            {
+                encoded.append(byte)
+            } else if byte == UInt8(ascii: " "), spaceAsPlus {
+                encoded.append(UInt8(ascii: "+"))
+            } else {
+                encoded += [UInt8(ascii: "%")] + hex(byte, uppercase: uppercaseHex)
+            }
+        }
+        return encoded
+    }
+
+    static func hex(_ byte: UInt8, uppercase: Bool) -> [UInt8] {
+        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+    }
+}
