@@ -13,7 +13,7 @@ struct Plenar: ParsableCommand {
             Environment: PLENAR_TOKEN, PLENAR_API_URL, PLENAR_PROJECT_ID, PLENAR_TIMEOUT_MS.
             """,
         version: PlenarClient.version,
-        subcommands: [Connect.self, Status.self, Whoami.self, Signal.self, Hook.self]
+        subcommands: [Connect.self, Status.self, Whoami.self, Signal.self, Hook.self, Run.self]
     )
 }
 

@@ -9,19 +9,21 @@ import Testing
 @Suite("Failure contract, end to end")
 struct FailureContractTests {
     enum Command: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case signal, hook, connect, status, whoami
+        case signal, hook, run, connect, status, whoami
 
         var arguments: [String] {
             switch self {
             case .signal: ["signal", "deploy", "--status", "succeeded"]
             case .hook: ["hook", "Stop"]
+            case .run: ["run", "--", "/bin/true"]
             case .connect: ["connect"]
             case .status: ["status"]
             case .whoami: ["whoami", "--json"]
             }
         }
 
-        var isTelemetry: Bool { self == .signal || self == .hook }
+        /// Telemetry, and `run` around a command that succeeds: the report never fails the job.
+        var isTelemetry: Bool { self == .signal || self == .hook || self == .run }
         /// Exit status when the service gave no answer: telemetry skips, probes fail.
         var unavailableStatus: Int32 { isTelemetry ? 0 : 1 }
         var testDescription: String { rawValue }
@@ -163,7 +165,7 @@ struct FailureContractTests {
             ][outage]!
             // Without a resolver to say no, a lookup can also run into the deadline: the same cell.
             #expect(result.stderr.contains(cause) || (outage == .dns && result.stderr.contains("within 8000 ms")), "\(result.stderr)")
-            if command.isTelemetry { #expect(result.stderr.contains("not sent; the job goes on")) }
+            if command.isTelemetry { #expect(result.stderr.contains(command == .run ? "run not reported; the job goes on" : "not sent; the job goes on")) }
             #expect(result.elapsed < (held ? .seconds(4) : .seconds(10)))
             #expect(result.stdout.isEmpty)
             #expect(runner.read("env").isEmpty && runner.read("output").isEmpty)
@@ -231,7 +233,8 @@ struct FailureContractTests {
             defer { runner.remove() }
             #expect(result.status == 2)
             #expect(result.stderr.contains("not loopback: use https"))
-            #expect(result.elapsed < .seconds(2))
+            // No DNS lookup or connection attempt to wait for; generous for a loaded machine.
+            #expect(result.elapsed < .seconds(6))
         }
     }
 
@@ -273,4 +276,36 @@ struct FailureContractTests {
         }
     }
 
+
+    // MARK: run: the command's own status survives every cell
+
+    enum Situation: String, CaseIterable, Sendable { case unset, malformed, revoked, scope, refused, rateLimited, accepted }
+
+    @Test("run: the command runs in every situation, and its failure status is never replaced", arguments: Situation.allCases)
+    func runKeepsFailure(situation: Situation) async throws {
+        try await RunningSandbox.with { sandbox in
+            var token: String? = try sandbox.token("org_demo")
+            var api = sandbox.apiURL
+            switch situation {
+            case .unset: token = nil
+            case .malformed: token = "Bearer " + (token ?? "")
+            case .revoked: token = try sandbox.token("revoked")
+            case .scope: try await sandbox.injectFault(#"{"mode":"status","status":403,"code":"insufficient_scope"}"#)
+            case .refused: api = "http://127.0.0.1:1/v1"
+            case .rateLimited: try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1}"#)
+            case .accepted: break
+            }
+            let runner = try RunnerFiles()
+            defer { runner.remove() }
+            let result = try await CLI.run(
+                ["run", "--", "/bin/sh", "-c", "echo ran; exit 3"], api: api, token: token, environment: runner.environment
+            )
+            #expect(result.stdout == "ran\n")
+            #expect(result.status == 3, "\(situation): \(result.stderr)")
+            let credentials = [Situation.malformed, .revoked, .scope].contains(situation)
+            #expect(result.stderr.contains("::error::") == credentials, "\(result.stderr)")
+            #expect(result.stderr.contains("::warning::") == [.unset, .refused, .rateLimited].contains(situation), "\(result.stderr)")
+            expectNoSecret(token, in: result.stdout, result.stderr)
+        }
+    }
 }

@@ -12,9 +12,11 @@ struct LocalFileSystemTests {
         try repo.write("shared.json", "{\"members\": {}}\n")
         let path = repo.path("shared.json")
         let root = repo.folder.path
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Each writer on a thread of its own: flock blocks, and must not block the task pool.
+        let errors = await withTaskGroup(of: String?.self) { group in
             for writer in 0..<8 {
-                group.addTask {
+                group.addTask { await OffPool.run { () -> String? in
+                  do {
                     for round in 0..<5 {
                         try LocalFileSystem().update([path], under: root) { snapshots throws(Failure) in
                             let document: JSONCDocument
@@ -31,10 +33,15 @@ struct LocalFileSystemTests {
                             }
                         }
                     }
-                }
+                    return nil
+                  } catch {
+                    return "\(error)"
+                  }
+                } }
             }
-            try await group.waitForAll()
+            return await group.reduce(into: [String]()) { if let error = $1 { $0.append(error) } }
         }
+        #expect(errors.isEmpty)
         let document = try JSONCDocument(Array(try #require(repo.read("shared.json")).utf8), allowsComments: false)
         guard case let .object(members)? = document.node(at: ["members"])?.kind else {
             Issue.record("members is gone")

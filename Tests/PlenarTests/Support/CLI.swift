@@ -12,7 +12,7 @@ enum CLI {
         let stderr: String
         let elapsed: Duration
         /// stdout byte for byte.
-        var output = Data()
+        var bytes = Data()
 
         var output: String { stdout + stderr }
     }
@@ -33,7 +33,7 @@ enum CLI {
         let clock = ContinuousClock()
         let started = clock.now
         let child = try await ChildProcess.run(executable, arguments, environment: env, stdin: stdin, directory: workspace.folder)
-        return Result(status: child.status, stdout: child.stdout, stderr: child.stderr, elapsed: clock.now - started, output: child.output)
+        return Result(status: child.status, stdout: child.stdout, stderr: child.stderr, elapsed: clock.now - started, bytes: child.output)
     }
 }
 

@@ -1,0 +1,115 @@
+import FoundationEssentials
+import PlenarAPI
+
+/// `plenar run -- CMD ARGS…`: runs the command so that it cannot be told from the command
+/// itself (its argv, stdin, environment plus `PLENAR_RUN_ID`, signals, exit status), except that
+/// secrets vanish from its output; then reports the run with one `POST /runs`, inside the failure
+/// contract's rules for `run`: the report never changes the command's outcome, except that wrong
+/// credentials turn a success into 2.
+public struct RunCommand {
+    public var command: [String]
+    public var name: String?
+    public var project: String?
+    public var masks: [String]
+    public var maskVariables: [String]
+    public var redact: Bool
+
+    /// After a forwarded signal (a cancelled job), the report gets at most this long.
+    public static let cancelledReportTimeout = Duration.seconds(1)
+
+    public init(command: [String], name: String? = nil, project: String? = nil, masks: [String] = [], maskVariables: [String] = [], redact: Bool = true) {
+        self.command = command
+        self.name = name
+        self.project = project
+        self.masks = masks
+        self.maskVariables = maskVariables
+        self.redact = redact
+    }
+
+    public func run(_ context: PlenarContext) -> Int32 {
+        guard !command.isEmpty else {
+            return Invocation(context: context, kind: .telemetry, skipped: "run not reported").fail(.usage("plenar run needs a command after --, for example plenar run -- make test"))
+        }
+        var notes: [String] = []
+        let secrets = secretSet(context, notes: &notes)
+        let redactor = Redactor(secrets: secrets.secrets)
+        var environment = context.environment
+        environment["PLENAR_RUN_ID"] = "run_" + context.random(24)
+        let startedAt = context.clock.date()
+        let outcome: ChildOutcome
+        if redact {
+            var stdout = redactor.makeFilter()
+            var stderr = redactor.makeFilter()
+            outcome = context.children.run(command, environment: environment, stdout: &stdout, stderr: &stderr)
+        } else {
+            var stdout = PassThroughFilter()
+            var stderr = PassThroughFilter()
+            outcome = context.children.run(command, environment: environment, stdout: &stdout, stderr: &stderr)
+        }
+
+        var settings = Settings(context: context, project: project)
+        if outcome.signal != nil {
+            settings.timeout = min(settings.timeout, Self.cancelledReportTimeout)
+        }
+        let invocation = Invocation(context: context, kind: .wrapper(child: outcome.status), skipped: "run not reported")
+        return invocation.run(settings, redactor: redactor) { reporter throws(Failure) in
+            if let problem = outcome.problem {
+                reporter.error(problem)
+            }
+            for note in notes {
+                reporter.warning(note)
+            }
+            let (token, api) = try settings.validated()
+            let body = report(outcome, startedAt: startedAt, settings: settings, context: context)
+            let bytes = Array(try encode(reporter.redactor.redact(json: body)))
+            let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
+            _ = try client.post("/runs", body: bytes, namesProject: settings.project != nil)
+        }
+    }
+
+    /// What is masked: the Plenar token, every `--mask` value and `--mask-env` variable, and the
+    /// values of variables whose names say they hold secrets.
+    func secretSet(_ context: PlenarContext, notes: inout [String]) -> SecretSet {
+        var secrets = SecretSet()
+        secrets.addEnvironment(context.environment)
+        secrets.add(token: context.environment["PLENAR_TOKEN"] ?? "")
+        for mask in masks where !secrets.add(mask: mask) {
+            notes.append("a --mask value shorter than \(SecretSet.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
+        }
+        for variable in maskVariables where !secrets.add(maskVariable: variable, from: context.environment) {
+            notes.append("--mask-env \(variable): the variable is unset or shorter than \(SecretSet.minimumExplicitLength) bytes, so nothing of it is masked")
+        }
+        return secrets
+    }
+
+    func report(_ outcome: ChildOutcome, startedAt: Date, settings: Settings, context: PlenarContext) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "name": .string(name ?? Self.basename(command[0])),
+            "command": .string(Self.commandLine(command)),
+            "exit_code": .number(Double(outcome.status)),
+            "duration_ms": .number(Double(max(0, (outcome.ended - outcome.started).wholeMilliseconds))),
+            "started_at": .string(startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+            "status": .string(outcome.signal != nil ? "cancelled" : outcome.status == 0 ? "succeeded" : "failed"),
+        ]
+        if case let .signaled(number) = outcome.termination {
+            body["signal"] = .number(Double(number))
+        }
+        body["project_id"] = settings.project.map(JSONValue.string)
+        body["ci"] = CIContext.detect(context.environment)
+        return .object(body)
+    }
+
+    static func basename(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// The argv as a shell would need it typed, so the report reads like the step's own line.
+    static func commandLine(_ argv: [String]) -> String {
+        argv.map { argument in
+            let plain = !argument.isEmpty && argument.unicodeScalars.allSatisfy {
+                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "@%+=:,./_-".unicodeScalars.contains($0)
+            }
+            return plain ? argument : "'" + argument.replacing("'", with: #"'\''"#) + "'"
+        }.joined(separator: " ")
+    }
+}

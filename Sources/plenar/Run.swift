@@ -1,0 +1,49 @@
+import ArgumentParser
+import PlenarKit
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a command with secrets masked in its output, then report it. Exits with the command's status.",
+        discussion: """
+            The command starts at once, with exactly the given arguments (no shell), this stdin,
+            and the environment plus PLENAR_RUN_ID. Its stdout and stderr pass through a redactor:
+            the Plenar token, each --mask value and --mask-env variable, and the values of
+            variables named *_TOKEN, *_SECRET, *_PASSWORD, *_API_KEY, *_ACCESS_KEY, *_PRIVATE_KEY
+            or *SECRET*, in their raw, base64, JSON-escaped and URL-encoded forms, become *** (a
+            Plenar token becomes pko_… or plt_…). SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed
+            on. The exit status is the command's (128+N if a signal N killed it; 127 not found,
+            126 not executable); a wrong key turns only a success into 2.
+
+            Examples:
+              plenar run -- make test
+              plenar run --name deploy --mask-env DEPLOY_KEY -- ./deploy.sh prod
+            """
+    )
+
+    @Option(help: "The run's name in Plenar (default: the command's name).")
+    var name: String?
+
+    @Option(help: "Project id or key (default: $PLENAR_PROJECT_ID, else the key's own default).")
+    var project: String?
+
+    @Option(name: .customLong("mask"), help: ArgumentHelp("A value to mask (repeat). It shows in the process list: prefer --mask-env.", valueName: "value"))
+    var masks: [String] = []
+
+    @Option(name: .customLong("mask-env"), help: ArgumentHelp("An environment variable whose value to mask (repeat).", valueName: "name"))
+    var maskVariables: [String] = []
+
+    @Flag(help: "Pass the output on unchanged (the report is still redacted).")
+    var noRedact = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("put the command after --, for example: plenar run -- make test") }
+    }
+
+    func run() throws {
+        let wrapper = RunCommand(command: command, name: name, project: project, masks: masks, maskVariables: maskVariables, redact: !noRedact)
+        try finish(wrapper.run(.live()))
+    }
+}
