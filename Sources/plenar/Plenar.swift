@@ -7,8 +7,9 @@ struct Plenar: ParsableCommand {
         commandName: "plenar",
         abstract: "Connect CI jobs, release pipelines and agents to Plenar.",
         discussion: """
-            Exit statuses: 0 done (or telemetry skipped), 1 no answer from the service,
-            2 credential problem, 64 usage error. See README, "Failure contract".
+            Exit statuses: 0 done (or telemetry skipped), 1 no answer from the service or a
+            local file not written, 2 credential problem, 64 usage error; plenar run exits with
+            its command's status. See README, "Failure contract".
 
             Environment: PLENAR_TOKEN, PLENAR_API_URL, PLENAR_PROJECT_ID, PLENAR_TIMEOUT_MS.
             """,

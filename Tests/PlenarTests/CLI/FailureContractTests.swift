@@ -219,7 +219,7 @@ struct FailureContractTests {
         }
     }
 
-    @Test("usage errors exit 64", arguments: [["signal"], ["hook"], ["connect", "--bogus"], ["status", "extra"], ["signal", "x", "--attr", "novalue"], ["nonsense"]])
+    @Test("usage errors exit 64", arguments: [["signal"], ["hook"], ["run"], ["run", "true"], ["run", "--bogus", "--", "true"], ["connect", "--bogus"], ["connect", "--no-mcp", "--client", "all"], ["status", "extra"], ["signal", "x", "--attr", "novalue"], ["nonsense"]])
     func usage(arguments: [String]) async throws {
         let result = try await CLI.run(arguments, api: nil, token: nil)
         #expect(result.status == 64, "\(result.stderr)")
