@@ -146,33 +146,16 @@ struct RunTests {
 
     @Test("output stays live: a line is passed on while the command still runs")
     func live() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.executable)
-        process.arguments = ["run", "--", "/bin/sh", "-c", "echo first; read line; echo \"second $line\""]
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let output = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let plenar = try SpawnedProcess(
+            CLI.executable, ["run", "--", "/bin/sh", "-c", "echo first; read line; echo \"second $line\""],
+            environment: ["PATH": "/usr/bin:/bin"], withInput: true
+        )
         // The command is blocked reading stdin: "first" can only arrive if it is passed on live.
-        #expect(Self.firstLine(output.fileHandleForReading) == "first")
-        try input.fileHandleForWriting.write(contentsOf: Data("go\n".utf8))
-        try input.fileHandleForWriting.close()
-        #expect(Self.firstLine(output.fileHandleForReading) == "second go")
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-    }
-
-    /// Reads byte by byte up to a newline (so nothing after it is consumed); nil at end of input.
-    static func firstLine(_ handle: FileHandle) -> String? {
-        var bytes: [UInt8] = []
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            guard let first = byte.first else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
-            if first == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(first)
-        }
+        #expect(plenar.line() == "first")
+        let input = try #require(plenar.input)
+        try input.write(contentsOf: Data("go\n".utf8))
+        try input.close()
+        #expect(plenar.line() == "second go")
+        #expect(plenar.wait() == 0)
     }
 }

@@ -1,3 +1,4 @@
+import CPosix
 import Foundation
 
 /// A child started the way a CI runner starts a step: no signal blocked, default dispositions.
@@ -6,18 +7,23 @@ final class SpawnedProcess: @unchecked Sendable {
     let pid: pid_t
     /// The child's stdout, read end.
     let output: FileHandle
+    /// The child's stdin, write end, when asked for (else it reads /dev/null).
+    let input: FileHandle?
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw POSIXError(.EIO) }
+    init(_ executable: String, _ arguments: [String], environment: [String: String], withInput: Bool = false) throws {
+        var pipeFDs: [Int32] = [-1, -1]
+        var inputFDs: [Int32] = [-1, -1]
+        guard plenar_pipe(&pipeFDs) == 0, !withInput || plenar_pipe(&inputFDs) == 0 else { throw POSIXError(.EMFILE) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if withInput {
+            posix_spawn_file_actions_adddup2(&actions, inputFDs[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
-        posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -35,22 +41,27 @@ final class SpawnedProcess: @unchecked Sendable {
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         close(pipeFDs[1])
+        if withInput { close(inputFDs[0]) }
         guard result == 0 else {
             close(pipeFDs[0])
+            if withInput { close(inputFDs[1]) }
             throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO)
         }
         self.pid = pid
         output = FileHandle(fileDescriptor: pipeFDs[0], closeOnDealloc: true)
+        input = withInput ? FileHandle(fileDescriptor: inputFDs[1], closeOnDealloc: true) : nil
     }
 
     /// Reads byte by byte up to a newline (so nothing after it is consumed); nil at end of input.
     func line() -> String? {
         var bytes: [UInt8] = []
+        var byte: UInt8 = 0
         while true {
-            let byte = output.readData(ofLength: 1)
-            guard let first = byte.first else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
-            if first == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(first)
+            let count = read(output.fileDescriptor, &byte, 1)
+            if count < 0, errno == EINTR { continue }
+            guard count == 1 else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
         }
     }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The plenar-ci action's connect step. Inputs arrive as environment variables, never spliced
+# into the script. An empty key (pull requests from forks get no secrets) skips with a warning,
+# unless PLENAR_FAIL_ON_MISSING_KEY is true. Otherwise plenar's own exit status is the step's.
+set -euo pipefail
+
+key=${PLENAR_KEY:-${PLENAR_TOKEN:-}}
+if [ -z "$key" ]; then
+  if [ "${PLENAR_FAIL_ON_MISSING_KEY:-false}" = true ]; then
+    echo "::error::plenar: the key is empty: pass a secret as the key input (fail-on-missing-key is true)"
+    exit 1
+  fi
+  echo "::warning::plenar: the key is empty (pull requests from forks get no secrets): not connected; plenar steps will skip"
+  printf 'connected=false\n' >>"$GITHUB_OUTPUT"
+  exit 0
+fi
+
+args=(connect --key -)
+if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=(--project "$PLENAR_INPUT_PROJECT"); fi
+if [ -n "${PLENAR_INPUT_API_URL:-}" ]; then args+=(--api-url "$PLENAR_INPUT_API_URL"); fi
+case "${PLENAR_INPUT_CLIENTS:-claude}" in
+  none | "") args+=(--no-mcp) ;;
+  *) args+=(--client "$PLENAR_INPUT_CLIENTS") ;;
+esac
+# The key goes through stdin, never the process list; connect masks it before printing anything.
+printf '%s' "$key" | plenar "${args[@]}"
+printf 'connected=true\n' >>"$GITHUB_OUTPUT"

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Installs plenar for the plenar-ci action, in this order:
+#   1. plenar already on PATH with the wanted version: use it;
+#   2. the release archive for this OS and architecture, if checksums.txt pins its SHA-256:
+#      download it (curl --retry) and install it only if the checksum matches (fail closed);
+#   3. else build it from this action's own source (swift build -c release), kept in a folder
+#      the action caches with actions/cache.
+# Then the binary's folder goes on $GITHUB_PATH.
+#
+#   install.sh plan      write the outputs build, cache-path and cache-key to $GITHUB_OUTPUT
+#   install.sh install   install
+#
+# Environment: PLENAR_VERSION (default: the action's VERSION), PLENAR_DOWNLOAD_URL (base URL of the
+# archives; default the GitHub release of that version), PLENAR_CHECKSUMS_FILE (default the
+# action's checksums.txt), RUNNER_TEMP, RUNNER_TOOL_CACHE.
+set -euo pipefail
+
+action_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source_dir=$(cd "$action_dir/.." && pwd)
+want=${PLENAR_VERSION:-$(tr -d '[:space:]' <"$action_dir/VERSION")}
+checksums=${PLENAR_CHECKSUMS_FILE:-$action_dir/checksums.txt}
+base_url=${PLENAR_DOWNLOAD_URL:-https://github.com/plenar/plenar-ci/releases/download/v$want}
+
+case "$(uname -s)" in
+  Linux) os=linux ;;
+  Darwin) os=macos ;;
+  *) os=$(uname -s | tr '[:upper:]' '[:lower:]') ;;
+esac
+case "$(uname -m)" in
+  x86_64 | amd64) arch=x86_64 ;;
+  aarch64 | arm64) arch=arm64 ;;
+  *) arch=$(uname -m) ;;
+esac
+archive="plenar-$want-$os-$arch.tar.gz"
+bin_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/plenar-$want/bin"
+cache_path="${RUNNER_TOOL_CACHE:-$HOME/.cache}/plenar-build/$want-$os-$arch"
+
+on_path() {
+  command -v plenar >/dev/null 2>&1 && [ "$(plenar --version 2>/dev/null)" = "$want" ]
+}
+
+# The pinned checksum of this platform's archive, or nothing.
+pinned() {
+  [ -f "$checksums" ] || return 0
+  awk -v name="$archive" '!/^#/ && ($2 == name || $2 == "*" name) { print $1; exit }' "$checksums"
+}
+
+output() {
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"; fi
+}
+
+plan() {
+  local build=false key=""
+  if ! on_path && [ -z "$(pinned)" ]; then
+    build=true
+    local swift_version revision
+    swift_version=$(swift --version 2>/dev/null | head -n 1 | tr -c '[:alnum:].' '-' || true)
+    revision=$(git -C "$source_dir" rev-parse HEAD 2>/dev/null || echo "$want")
+    key="plenar-$os-$arch-$revision-${swift_version:-no-swift}"
+  fi
+  output build "$build"
+  output cache-path "$cache_path"
+  output cache-key "$key"
+  echo "plenar $want for $os-$arch: $(if on_path; then echo "on PATH"; elif [ "$build" = true ]; then echo "build from source"; else echo "download $archive"; fi)"
+}
+
+download() {
+  local expected=$1 work actual
+  work=$(mktemp -d)
+  echo "Downloading $base_url/$archive"
+  if ! curl -fsSL --retry 3 --retry-connrefused --retry-delay 1 --max-time 300 -o "$work/$archive" "$base_url/$archive"; then
+    echo "::error::plenar: cannot download $base_url/$archive; set PLENAR_DOWNLOAD_URL or try again"
+    rm -rf "$work"
+    return 1
+  fi
+  actual=$(sha256sum "$work/$archive" | cut -d ' ' -f 1)
+  if [ "$actual" != "$expected" ]; then
+    echo "::error::plenar: $archive has SHA-256 $actual, not the pinned $expected: not installed"
+    rm -rf "$work"
+    return 1
+  fi
+  mkdir -p "$bin_dir"
+  tar -xzf "$work/$archive" -C "$bin_dir" plenar
+  rm -rf "$work"
+}
+
+build() {
+  if [ -x "$cache_path/plenar" ] && [ "$("$cache_path/plenar" --version 2>/dev/null)" = "$want" ]; then
+    echo "Using plenar built earlier: $cache_path/plenar"
+  else
+    if ! command -v swift >/dev/null 2>&1; then
+      echo "::error::plenar: no release archive is pinned for $os-$arch and swift is not installed to build one: install Swift 6 first (and libcurl4-openssl-dev)"
+      return 1
+    fi
+    echo "Building plenar $want from $source_dir"
+    swift build -c release --product plenar --package-path "$source_dir" --scratch-path "${RUNNER_TEMP:-/tmp}/plenar-build" >&2
+    mkdir -p "$cache_path"
+    cp "$(swift build -c release --package-path "$source_dir" --scratch-path "${RUNNER_TEMP:-/tmp}/plenar-build" --show-bin-path)/plenar" "$cache_path/plenar"
+  fi
+  mkdir -p "$bin_dir"
+  cp "$cache_path/plenar" "$bin_dir/plenar"
+}
+
+install() {
+  if on_path; then
+    echo "plenar $want is on PATH: $(command -v plenar)"
+    return 0
+  fi
+  local expected
+  expected=$(pinned)
+  if [ -n "$expected" ]; then download "$expected"; else build; fi
+  local got
+  got=$("$bin_dir/plenar" --version)
+  if [ "$got" != "$want" ]; then
+    echo "::error::plenar: the installed binary says $got, not $want"
+    return 1
+  fi
+  if [ -n "${GITHUB_PATH:-}" ]; then echo "$bin_dir" >>"$GITHUB_PATH"; fi
+  echo "Installed plenar $want in $bin_dir"
+}
+
+case "${1:-}" in
+  plan) plan ;;
+  install) install ;;
+  *) echo "usage: install.sh plan|install" >&2; exit 64 ;;
+esac

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The plenar-ci run action's step: the command (a bash line, from an environment variable, never
+# spliced into a script) runs through plenar run, so its log is masked and the run reported; the
+# step's status is the command's. Without plenar on PATH the command still runs, unmasked, with
+# a warning.
+set -uo pipefail
+
+command_line=$PLENAR_INPUT_COMMAND
+name=${PLENAR_INPUT_NAME:-}
+if [ -z "$name" ]; then
+  read -r name _ <<<"$command_line" || true
+fi
+if command -v plenar >/dev/null 2>&1; then
+  args=(run --name "${name:-command}")
+  if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=(--project "$PLENAR_INPUT_PROJECT"); fi
+  for variable in ${PLENAR_INPUT_MASK_ENV//,/ }; do args+=(--mask-env "$variable"); done
+  plenar "${args[@]}" -- bash --noprofile --norc -eo pipefail -c "$command_line"
+  status=$?
+else
+  echo "::warning::plenar is not on PATH: running the command without masking; run the plenar-ci action first"
+  bash --noprofile --norc -eo pipefail -c "$command_line"
+  status=$?
+fi
+printf 'exit-code=%s\n' "$status" >>"$GITHUB_OUTPUT"
+exit "$status"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The plenar-ci signal action's step: plenar signal with the inputs, which arrive as environment
+# variables. Telemetry never breaks the job: without plenar on PATH it warns and goes on.
+set -uo pipefail
+
+if ! command -v plenar >/dev/null 2>&1; then
+  echo "::warning::plenar is not on PATH: signal not sent; run the plenar-ci action first"
+  printf 'sent=false\n' >>"$GITHUB_OUTPUT"
+  exit 0
+fi
+args=(signal "$PLENAR_INPUT_KIND" --json)
+if [ -n "${PLENAR_INPUT_STATUS:-}" ]; then args+=(--status "$PLENAR_INPUT_STATUS"); fi
+if [ -n "${PLENAR_INPUT_MESSAGE:-}" ]; then args+=(--message "$PLENAR_INPUT_MESSAGE"); fi
+if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=(--project "$PLENAR_INPUT_PROJECT"); fi
+result=$(plenar "${args[@]}")
+status=$?
+if [ -n "$result" ]; then printf 'sent=true\n' >>"$GITHUB_OUTPUT"; else printf 'sent=false\n' >>"$GITHUB_OUTPUT"; fi
+exit "$status"
