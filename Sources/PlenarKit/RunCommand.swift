@@ -26,9 +26,19 @@ public struct RunCommand {
         self.redact = redact
     }
 
-    public func run(_ context: PlenarContext) -> Int32 {
+    /// How `plenar run` ends: with `status`, or, when the command was killed by a signal, killed
+    /// by that same signal (so a shell running `plenar run` stops on Ctrl-C as it would for the
+    /// command itself; `$?` is 128+N either way).
+    public struct Ending: Equatable, Sendable {
+        public var status: Int32
+        public var signal: Int32?
+    }
+
+    public func run(_ context: PlenarContext) -> Ending {
         guard !command.isEmpty else {
-            return Invocation(context: context, kind: .telemetry, skipped: "run not reported").fail(.usage("plenar run needs a command after --, for example plenar run -- make test"))
+            let status = Invocation(context: context, kind: .telemetry, skipped: "run not reported")
+                .fail(.usage("plenar run needs a command after --, for example plenar run -- make test"))
+            return Ending(status: status)
         }
         var notes: [String] = []
         let secrets = secretSet(context, notes: &notes)
@@ -52,7 +62,7 @@ public struct RunCommand {
             settings.timeout = min(settings.timeout, Self.cancelledReportTimeout)
         }
         let invocation = Invocation(context: context, kind: .wrapper(child: outcome.status), skipped: "run not reported")
-        return invocation.run(settings, redactor: redactor) { reporter throws(Failure) in
+        let status = invocation.run(settings, redactor: redactor) { reporter throws(Failure) in
             if let problem = outcome.problem {
                 reporter.error(problem)
             }
@@ -60,11 +70,15 @@ public struct RunCommand {
                 reporter.warning(note)
             }
             let (token, api) = try settings.validated()
-            let body = report(outcome, startedAt: startedAt, settings: settings, context: context)
+            let body = report(outcome, startedAt: startedAt, settings: settings, context: context, redactor: reporter.redactor)
             let bytes = Array(try encode(reporter.redactor.redact(json: body)))
             let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
             _ = try client.post("/runs", body: bytes, namesProject: settings.project != nil)
         }
+        if case let .signaled(signal) = outcome.termination, status == outcome.status {
+            return Ending(status: status, signal: signal)
+        }
+        return Ending(status: status)
     }
 
     /// What is masked: the Plenar token, every `--mask` value and `--mask-env` variable, and the
@@ -82,10 +96,11 @@ public struct RunCommand {
         return secrets
     }
 
-    func report(_ outcome: ChildOutcome, startedAt: Date, settings: Settings, context: PlenarContext) -> JSONValue {
+    func report(_ outcome: ChildOutcome, startedAt: Date, settings: Settings, context: PlenarContext, redactor: Redactor) -> JSONValue {
         var body: [String: JSONValue] = [
             "name": .string(name ?? Self.basename(command[0])),
-            "command": .string(Self.commandLine(command)),
+            // Each argument redacted before quoting: quoting splits a secret holding a quote.
+            "command": .string(Self.commandLine(command.map(redactor.redact))),
             "exit_code": .number(Double(outcome.status)),
             "duration_ms": .number(Double(max(0, (outcome.ended - outcome.started).wholeMilliseconds))),
             "started_at": .string(startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),

@@ -44,6 +44,10 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let wrapper = RunCommand(command: command, name: name, project: project, masks: masks, maskVariables: maskVariables, redact: !noRedact)
-        try finish(wrapper.run(.live()))
+        let ending = wrapper.run(.live())
+        if let signal = ending.signal {
+            Termination.die(by: signal)
+        }
+        try finish(ending.status)
     }
 }

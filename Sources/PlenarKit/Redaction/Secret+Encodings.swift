@@ -27,6 +27,13 @@ extension Secret {
                 forms.append(jsonEscaped(value, escapeSlash: escapeSlash, uppercaseHex: uppercase))
             }
         }
+        // What other encoders write: `<`, `>`, `&` as `\u00XX` (Go's encoding/json), non-ASCII as
+        // UTF-16 `\uXXXX` (Python's json.dumps), or both.
+        for (htmlSafe, asciiOnly) in [(true, false), (false, true), (true, true)] {
+            for uppercase in [false, true] {
+                forms.append(jsonEscaped(value, escapeSlash: false, uppercaseHex: uppercase, htmlSafe: htmlSafe, asciiOnly: asciiOnly))
+            }
+        }
         for spaceAsPlus in [false, true] {
             for uppercase in [true, false] {
                 forms.append(urlEncoded(value, uppercaseHex: uppercase, spaceAsPlus: spaceAsPlus))
@@ -76,20 +83,34 @@ extension Secret {
     }
 
     /// The value inside a JSON string: `"` and `\` escaped, `/` optionally as `\/`, control
-    /// characters as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`.
-    static func jsonEscaped(_ value: [UInt8], escapeSlash: Bool, uppercaseHex: Bool) -> [UInt8] {
+    /// characters as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; with `htmlSafe`, `<`, `>` and `&`
+    /// as `\u00XX` too (Go); with `asciiOnly`, every non-ASCII character as UTF-16 `\uXXXX`
+    /// (Python), which only a value that is valid UTF-8 has.
+    static func jsonEscaped(_ value: [UInt8], escapeSlash: Bool, uppercaseHex: Bool, htmlSafe: Bool = false, asciiOnly: Bool = false) -> [UInt8] {
+        let units: [UInt16]
+        if asciiOnly, value.contains(where: { $0 >= 0x80 }) {
+            guard let text = String(validating: value, as: UTF8.self) else { return value }
+            units = Array(text.utf16)
+        } else {
+            units = value.map(UInt16.init)
+        }
         var escaped: [UInt8] = []
-        for byte in value {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped += [UInt8(ascii: "\\"), byte]
-            case UInt8(ascii: "/") where escapeSlash: escaped += Array(#"\/"#.utf8)
+        func unicode(_ unit: UInt16) {
+            escaped += Array(#"\u"#.utf8) + hex(UInt8(unit >> 8), uppercase: uppercaseHex) + hex(UInt8(unit & 0xFF), uppercase: uppercaseHex)
+        }
+        for unit in units {
+            switch unit {
+            case 0x22, 0x5C: escaped += [UInt8(ascii: "\\"), UInt8(unit)]
+            case 0x2F where escapeSlash: escaped += Array(#"\/"#.utf8)
             case 0x0A: escaped += Array(#"\n"#.utf8)
             case 0x0D: escaped += Array(#"\r"#.utf8)
             case 0x09: escaped += Array(#"\t"#.utf8)
             case 0x08: escaped += Array(#"\b"#.utf8)
             case 0x0C: escaped += Array(#"\f"#.utf8)
-            case ..<0x20: escaped += Array(#"\u00"#.utf8) + hex(byte, uppercase: uppercaseHex)
-            default: escaped.append(byte)
+            case ..<0x20: unicode(unit)
+            case 0x3C where htmlSafe, 0x3E where htmlSafe, 0x26 where htmlSafe: unicode(unit)
+            case 0x80... where asciiOnly: unicode(unit)
+            default: escaped.append(UInt8(truncatingIfNeeded: unit))
             }
         }
         return escaped

@@ -97,10 +97,17 @@ public struct ChildCommand: Sendable {
             let ended = clock.now()
             let signal = plenar_forward_end(slot)
             var code: Int32 = 0, killer: Int32 = 0
-            _ = plenar_reap(pid, &code, &killer)
-            outcome = ChildOutcome(
-                termination: killer != 0 ? .signaled(killer) : .exited(code), signal: signal == 0 ? nil : signal,
-                started: started, ended: ended)
+            let reaped = plenar_reap(pid, &code, &killer)
+            if reaped != 0 {
+                // Someone else reaped the child: its status is unknown, which must not read as success.
+                outcome = ChildOutcome(
+                    termination: .exited(1), signal: signal == 0 ? nil : signal, started: started, ended: ended,
+                    problem: "\(name): its exit status was lost (\(String(cString: strerror(reaped))))")
+            } else {
+                outcome = ChildOutcome(
+                    termination: killer != 0 ? .signaled(killer) : .exited(code), signal: signal == 0 ? nil : signal,
+                    started: started, ended: ended)
+            }
         } else {
             _ = plenar_forward_end(slot)
             outcome = Self.notStarted(name, path: path, errno: failure, started: started, ended: clock.now())

@@ -52,3 +52,21 @@ public struct ChildOutcome: Equatable, Sendable {
         self.problem = problem
     }
 }
+
+extension Termination {
+    /// Ends this process killed by `signal`, as the wrapped command was: no core file, the default
+    /// action restored and the signal unblocked first; exit 128+N if the signal does not kill.
+    public static func die(by signal: Int32) -> Never {
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = getrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+        noCore.rlim_cur = 0
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+        Glibc.signal(signal, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, signal)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        kill(getpid(), signal)
+        exit(128 + signal)
+    }
+}

@@ -59,8 +59,13 @@ struct OutputPump<Filter: ByteStreamFilter> {
                 return true  // let read() report the problem
             }
             if ready == 0 { return false }
-            if fds[0].revents != 0 { return true }
-            exitSeen = clock.now()
+            // The exit is noted even when data is waiting too: a background process that keeps
+            // writing must not hold the run open past the linger.
+            if exitSeen == nil, fds[1].revents != 0 { exitSeen = clock.now() }
+            if fds[0].revents != 0 {
+                if let exitSeen, clock.now() >= exitSeen + linger { return false }
+                return true
+            }
         }
     }
 }

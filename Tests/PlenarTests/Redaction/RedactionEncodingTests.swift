@@ -48,6 +48,15 @@ struct RedactionEncodingTests {
         #expect(redacted(#"tab\tand\b\f\r!"#, ["tab\tand\u{8}\u{C}\r"]) == "***!")
     }
 
+    @Test("JSON as Go writes it (<, >, & as \\u00XX) and as Python writes it (non-ASCII as \\uXXXX, surrogates too)")
+    func otherJSONEncoders() {
+        let secret = "p&ss<w>ö𝄞rd1"
+        let redactor = Redactor(secrets: [Secret(secret)])
+        for form in [#"p\u0026ss\u003cw\u003eö𝄞rd1"#, #"p&ss<w>\u00f6\ud834\udd1erd1"#, #"p\u0026ss\u003Cw\u003E\u00F6\uD834\uDD1Erd1"#] {
+            #expect(redactor.redact("{\"v\":\"\(form)\"}") == "{\"v\":\"***\"}", "\(form)")
+        }
+    }
+
     @Test("URL-encoded with upper and lower hex, and with + for a space")
     func urlEncoded() {
         let secret = "p@ss w/rd!"

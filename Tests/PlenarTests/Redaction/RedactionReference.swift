@@ -81,6 +81,10 @@ enum ReferenceEncodings {
         forms += (0..<3).map { base64Fragment(value, offset: $0) }
         forms += [json(value, slash: false, upper: false), json(value, slash: true, upper: false)]
         forms += [json(value, slash: false, upper: true), json(value, slash: true, upper: true)]
+        for upper in [false, true] {
+            forms += [otherJSON(value, html: true, ascii: false, upper: upper), otherJSON(value, html: false, ascii: true, upper: upper)]
+            forms.append(otherJSON(value, html: true, ascii: true, upper: upper))
+        }
         forms += [url(value, upper: true, plus: false), url(value, upper: false, plus: false)]
         forms += [url(value, upper: true, plus: true), url(value, upper: false, plus: true)]
         return forms
@@ -115,6 +119,34 @@ enum ReferenceEncodings {
             case 0x0C: output += Array("\\f".utf8)
             case 0..<0x20: output += Array(String(format: upper ? "\\u%04X" : "\\u%04x", Int(byte)).utf8)
             default: output.append(byte)
+            }
+        }
+        return output
+    }
+
+    /// JSON as Go (`<>&` escaped) and Python (`ensure_ascii`) write it, from Foundation's UTF-16 view.
+    static func otherJSON(_ value: [UInt8], html: Bool, ascii: Bool, upper: Bool) -> [UInt8] {
+        if ascii, value.contains(where: { $0 >= 0x80 }) {
+            guard let text = String(bytes: value, encoding: .utf8) else { return value }
+            var output = ""
+            for unit in text.utf16 {
+                let special = unit < 0x20 || unit == 0x22 || unit == 0x5C || unit >= 0x80 || (html && [0x3C, 0x3E, 0x26].contains(unit))
+                if special, ![0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C].contains(unit) {
+                    output += String(format: upper ? "\\u%04X" : "\\u%04x", Int(unit))
+                } else if special {
+                    output += String(decoding: json([UInt8(unit)], slash: false, upper: upper), as: UTF8.self)
+                } else {
+                    output += String(UnicodeScalar(UInt8(unit)))
+                }
+            }
+            return Array(output.utf8)
+        }
+        var output: [UInt8] = []
+        for byte in value {
+            if html, [0x3C, 0x3E, 0x26].contains(byte) {
+                output += Array(String(format: upper ? "\\u%04X" : "\\u%04x", Int(byte)).utf8)
+            } else {
+                output += json([byte], slash: false, upper: upper)
             }
         }
         return output

@@ -101,6 +101,27 @@ struct RunTests {
         }
     }
 
+    @Test("a secret holding a quote stays out of the reported command line")
+    func reportQuotedSecret() async throws {
+        try await RunningSandbox.with { sandbox in
+            let result = try await CLI.run(
+                ["run", "--", "/bin/sh", "-c", "echo \"$1\"", "x", "--password=it's-hunter2"],
+                api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: ["DB_PASSWORD": "it's-hunter2"]
+            )
+            #expect(result.stdout == "--password=***\n")
+            let body = try #require(try await sandbox.events().last?["body"])
+            let command = try #require(body["command"]?.stringValue)
+            #expect(!command.contains("hunter2") && command.contains("***"), "\(command)")
+        }
+    }
+
+    @Test("a command killed by a signal: plenar dies of the same signal, so a calling shell stops too")
+    func diesLikeTheCommand() async throws {
+        let plenar = try SpawnedProcess(CLI.executable, ["run", "--", "/bin/sh", "-c", "kill -TERM $$"], environment: ["PATH": "/usr/bin:/bin"])
+        let (code, signal) = plenar.waitRaw()
+        #expect(signal == SIGTERM && code == 0, "exit \(code), signal \(signal)")
+    }
+
     @Test("SIGTERM to plenar reaches the command: 143, no orphan, the report says cancelled")
     func sigterm() async throws {
         try await RunningSandbox.with { sandbox in

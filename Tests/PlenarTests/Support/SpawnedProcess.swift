@@ -67,8 +67,14 @@ final class SpawnedProcess: @unchecked Sendable {
 
     /// Waits for the exit and returns the status as a shell reports it (128+N for signal N).
     func wait() -> Int32 {
+        let (code, signal) = waitRaw()
+        return signal == 0 ? code : 128 + signal
+    }
+
+    /// Waits for the exit: its exit code, and the signal that killed it (0 if none).
+    func waitRaw() -> (code: Int32, signal: Int32) {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return status & 0x7F == 0 ? ((status >> 8) & 0xFF, 0) : (0, status & 0x7F)
     }
 }
