@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        // Workflow and action files for plenar-dry-run only; never a dependency of PlenarKit or plenar.
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // Wire contract shared by the CLI and the sandbox: FoundationEssentials only, no server code.
@@ -67,6 +69,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Development tool behind scripts/dry-run: runs one GitHub Actions job locally; not shipped.
+        .target(
+            name: "DryRun",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "plenar-dry-run",
+            dependencies: [
+                "DryRun",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "PlenarTests",
             dependencies: [
@@ -74,6 +88,8 @@ let package = Package(
                 "plenar-sandbox",
                 "PlenarKit",
                 "plenar",
+                "DryRun",
+                "plenar-dry-run",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,0 +1,611 @@
+import Foundation
+
+/// Runs one job of a workflow on this machine, the way the GitHub Actions runner runs it.
+///
+/// The job's steps run in order. A step's implicit condition is `success()`: after a failing
+/// step only steps whose `if:` calls `always()` or `failure()` run. A failing step (a non-zero
+/// exit, a time-out, an expression that fails, a refused workflow command, a malformed
+/// `GITHUB_ENV` or `GITHUB_OUTPUT`) fails the job, unless it has `continue-on-error: true`: then
+/// its outcome is failure, its conclusion success, and the job goes on as if it had succeeded.
+///
+/// For each step, in the runner's order: its `env` is evaluated (against the env context before
+/// it: workflow `env`, then job `env`, then `GITHUB_ENV` additions of earlier steps), then its
+/// `if:`, then its `name`, `timeout-minutes`, and its `run` or `uses`. `GITHUB_ENV` entries
+/// become env for later steps, `GITHUB_PATH` lines are put before PATH for later steps (the
+/// latest first), `GITHUB_OUTPUT` entries become `steps.<id>.outputs`, and
+/// `GITHUB_STEP_SUMMARY` joins the job summary. Job and workflow `defaults.run` give run steps
+/// their shell and working directory (relative to the workspace).
+///
+/// `uses:` runs a composite action from a local path: `./path` under the repository root, or
+/// `OWNER/REPO[/PATH]@REF` naming this repository (``DryRunOptions/selfRepository``). Its `with`
+/// values and declared defaults, evaluated where the action is used, are its `inputs`; as on
+/// GitHub they are not exported as `INPUT_*` variables (actions/runner#665). A `required` input
+/// with neither is an error, which GitHub itself does not check. Its steps see
+/// `github.action_path` and `GITHUB_ACTION_PATH` (its folder), their own `steps` context, and
+/// `success()`/`failure()` for the action's own steps; their env context is the runner's: the
+/// job's env, then the calling step's env context (which wins, even over `GITHUB_ENV` written
+/// inside the action), then their own `env`. Workflow and job `defaults` do not apply inside.
+/// After its steps, `outputs.<name>.value` is evaluated into the calling step's outputs.
+/// Any other action is skipped with a note and succeeds with no outputs, except
+/// `actions/cache` (and `actions/cache/restore`), whose `cache-hit` is `'false'`; its `with`
+/// is not evaluated.
+///
+/// Errors that stop the dry run (a ``DryRunError``): a workflow or action file GitHub would
+/// reject or the dry run cannot run (see ``Workflow``, ``Job``, ``CompositeAction``), an
+/// expression using something unsupported (`hashFiles()`, `matrix`, `needs`, `.*`), a required
+/// action input left out, actions nested more than nine deep, a `timeout-minutes` or
+/// `continue-on-error` that is not a whole number or a boolean.
+public enum JobRunner {
+    /// Reads the workflow, runs the job and reports it to `output`.
+    public static func run(_ options: DryRunOptions, output: LogOutput) throws(DryRunError) -> DryRunResult {
+        let text: String
+        do {
+            text = try String(contentsOfFile: options.workflowFile, encoding: .utf8)
+        } catch {
+            throw DryRunError("\(options.workflowFile): cannot read it: \(error.localizedDescription)")
+        }
+        let workflow = try Workflow.parse(text, file: options.workflowFile)
+        let job = try workflow.job(named: options.job)
+        let run = try JobRun(options: options, workflow: workflow, job: job, output: output)
+        defer { run.finish() }
+        return try run.run()
+    }
+
+    /// Interrupts the dry runs of this process (for Ctrl-C): the running step's process group gets
+    /// SIGINT (SIGKILL on a second call), no further step starts, and the job ends as failed with
+    /// ``DryRunResult/interrupted`` set.
+    public static func interrupt() {
+        StepProcess.interrupt()
+    }
+}
+
+/// The steps of one job or of one composite action, and what they have done so far.
+private final class StepScope {
+    let depth: Int
+    /// The composite action whose steps these are; nil for the job's own.
+    let action: CompositeAction?
+    let inputs: ExpressionValue
+    /// In a composite action, the env context of the step that used it.
+    let callerEnv: EnvironmentList
+    let defaults: RunDefaults
+    private var records: [(String, ExpressionValue)] = []
+    /// A step failed (its conclusion): the job's status, or the action's own inside one.
+    var failed = false
+    var failures: [String] = []
+
+    init(depth: Int, action: CompositeAction?, inputs: ExpressionValue, callerEnv: EnvironmentList, defaults: RunDefaults) {
+        self.depth = depth
+        self.action = action
+        self.inputs = inputs
+        self.callerEnv = callerEnv
+        self.defaults = defaults
+    }
+
+    func record(id: String, outcome: StepResult) {
+        records.append((id, .object([
+            ("outputs", .strings(outcome.outputs.map { ($0.name, $0.value) })),
+            ("outcome", .string(outcome.outcome.rawValue)),
+            ("conclusion", .string(outcome.conclusion.rawValue)),
+        ])))
+    }
+
+    /// The `steps` context.
+    var steps: ExpressionValue { .object(records) }
+}
+
+private enum StepStatus: String {
+    case success, failure, skipped
+}
+
+private struct StepResult {
+    var outcome: StepStatus
+    var conclusion: StepStatus
+    var outputs: [NamedValue] = []
+    var failure: String?
+}
+
+private final class JobRun {
+    let options: DryRunOptions
+    let workflow: Workflow
+    let job: Job
+    let machine: RunnerEnvironment
+    let log: Log
+    let processes = StepProcess()
+    let secrets: ExpressionValue
+    let vars: ExpressionValue
+    var globalEnv = EnvironmentList()
+    var prependPath: [String] = []
+    var jobFailed = false
+    var summaries: [String] = []
+    var stepNumber = 0
+
+    /// The deepest nesting of composite actions the runner allows.
+    static let maximumDepth = 9
+
+    init(options: DryRunOptions, workflow: Workflow, job: Job, output: LogOutput) throws(DryRunError) {
+        self.options = options
+        self.workflow = workflow
+        self.job = job
+        log = Log(output: output)
+        let fork = options.event == .pullRequestFork
+        secrets = .strings(options.secrets.map { ($0.name, fork ? "" : $0.value) })
+        vars = .strings(options.vars.map { ($0.name, $0.value) })
+        let token = fork ? "" : options.secrets.last { $0.name.uppercased() == "GITHUB_TOKEN" }?.value ?? ""
+        machine = try RunnerEnvironment(options: options, workflow: workflow, job: job, token: token)
+        // The runner knows its secrets before the first line: their values never show.
+        for secret in options.secrets { log.addMask(secret.value) }
+        let debug = (options.secrets + options.vars).contains { $0.name == "ACTIONS_STEP_DEBUG" && $0.value.lowercased() == "true" }
+        log.showDebug = debug && !fork
+    }
+
+    func finish() {
+        processes.reapGroups()
+        machine.remove()
+    }
+
+    var eventName: String { options.event.eventName }
+
+    func run() throws(DryRunError) -> DryRunResult {
+        let from = options.event == .pullRequestFork ? " (from a fork: secrets are empty)" : ""
+        log.plain("Dry run of \(workflow.file), job \(job.id): event \(eventName)\(from), workspace \(machine.workspace)")
+        if !workflow.events.contains(eventName) {
+            log.note("on: lists \(workflow.events.joined(separator: ", ")), not \(eventName); GitHub would not start this workflow for it")
+        }
+        if !job.needs.isEmpty {
+            log.note("needs: \(job.needs.joined(separator: ", ")) taken as succeeded; the needs context is not available")
+        }
+
+        let top = StepScope(depth: 0, action: nil, inputs: .object([]), callerEnv: EnvironmentList(), defaults: job.defaults.overriding(workflow.defaults))
+        try evaluateJobEnvironment(top)
+        if let condition = job.condition {
+            let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
+            let runs: Bool
+            do {
+                runs = try condition.isTrue(in: context)
+            } catch {
+                throw job.location.error("if", error)
+            }
+            if !runs {
+                log.plain("○ Job \(job.id) skipped: if: \(condition.source) is false")
+                return DryRunResult(succeeded: true, failures: [], outputs: [], summary: "", interrupted: false)
+            }
+        }
+
+        try runSteps(job.steps, in: top)
+
+        var outputs: [NamedValue] = []
+        let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
+        for output in job.outputs {
+            do {
+                outputs.append(NamedValue(output.name, try output.template.text(in: context)))
+            } catch {
+                throw job.location.error("outputs.\(output.name)", error)
+            }
+        }
+        processes.reapGroups()
+        return report(top, outputs: outputs)
+    }
+
+    /// Workflow `env`, then job `env` (which sees the workflow's), into the env every step starts from.
+    private func evaluateJobEnvironment(_ top: StepScope) throws(DryRunError) {
+        for (list, location) in [(workflow.env, SourceLocation(file: workflow.file)), (job.env, job.location)] {
+            let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
+            var values: [NamedValue] = []
+            for variable in list {
+                do {
+                    values.append(NamedValue(variable.name, try variable.template.text(in: context)))
+                } catch {
+                    throw location.error("env.\(variable.name)", error)
+                }
+            }
+            for value in values { globalEnv.set(value.name, value.value) }
+        }
+    }
+
+    private func report(_ top: StepScope, outputs: [NamedValue]) -> DryRunResult {
+        log.depth = 0
+        log.endGroup()
+        if !outputs.isEmpty {
+            log.plain("")
+            log.plain("Job outputs:")
+            for output in outputs { log.plain("  \(output.name)=\(output.value)") }
+        }
+        if !log.annotations.isEmpty {
+            log.plain("")
+            log.plain("Annotations:")
+            for annotation in log.annotations { log.plain("  " + annotation) }
+        }
+        let summary = summaries.joined()
+        if !summary.isEmpty {
+            log.plain("")
+            log.plain("Job summary:")
+            log.plain(summary.hasSuffix("\n") ? String(summary.dropLast()) : summary)
+        }
+        log.plain("")
+        if jobFailed {
+            log.plain("✗ Job \(job.id) failed")
+            for failure in top.failures { log.plain("  ✗ " + failure) }
+        } else {
+            log.plain("✓ Job \(job.id) succeeded")
+        }
+        return DryRunResult(succeeded: !jobFailed, failures: top.failures, outputs: outputs, summary: summary, interrupted: StepProcess.interrupted)
+    }
+
+    // MARK: Steps
+
+    private func runSteps(_ steps: [Step], in scope: StepScope) throws(DryRunError) {
+        for step in steps {
+            if StepProcess.interrupted {
+                scope.failed = true
+                if scope.action == nil {
+                    jobFailed = true
+                    log.depth = 0
+                    log.plain("Interrupted: step \(step.number) and the steps after it do not run")
+                    scope.failures.append("interrupted before step \(step.number)")
+                }
+                return
+            }
+            let result = try runStep(step, in: scope)
+            if let id = step.id { scope.record(id: id, outcome: result) }
+            if result.conclusion == .failure {
+                scope.failed = true
+                if scope.action == nil { jobFailed = true }
+                scope.failures.append(result.failure ?? "step \(step.number) failed")
+            }
+        }
+    }
+
+    /// The `github` context of one step: the job's, plus the step's files, `action` and, inside
+    /// a composite action, `action_path` and `action_status`.
+    private func githubContext(for step: Step, in scope: StepScope, files: StepFiles) -> [(String, ExpressionValue)] {
+        var github = machine.github
+        stepNumber += 1
+        github.append(("action", .string(step.id ?? "__run_\(stepNumber)")))
+        if let action = scope.action {
+            github.append(("action_path", .string(action.directory)))
+            github.append(("action_status", .string(scope.failed ? "failure" : "success")))
+        }
+        github += [
+            ("env", .string(files.env)), ("output", .string(files.output)), ("path", .string(files.path)),
+            ("step_summary", .string(files.summary)), ("state", .string(files.state)),
+        ]
+        return github
+    }
+
+    private func expressionContext(scope: StepScope, env: EnvironmentList, github: [(String, ExpressionValue)]) -> ExpressionContext {
+        ExpressionContext(
+            values: [
+                "github": .object(github), "env": env.value, "inputs": scope.inputs, "steps": scope.steps,
+                "secrets": secrets, "vars": vars, "runner": machine.runner,
+                "job": .object([("status", .string(jobFailed ? "failure" : "success"))]),
+            ],
+            succeeded: !scope.failed
+        )
+    }
+
+    /// An expression error in a step: something unsupported stops the dry run; anything else
+    /// fails the step, as on GitHub, and gives the message to show.
+    private func stepFailure(_ error: ExpressionError, _ construct: String, _ step: Step) throws(DryRunError) -> String {
+        if case .unsupported = error { throw step.location.error(construct, error) }
+        return "\(construct): \(error)"
+    }
+
+    private func runStep(_ step: Step, in scope: StepScope) throws(DryRunError) -> StepResult {
+        log.depth = scope.depth
+        let files = try machine.stepFiles()
+        let github = githubContext(for: step, in: scope, files: files)
+        var env = scope.action == nil ? globalEnv : globalEnv.merging(scope.callerEnv)
+        var context = expressionContext(scope: scope, env: env, github: github)
+        var problem: String?
+
+        var stepEnv: [NamedValue] = []
+        for variable in step.env {
+            do {
+                stepEnv.append(NamedValue(variable.name, try variable.template.text(in: context)))
+            } catch {
+                problem = try stepFailure(error, "env.\(variable.name)", step)
+                break
+            }
+        }
+        for variable in stepEnv { env.set(variable.name, variable.value) }
+        context["env"] = env.value
+
+        let name = displayName(of: step, in: context)
+        if problem == nil {
+            do {
+                if try !step.condition.isTrue(in: context) {
+                    log.skipped(name, because: step.condition == .success ? "an earlier step failed" : "if: \(step.condition.source)")
+                    return StepResult(outcome: .skipped, conclusion: .skipped)
+                }
+            } catch {
+                problem = try stepFailure(error, "if", step)
+            }
+        }
+        log.header(name)
+        var result: StepResult
+        if let problem {
+            log.annotate("Error", problem)
+            result = StepResult(outcome: .failure, conclusion: .failure, failure: problem)
+        } else {
+            switch step.body {
+            case .run(let script, _, let shell, let workingDirectory):
+                result = try runScript(step, script: script, shell: shell, workingDirectory: workingDirectory, scope: scope, context: context, env: env, github: github, files: files)
+            case .uses(let reference, let with):
+                result = try runAction(step, reference: reference, with: with, scope: scope, context: context, env: env)
+            }
+        }
+        log.depth = scope.depth
+        log.endGroup()
+
+        if result.outcome == .failure {
+            result.failure = "step \(step.number) \(SourceLocation.quoted(name)): \(result.failure ?? "failed")"
+            if try continuesOnError(step, context: context) {
+                log.note("continue-on-error: the step failed; the job goes on")
+                result.conclusion = .success
+            }
+        }
+        return result
+    }
+
+    /// The name the log shows: `name` evaluated (as written if it cannot be), else the runner's default.
+    private func displayName(of step: Step, in context: ExpressionContext) -> String {
+        guard let name = step.name else { return step.defaultName }
+        if let text = try? name.text(in: context) { return text }
+        return name.parts.map { part in
+            switch part {
+            case .text(let text): text
+            case .expression(_, let source): "${{ \(source) }}"
+            }
+        }.joined()
+    }
+
+    private func continuesOnError(_ step: Step, context: ExpressionContext) throws(DryRunError) -> Bool {
+        guard let template = step.continueOnError else { return false }
+        let value: ExpressionValue
+        do {
+            value = try template.value(in: context)
+        } catch {
+            throw step.location.error("continue-on-error", error)
+        }
+        switch value {
+        case .bool(let flag): return flag
+        case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
+        default: throw step.location.error("continue-on-error: '\(value.text)' is not true or false")
+        }
+    }
+
+    private func timeout(of step: Step, context: ExpressionContext) throws(DryRunError) -> (Duration, Int)? {
+        guard let template = step.timeoutMinutes else { return nil }
+        let value: ExpressionValue
+        do {
+            value = try template.value(in: context)
+        } catch {
+            throw step.location.error("timeout-minutes", error)
+        }
+        let minutes = value.number
+        guard minutes.isFinite, minutes == minutes.rounded(), value.isPrimitive, value != .null else {
+            throw step.location.error("timeout-minutes: '\(value.text)' is not a whole number of minutes")
+        }
+        guard minutes > 0 else { return nil }
+        return (options.minute * Int(minutes), Int(minutes))
+    }
+
+    // MARK: run
+
+    private func runScript(
+        _ step: Step, script: Template, shell: String?, workingDirectory: Template?, scope: StepScope,
+        context: ExpressionContext, env: EnvironmentList, github: [(String, ExpressionValue)], files: StepFiles
+    ) throws(DryRunError) -> StepResult {
+        func failed(_ message: String) -> StepResult {
+            log.annotate("Error", message)
+            return StepResult(outcome: .failure, conclusion: .failure, failure: message)
+        }
+        let limit = try timeout(of: step, context: context)
+        let scriptText: String
+        var folder = machine.workspace
+        do {
+            scriptText = try script.text(in: context)
+        } catch {
+            return failed(try stepFailure(error, "run", step))
+        }
+        // Job and workflow defaults do not reach into composite actions, as on GitHub.
+        let isJobStep = scope.action == nil
+        do {
+            if let relative = try workingDirectory?.text(in: context) ?? (isJobStep ? scope.defaults.workingDirectory : nil) {
+                folder = relative.hasPrefix("/") ? relative : (machine.workspace as NSString).appendingPathComponent(relative)
+            }
+        } catch {
+            return failed(try stepFailure(error, "working-directory", step))
+        }
+
+        var environment = processEnvironment(env: env, github: github)
+        let plan: Shell.Plan
+        switch Shell.plan(shell ?? (isJobStep ? scope.defaults.shell : nil), searchPath: environment["PATH"] ?? "") {
+        case .success(let found): plan = found
+        case .failure(let error): return failed(error.message)
+        }
+        let scriptPath = "\(machine.temp)/\(UUID().uuidString.lowercased())\(plan.fileExtension)"
+        do {
+            try Data(plan.fixUp(scriptText).utf8).write(to: URL(fileURLWithPath: scriptPath))
+        } catch {
+            return failed("cannot write the script \(scriptPath): \(error.localizedDescription)")
+        }
+        environment["PWD"] = nil
+        let command = plan.shell(script: scriptPath)
+
+        var commands = StepCommands()
+        let termination = processes.run(
+            executable: command.executable, arguments: command.arguments, environment: environment, directory: folder,
+            timeout: limit?.0
+        ) { line in
+            log.stepOutput(line, commands: &commands)
+        }
+        log.endGroup()
+
+        var result = StepResult(outcome: .success, conclusion: .success)
+        switch termination {
+        case .exited(0):
+            break
+        case .exited(let code):
+            result = failed("Process completed with exit code \(code).")
+        case .signaled(let signal):
+            result = failed("Process completed with exit code \(128 + signal).")
+        case .timedOut:
+            let minutes = limit?.1 ?? 0
+            result = failed("The action has timed out (timeout-minutes: \(minutes)).")
+        case .failed(let reason):
+            result = failed(reason)
+        }
+        if let refused = commands.errors.first, result.outcome == .success {
+            result = StepResult(outcome: .failure, conclusion: .failure, failure: refused)
+        }
+        let fileCommands = applyFileCommands(files)
+        result.outputs = commands.outputs + fileCommands.outputs
+        if let problem = fileCommands.problem, result.outcome == .success {
+            result.outcome = .failure
+            result.conclusion = .failure
+            result.failure = problem
+        }
+        return result
+    }
+
+    /// The step's environment: the machine's, the env context, then the `GITHUB_*` and `RUNNER_*`
+    /// variables of the contexts (which win), and PATH with the `GITHUB_PATH` folders first.
+    private func processEnvironment(env: EnvironmentList, github: [(String, ExpressionValue)]) -> [String: String] {
+        var environment = machine.baseEnvironment
+        for variable in env.entries { environment[variable.name] = variable.value }
+        for (key, value) in github where RunnerEnvironment.exportedGitHubKeys.contains(key) {
+            if case .string(let text) = value { environment["GITHUB_" + key.uppercased()] = text }
+        }
+        if case .object(let runner) = machine.runner {
+            for entry in runner.entries { environment["RUNNER_" + entry.key.uppercased()] = entry.value.text }
+        }
+        environment["PATH"] = EnvFiles.path(prepending: prependPath, to: environment["PATH"] ?? "")
+        return environment
+    }
+
+    /// Reads the step's files after it ran: env and PATH for later steps, outputs, summary. A
+    /// malformed env or output file fails the step with the runner's message.
+    private func applyFileCommands(_ files: StepFiles) -> (outputs: [NamedValue], problem: String?) {
+        var problem: String?
+        do {
+            for variable in try EnvFiles.parseAssignments(StepFiles.read(files.env)) {
+                globalEnv.set(variable.name, variable.value)
+            }
+        } catch {
+            problem = "Unable to process file command 'env' successfully. \(error.message)"
+            log.annotate("Error", problem!)
+        }
+        EnvFiles.prepend(EnvFiles.parsePath(StepFiles.read(files.path)), to: &prependPath)
+        var outputs: [NamedValue] = []
+        do {
+            outputs = try EnvFiles.parseAssignments(StepFiles.read(files.output))
+        } catch {
+            let message = "Unable to process file command 'output' successfully. \(error.message)"
+            log.annotate("Error", message)
+            problem = problem ?? message
+        }
+        let summary = StepFiles.read(files.summary)
+        if !summary.isEmpty { summaries.append(summary.hasSuffix("\n") ? summary : summary + "\n") }
+        return (outputs, problem)
+    }
+
+    // MARK: uses
+
+    /// The folder of a local action: `./path` under the repository root, or this repository's
+    /// own `OWNER/REPO[/PATH]@REF`; nil for any other action.
+    func localAction(_ reference: String) -> String? {
+        let root = options.repositoryRoot
+        if reference == "." || reference.hasPrefix("./") {
+            return (root as NSString).appendingPathComponent(String(reference.dropFirst(1)))
+        }
+        guard let at = reference.lastIndex(of: "@") else { return nil }
+        let name = reference[..<at]
+        let own = options.selfRepository
+        guard name.lowercased().hasPrefix(own.lowercased()) else { return nil }
+        let rest = name.dropFirst(own.count)
+        if rest.isEmpty { return root }
+        guard rest.hasPrefix("/") else { return nil }
+        return (root as NSString).appendingPathComponent(String(rest.dropFirst()))
+    }
+
+    private func runAction(
+        _ step: Step, reference: String, with: [NamedTemplate], scope: StepScope, context: ExpressionContext, env: EnvironmentList
+    ) throws(DryRunError) -> StepResult {
+        guard let folder = localAction(reference) else {
+            log.note("skipped: \(reference) is not run by the dry run")
+            let name = reference.split(separator: "@").first.map(String.init)?.lowercased() ?? ""
+            if ["actions/cache", "actions/cache/restore"].contains(name) {
+                log.note("outputs: cache-hit=false")
+                return StepResult(outcome: .success, conclusion: .success, outputs: [NamedValue("cache-hit", "false")])
+            }
+            return StepResult(outcome: .success, conclusion: .success)
+        }
+        guard scope.depth < Self.maximumDepth else {
+            throw step.location.error("uses: \(reference): composite actions nest more than \(Self.maximumDepth) deep")
+        }
+        let action: CompositeAction
+        do {
+            action = try CompositeAction.load(directory: (folder as NSString).standardizingPath)
+        } catch {
+            throw step.location.error("uses: \(reference): \(error.message)")
+        }
+
+        // Inputs: `with` values, then declared defaults, both evaluated where the action is used.
+        var given: [String: String] = [:]
+        for input in with {
+            do {
+                given[input.name.lowercased()] = try input.template.text(in: context)
+            } catch {
+                let message = try stepFailure(error, "with.\(input.name)", step)
+                log.annotate("Error", message)
+                return StepResult(outcome: .failure, conclusion: .failure, failure: message)
+            }
+        }
+        let declared = Set(action.inputs.map { $0.name.lowercased() })
+        let unexpected = with.map(\.name).filter { !declared.contains($0.lowercased()) }
+        if !unexpected.isEmpty {
+            let valid = action.inputs.map { "'\($0.name)'" }.joined(separator: ", ")
+            log.annotate("Warning", "Unexpected input(s) \(unexpected.map { "'\($0)'" }.joined(separator: ", ")), valid inputs are [\(valid)]")
+        }
+        var inputs: [(String, String)] = []
+        for input in action.inputs {
+            if let value = given[input.name.lowercased()] {
+                inputs.append((input.name, value))
+            } else if let defaultValue = input.defaultValue {
+                do {
+                    inputs.append((input.name, try defaultValue.text(in: context)))
+                } catch {
+                    throw step.location.error("\(action.file): inputs.\(input.name).default", error)
+                }
+            } else if input.required {
+                throw step.location.error("uses: \(reference): input '\(input.name)' is required by \(action.file) and has no default; give it with with:")
+            } else {
+                inputs.append((input.name, ""))
+            }
+        }
+
+        let inner = StepScope(depth: scope.depth + 1, action: action, inputs: .strings(inputs), callerEnv: env, defaults: RunDefaults())
+        try runSteps(action.steps, in: inner)
+        log.depth = scope.depth
+
+        var outputsContext = context
+        outputsContext["steps"] = inner.steps
+        outputsContext["inputs"] = inner.inputs
+        if case .object(let github) = context["github"] ?? .null {
+            outputsContext["github"] = .object(github.entries.map { ($0.key, $0.value) } + [("action_path", .string(action.directory))])
+        }
+        var outputs: [NamedValue] = []
+        for output in action.outputs {
+            do {
+                outputs.append(NamedValue(output.name, try output.template.text(in: outputsContext)))
+            } catch {
+                throw step.location.error("\(action.file): outputs.\(output.name)", error)
+            }
+        }
+        guard !inner.failed else {
+            return StepResult(outcome: .failure, conclusion: .failure, outputs: outputs, failure: "in \(reference), " + inner.failures.joined(separator: "; "))
+        }
+        return StepResult(outcome: .success, conclusion: .success, outputs: outputs)
+    }
+}

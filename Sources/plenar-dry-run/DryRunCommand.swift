@@ -1,0 +1,144 @@
+import ArgumentParser
+import DryRun
+import Foundation
+
+@main
+struct DryRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plenar-dry-run",
+        abstract: "Run one job of a GitHub Actions workflow on this machine, the way the runner does.",
+        discussion: """
+            Steps run for real, with bash, in a throw-away runner environment: RUNNER_TEMP, \
+            fresh GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY files per step, \
+            an event payload, GITHUB_* and RUNNER_* variables, and only PATH, HOME, USER, \
+            LOGNAME, SHELL, TERM, TMPDIR, LANG and LC_* from this environment. Composite actions \
+            at local paths (./path, or this repository's OWNER/REPO/PATH@REF) run from \
+            --repository-root; other actions are skipped with a note. Secrets are masked in the \
+            log, as are ::add-mask:: values.
+
+            --secret, --var and --env take NAME=VALUE, or NAME alone for the value of NAME in \
+            this environment (which keeps it out of the process list).
+
+            Ctrl-C (SIGINT, SIGTERM) interrupts the running step (a second one kills it) and \
+            runs no further step.
+
+            Exit statuses: 0 the job succeeded (or was skipped), 1 the job failed, 2 the dry run \
+            cannot run this workflow (an invalid file or something unsupported, named in the \
+            message), 64 usage error, 130 interrupted.
+
+            Examples:
+              plenar-dry-run .github/workflows/ci.yml --job test
+              plenar-dry-run ci.yml --event pull_request_fork --secret PLENAR_TOKEN
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The workflow file.", valueName: "workflow-file"))
+    var workflowFile: String
+
+    @Option(help: "The job to run (default: the workflow's only job).")
+    var job: String?
+
+    @Option(help: "push, or pull_request_fork: a pull request from a fork, with every secret empty.")
+    var event: DryRunEvent = .push
+
+    @Option(help: "GITHUB_WORKSPACE (default: a fresh empty folder, removed afterwards).")
+    var workspace: String?
+
+    @Option(name: .customLong("secret"), help: ArgumentHelp("A secret, NAME=VALUE or NAME (repeat).", valueName: "name=value"))
+    var secrets: [String] = []
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("A configuration variable, NAME=VALUE or NAME (repeat).", valueName: "name=value"))
+    var vars: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("A variable in every step's environment, NAME=VALUE or NAME (repeat).", valueName: "name=value"))
+    var env: [String] = []
+
+    @Option(help: "Where ./ actions are found (default: the git repository holding the current folder).")
+    var repositoryRoot: String?
+
+    @Option(help: "GITHUB_REPOSITORY.")
+    var repository = "acme/app"
+
+    @Option(help: "OWNER/REPO whose actions (OWNER/REPO/PATH@REF) run from the local copy.")
+    var selfRepository = "plenar/plenar-ci"
+
+    func validate() throws {
+        for (flag, values) in [("--secret", secrets), ("--var", vars), ("--env", env)] {
+            for value in values where value.hasPrefix("=") || value.isEmpty {
+                throw ValidationError("\(flag) \(value): give NAME=VALUE or NAME")
+            }
+        }
+        guard repository.split(separator: "/").count == 2 else { throw ValidationError("--repository \(repository): give OWNER/NAME") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let current = FileManager.default.currentDirectoryPath
+        func absolute(_ path: String) -> String {
+            (path.hasPrefix("/") ? path : (current as NSString).appendingPathComponent(path) as String)
+        }
+        func pairs(_ values: [String], _ flag: String) throws -> [NamedValue] {
+            try values.map { value in
+                if let equals = value.firstIndex(of: "=") {
+                    return NamedValue(String(value[..<equals]), String(value[value.index(after: equals)...]))
+                }
+                guard let fromEnvironment = environment[value] else {
+                    printError("plenar-dry-run: \(flag) \(value): \(value) is not set in this environment; give \(value)=VALUE")
+                    throw ExitCode(64)
+                }
+                return NamedValue(value, fromEnvironment)
+            }
+        }
+        let root = repositoryRoot.map(absolute) ?? Git.root(of: current) ?? current
+        let options = DryRunOptions(
+            workflowFile: workflowFile, job: job, event: event, workspace: workspace.map(absolute),
+            secrets: try pairs(secrets, "--secret"), vars: try pairs(vars, "--var"), env: try pairs(env, "--env"),
+            repositoryRoot: root, repository: repository, selfRepository: selfRepository, sha: Git.head(of: root),
+            hostEnvironment: environment
+        )
+        let interruptions = Interruptions()
+        let result: DryRunResult
+        do {
+            result = try JobRunner.run(options, output: StandardOutput())
+        } catch {
+            printError("plenar-dry-run: error: \(error.message)")
+            throw ExitCode(2)
+        }
+        interruptions.stop()
+        if result.interrupted { throw ExitCode(130) }
+        if !result.succeeded { throw ExitCode(1) }
+    }
+}
+
+extension DryRunEvent: ExpressibleByArgument {}
+
+/// Turns SIGINT and SIGTERM into ``JobRunner/interrupt()`` while the job runs: the steps run in
+/// process groups of their own, so a terminal's Ctrl-C reaches only this process.
+final class Interruptions {
+    private let sources: [DispatchSourceSignal]
+
+    init() {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { JobRunner.interrupt() }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+    }
+}
+
+/// The log, a line at a time, unbuffered.
+final class StandardOutput: LogOutput {
+    func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
