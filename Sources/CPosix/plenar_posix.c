@@ -139,11 +139,13 @@ static void dispatch(int sig, int code) {
         if (!atomic_load(&slot->used)) continue;
         int none = 0;
         atomic_compare_exchange_strong(&slot->first, &none, sig);
-        pid_t pid = atomic_load(&slot->pid);
         // From the terminal (si_code > 0) the signal already reached the whole foreground group,
-        // the child included, unless the child does not exist yet: then it is held for it.
-        if (code > 0 && pid != 0) continue;
+        // the child included. (In the instant before the child exists it is lost to the child;
+        // holding it instead would double it when the child exists but its pid is not yet
+        // stored, and a second Ctrl-C makes some programs quit hard.)
+        if (code > 0) continue;
         atomic_fetch_or(&slot->pending, 1u << sig);
+        pid_t pid = atomic_load(&slot->pid);
         if (pid > 0) forward_pending(slot, pid, 1u << sig);
     }
     errno = saved;
