@@ -43,6 +43,16 @@ public struct RunCommand {
         var notes: [String] = []
         let secrets = secretSet(context, notes: &notes)
         let redactor = Redactor(secrets: secrets.secrets)
+        if GitHubActions.isActive(context.environment) {
+            // The runner learns what we mask, so a later step printing it unwrapped is masked
+            // too, and a command's own `::add-mask::` of such a value (which comes out as
+            // `::add-mask::***`) loses nothing. The runner consumes these lines without showing them.
+            for secret in secrets.secrets {
+                for line in Secret.lines(of: secret.value) where line.count >= SecretSet.minimumExplicitLength {
+                    context.stderr.write(GitHubActions.maskCommand(String(decoding: line, as: UTF8.self)))
+                }
+            }
+        }
         var environment = context.environment
         environment["PLENAR_RUN_ID"] = "run_" + context.random(24)
         let startedAt = context.clock.date()

@@ -72,6 +72,9 @@ struct DryRunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A reader that goes away (`plenar-dry-run … | head`) must end the run through its
+        // cleanup, not kill it with SIGPIPE and leave the runner folder and step processes behind.
+        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let current = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String {

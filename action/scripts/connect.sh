@@ -6,7 +6,7 @@ set -euo pipefail
 
 key=${PLENAR_KEY:-${PLENAR_TOKEN:-}}
 if [ -z "$key" ]; then
-  if [ "${PLENAR_FAIL_ON_MISSING_KEY:-false}" = true ]; then
+  if [ "$(printf '%s' "${PLENAR_FAIL_ON_MISSING_KEY:-false}" | tr '[:upper:]' '[:lower:]')" = true ]; then
     echo "::error::plenar: the key is empty: pass a secret as the key input (fail-on-missing-key is true)"
     exit 1
   fi
@@ -15,13 +15,19 @@ if [ -z "$key" ]; then
   exit 0
 fi
 
+# Values attached (--project=…), so one that starts with - is not taken for an option.
 args=(connect --key -)
-if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=(--project "$PLENAR_INPUT_PROJECT"); fi
-if [ -n "${PLENAR_INPUT_API_URL:-}" ]; then args+=(--api-url "$PLENAR_INPUT_API_URL"); fi
-case "${PLENAR_INPUT_CLIENTS:-claude}" in
+if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=("--project=$PLENAR_INPUT_PROJECT"); fi
+if [ -n "${PLENAR_INPUT_API_URL:-}" ]; then args+=("--api-url=$PLENAR_INPUT_API_URL"); fi
+case "${PLENAR_INPUT_CLIENTS-claude}" in
   none | "") args+=(--no-mcp) ;;
-  *) args+=(--client "$PLENAR_INPUT_CLIENTS") ;;
+  *) args+=("--client=$PLENAR_INPUT_CLIENTS") ;;
 esac
 # The key goes through stdin, never the process list; connect masks it before printing anything.
-printf '%s' "$key" | plenar "${args[@]}"
-printf 'connected=true\n' >>"$GITHUB_OUTPUT"
+if printf '%s' "$key" | plenar "${args[@]}"; then
+  printf 'connected=true\n' >>"$GITHUB_OUTPUT"
+else
+  status=$?
+  printf 'connected=false\n' >>"$GITHUB_OUTPUT"
+  exit "$status"
+fi

@@ -33,7 +33,9 @@ case "$(uname -m)" in
 esac
 archive="plenar-$want-$os-$arch.tar.gz"
 bin_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/plenar-$want/bin"
-cache_path="${RUNNER_TOOL_CACHE:-$HOME/.cache}/plenar-build/$want-$os-$arch"
+# Under RUNNER_TEMP, which is emptied after each job: only actions/cache, keyed on the source
+# itself, puts a binary there, never another job on a shared machine.
+cache_path="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/plenar-build-cache/$want-$os-$arch"
 
 on_path() {
   command -v plenar >/dev/null 2>&1 && [ "$(plenar --version 2>/dev/null)" = "$want" ]
@@ -42,7 +44,7 @@ on_path() {
 # The pinned checksum of this platform's archive, or nothing.
 pinned() {
   [ -f "$checksums" ] || return 0
-  awk -v name="$archive" '!/^#/ && ($2 == name || $2 == "*" name) { print $1; exit }' "$checksums"
+  tr -d '\r' <"$checksums" | awk -v name="$archive" '!/^#/ && ($2 == name || $2 == "*" name) { print tolower($1); exit }'
 }
 
 output() {
@@ -50,17 +52,27 @@ output() {
 }
 
 plan() {
-  local build=false key=""
-  if ! on_path && [ -z "$(pinned)" ]; then
+  local build=false install=true key=""
+  if [ -z "${PLENAR_KEY:-${PLENAR_TOKEN:-}}" ]; then
+    # No key (a fork's pull request): connect will skip, so nothing is installed for it.
+    install=false
+  elif ! on_path && [ -z "$(pinned)" ]; then
+    if [ "$want" != "$(tr -d '[:space:]' <"$action_dir/VERSION")" ]; then
+      echo "::error::plenar: no archive of plenar $want is pinned for $os-$arch, and this action's source builds only $(tr -d '[:space:]' <"$action_dir/VERSION"): use the action at that version's commit"
+      return 1
+    fi
     build=true
-    local swift_version revision
+    local swift_version sources
     swift_version=$(swift --version 2>/dev/null | head -n 1 | tr -c '[:alnum:].' '-' || true)
-    revision=$(git -C "$source_dir" rev-parse HEAD 2>/dev/null || echo "$want")
-    key="plenar-$os-$arch-$revision-${swift_version:-no-swift}"
+    # The action's own source, whatever ref it was checked out at (no .git under _actions/).
+    sources=$(cd "$source_dir" && find Package.swift Sources -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c 1-16)
+    key="plenar-$os-$arch-$want-$sources-${swift_version:-no-swift}"
   fi
+  output install "$install"
   output build "$build"
   output cache-path "$cache_path"
   output cache-key "$key"
+  if [ "$install" = false ]; then echo "no key: nothing to install"; return 0; fi
   echo "plenar $want for $os-$arch: $(if on_path; then echo "on PATH"; elif [ "$build" = true ]; then echo "build from source"; else echo "download $archive"; fi)"
 }
 
@@ -68,6 +80,11 @@ download() {
   local expected=$1 work actual
   work=$(mktemp -d)
   echo "Downloading $base_url/$archive"
+  if ! command -v curl >/dev/null 2>&1 || ! command -v sha256sum >/dev/null 2>&1; then
+    echo "::error::plenar: installing needs curl and sha256sum"
+    rm -rf "$work"
+    return 1
+  fi
   if ! curl -fsSL --retry 3 --retry-connrefused --retry-delay 1 --max-time 300 -o "$work/$archive" "$base_url/$archive"; then
     echo "::error::plenar: cannot download $base_url/$archive; set PLENAR_DOWNLOAD_URL or try again"
     rm -rf "$work"
@@ -80,7 +97,11 @@ download() {
     return 1
   fi
   mkdir -p "$bin_dir"
-  tar -xzf "$work/$archive" -C "$bin_dir" plenar
+  if ! tar -xzf "$work/$archive" -C "$bin_dir" plenar; then
+    echo "::error::plenar: $archive holds no plenar"
+    rm -rf "$work"
+    return 1
+  fi
   rm -rf "$work"
 }
 
@@ -89,7 +110,7 @@ build() {
     echo "Using plenar built earlier: $cache_path/plenar"
   else
     if ! command -v swift >/dev/null 2>&1; then
-      echo "::error::plenar: no release archive is pinned for $os-$arch and swift is not installed to build one: install Swift 6 first (and libcurl4-openssl-dev)"
+      echo "::error::plenar: no release archive is pinned for $os-$arch and swift is not installed to build one: install Swift 6.2 or later first (and libcurl4-openssl-dev)"
       return 1
     fi
     echo "Building plenar $want from $source_dir"

@@ -6,14 +6,22 @@
 set -uo pipefail
 
 command_line=$PLENAR_INPUT_COMMAND
+if [ -z "${command_line//[[:space:]]/}" ]; then
+  echo "::error::plenar: the command input is empty"
+  exit 1
+fi
 name=${PLENAR_INPUT_NAME:-}
 if [ -z "$name" ]; then
   read -r name _ <<<"$command_line" || true
+  # Not an assignment (VAR=value): that could be a secret.
+  case "$name" in *=*) name="command" ;; esac
 fi
 if command -v plenar >/dev/null 2>&1; then
-  args=(run --name "${name:-command}")
-  if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=(--project "$PLENAR_INPUT_PROJECT"); fi
-  for variable in ${PLENAR_INPUT_MASK_ENV//,/ }; do args+=(--mask-env "$variable"); done
+  # Values attached (--name=…), so one that starts with - is not taken for an option.
+  args=(run "--name=${name:-command}")
+  if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=("--project=$PLENAR_INPUT_PROJECT"); fi
+  read -r -a variables <<<"${PLENAR_INPUT_MASK_ENV//,/ }" || true
+  for variable in "${variables[@]}"; do args+=("--mask-env=$variable"); done
   plenar "${args[@]}" -- bash --noprofile --norc -eo pipefail -c "$command_line"
   status=$?
 else

@@ -8,10 +8,12 @@ if ! command -v plenar >/dev/null 2>&1; then
   printf 'sent=false\n' >>"$GITHUB_OUTPUT"
   exit 0
 fi
-args=(signal "$PLENAR_INPUT_KIND" --json)
-if [ -n "${PLENAR_INPUT_STATUS:-}" ]; then args+=(--status "$PLENAR_INPUT_STATUS"); fi
-if [ -n "${PLENAR_INPUT_MESSAGE:-}" ]; then args+=(--message "$PLENAR_INPUT_MESSAGE"); fi
-if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=(--project "$PLENAR_INPUT_PROJECT"); fi
+# Values attached (--message=…), so one that starts with - is not taken for an option.
+args=(signal --json)
+if [ -n "${PLENAR_INPUT_STATUS:-}" ]; then args+=("--status=$PLENAR_INPUT_STATUS"); fi
+if [ -n "${PLENAR_INPUT_MESSAGE:-}" ]; then args+=("--message=$PLENAR_INPUT_MESSAGE"); fi
+if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=("--project=$PLENAR_INPUT_PROJECT"); fi
+args+=(-- "$PLENAR_INPUT_KIND")
 result=$(plenar "${args[@]}")
 status=$?
 if [ -n "$result" ]; then printf 'sent=true\n' >>"$GITHUB_OUTPUT"; else printf 'sent=false\n' >>"$GITHUB_OUTPUT"; fi

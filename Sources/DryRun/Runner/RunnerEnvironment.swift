@@ -55,6 +55,8 @@ final class RunnerEnvironment {
         let toolCache = root + "/tool-cache"
         let home = host["HOME"] ?? root + "/home"
         do {
+            // The runner folder holds step scripts with secrets expanded: its owner's alone.
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             for folder in [temp, fileCommands, toolCache, workspace] + (host["HOME"] == nil ? [home] : []) {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }

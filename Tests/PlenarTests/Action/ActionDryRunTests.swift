@@ -46,7 +46,8 @@ struct ActionDryRunTests {
     }
 
     static func dryRun(
-        _ sandbox: RunningSandbox, key: String?, event: String = "push", timeout: String? = nil, workflow: String = workflow
+        _ sandbox: RunningSandbox, key: String?, event: String = "push", timeout: String? = nil, workflow: String = workflow,
+        plenarOnPath: Bool = true
     ) async throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-dryrun-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("workspace"), withIntermediateDirectories: true)
@@ -62,7 +63,7 @@ struct ActionDryRunTests {
         if let timeout { arguments += ["--env", "PLENAR_TIMEOUT_MS=\(timeout)"] }
         let result = try await ChildProcess.run(
             BuiltProducts.path("plenar-dry-run"), arguments,
-            environment: ["PATH": BuiltProducts.folder.path + ":/usr/bin:/bin", "HOME": folder.path, "LANG": "C.UTF-8"]
+            environment: ["PATH": (plenarOnPath ? BuiltProducts.folder.path + ":" : "") + "/usr/bin:/bin", "HOME": folder.path, "LANG": "C.UTF-8"]
         )
         return Outcome(result: result)
     }
@@ -96,6 +97,65 @@ struct ActionDryRunTests {
             #expect(outcome.log.contains("the key is empty (pull requests from forks get no secrets)"), "\(outcome.log)")
             #expect(outcome.log.contains("connected=false"))
             #expect(try await sandbox.events().isEmpty)
+        }
+    }
+
+    @Test("a fork's pull request on a runner with neither plenar nor Swift: nothing is installed, the job passes")
+    func forkWithoutInstall() async throws {
+        try await RunningSandbox.with { sandbox in
+            let workflow = Self.workflow.replacingOccurrences(of: "; exit 3", with: "")
+            let outcome = try await Self.dryRun(sandbox, key: nil, event: "pull_request_fork", workflow: workflow, plenarOnPath: false)
+            #expect(outcome.result.status == 0, "\(outcome.log)")
+            #expect(outcome.log.contains("no key: nothing to install"), "\(outcome.log)")
+            #expect(outcome.log.contains("plenar is not on PATH: running the command without masking"))
+        }
+    }
+
+    @Test("values plenar run masks are masked by the runner too, in later steps that print them unwrapped")
+    func runnerLearnsMasks() async throws {
+        try await RunningSandbox.with { sandbox in
+            let workflow = """
+                name: ci
+                on: push
+                jobs:
+                  test:
+                    runs-on: ubuntu-latest
+                    env:
+                      PLENAR_TOKEN: ${{ secrets.PLENAR_TOKEN }}
+                    steps:
+                      - run: echo "DEPLOY_API_KEY=k-1795616936944911870" >> "$GITHUB_ENV"
+                      - uses: ./action/run
+                        with:
+                          command: echo "::add-mask::$DEPLOY_API_KEY"
+                      - run: echo "later $DEPLOY_API_KEY"
+                """
+            let outcome = try await Self.dryRun(sandbox, key: try sandbox.token("org_demo"), workflow: workflow)
+            #expect(outcome.result.status == 0, "\(outcome.log)")
+            #expect(outcome.log.contains("later ***"), "\(outcome.log)")
+            #expect(!outcome.log.contains("later k-"), "the value itself shows only in the first step's own script line")
+        }
+    }
+
+    @Test("a value that starts with - reaches signal as a value, not an option")
+    func dashValue() async throws {
+        try await RunningSandbox.with { sandbox in
+            let workflow = """
+                name: ci
+                on: push
+                jobs:
+                  test:
+                    runs-on: ubuntu-latest
+                    env:
+                      PLENAR_TOKEN: ${{ secrets.PLENAR_TOKEN }}
+                    steps:
+                      - uses: ./action/signal
+                        with:
+                          kind: deploy
+                          message: "-- fix: handle --force"
+                """
+            let outcome = try await Self.dryRun(sandbox, key: try sandbox.token("org_demo"), workflow: workflow)
+            #expect(outcome.result.status == 0, "\(outcome.log)")
+            #expect(try await sandbox.events().last?["body"]?["message"] == .string("-- fix: handle --force"))
         }
     }
 
