@@ -15,9 +15,8 @@ if [ "$built" != "$version" ]; then
   echo "release: plenar --version says $built but action/VERSION says $version: make them agree" >&2
   exit 1
 fi
-case "$(uname -s)" in Linux) os=linux ;; Darwin) os=macos ;; *) os=$(uname -s | tr '[:upper:]' '[:lower:]') ;; esac
-case "$(uname -m)" in x86_64 | amd64) arch=x86_64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-archive="plenar-$version-$os-$arch.tar.gz"
+# The name the action's installer looks for, from the installer itself.
+archive=$(PLENAR_VERSION=$version bash action/scripts/install.sh archive-name)
 
 mkdir -p dist
 work=$(mktemp -d)

@@ -18,7 +18,7 @@ public struct Invocation {
     /// `redactor`: one that knows more secrets than the token (`run`'s masks).
     public func run(_ settings: Settings, keyFlag: Bool = false, redactor: Redactor? = nil, _ body: (Reporter) throws(Failure) -> Void) -> Int32 {
         let secrets = [settings.token].compactMap { $0 }
-        let reporter = Reporter(context: context, secrets: secrets, redactor: redactor ?? Redactor(secrets: secrets), maskInActions: keyFlag)
+        let reporter = Reporter(context: context, secrets: secrets, redactor: redactor, maskInActions: keyFlag)
         for warning in settings.warnings {
             reporter.warning(warning)
         }

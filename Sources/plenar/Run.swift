@@ -38,10 +38,6 @@ struct Run: ParsableCommand {
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
     var command: [String] = []
 
-    func validate() throws {
-        guard !command.isEmpty else { throw ValidationError("put the command after --, for example: plenar run -- make test") }
-    }
-
     func run() throws {
         let wrapper = RunCommand(command: command, name: name, project: project, masks: masks, maskVariables: maskVariables, redact: !noRedact)
         let ending = wrapper.run(.live())

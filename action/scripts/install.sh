@@ -9,6 +9,7 @@
 #
 #   install.sh plan      write the outputs build, cache-path and cache-key to $GITHUB_OUTPUT
 #   install.sh install   install
+#   install.sh archive-name   print this platform's archive name (scripts/release.sh uses it)
 #
 # Environment: PLENAR_VERSION (default: the action's VERSION), PLENAR_DOWNLOAD_URL (base URL of the
 # archives; default the GitHub release of that version), PLENAR_CHECKSUMS_FILE (default the
@@ -17,7 +18,8 @@ set -euo pipefail
 
 action_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source_dir=$(cd "$action_dir/.." && pwd)
-want=${PLENAR_VERSION:-$(tr -d '[:space:]' <"$action_dir/VERSION")}
+own_version=$(tr -d '[:space:]' <"$action_dir/VERSION")
+want=${PLENAR_VERSION:-$own_version}
 checksums=${PLENAR_CHECKSUMS_FILE:-$action_dir/checksums.txt}
 base_url=${PLENAR_DOWNLOAD_URL:-https://github.com/plenar/plenar-ci/releases/download/v$want}
 
@@ -57,8 +59,8 @@ plan() {
     # No key (a fork's pull request): connect will skip, so nothing is installed for it.
     install=false
   elif ! on_path && [ -z "$(pinned)" ]; then
-    if [ "$want" != "$(tr -d '[:space:]' <"$action_dir/VERSION")" ]; then
-      echo "::error::plenar: no archive of plenar $want is pinned for $os-$arch, and this action's source builds only $(tr -d '[:space:]' <"$action_dir/VERSION"): use the action at that version's commit"
+    if [ "$want" != "$own_version" ]; then
+      echo "::error::plenar: no archive of plenar $want is pinned for $os-$arch, and this action's source builds only $own_version: use the action at that version's commit"
       return 1
     fi
     build=true
@@ -114,9 +116,10 @@ build() {
       return 1
     fi
     echo "Building plenar $want from $source_dir"
-    swift build -c release --product plenar --package-path "$source_dir" --scratch-path "${RUNNER_TEMP:-/tmp}/plenar-build" >&2
+    local scratch="${RUNNER_TEMP:-/tmp}/plenar-build"
+    swift build -c release --product plenar --package-path "$source_dir" --scratch-path "$scratch" >&2
     mkdir -p "$cache_path"
-    cp "$(swift build -c release --package-path "$source_dir" --scratch-path "${RUNNER_TEMP:-/tmp}/plenar-build" --show-bin-path)/plenar" "$cache_path/plenar"
+    cp "$(swift build -c release --package-path "$source_dir" --scratch-path "$scratch" --show-bin-path)/plenar" "$cache_path/plenar"
   fi
   mkdir -p "$bin_dir"
   cp "$cache_path/plenar" "$bin_dir/plenar"
@@ -143,5 +146,6 @@ install() {
 case "${1:-}" in
   plan) plan ;;
   install) install ;;
-  *) echo "usage: install.sh plan|install" >&2; exit 64 ;;
+  archive-name) echo "$archive" ;;
+  *) echo "usage: install.sh plan|install|archive-name" >&2; exit 64 ;;
 esac

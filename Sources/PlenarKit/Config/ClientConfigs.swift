@@ -113,7 +113,7 @@ struct ClientConfigs: ConnectionTarget {
             for event in Self.hookEvents {
                 let command = "plenar hook \(event) || exit 1"
                 let element: ConfigValue = .object([("hooks", .array([.object([("type", "command"), ("command", .string(command))])]))])
-                if let next = try parse(file, text, comments: false).upserting(element, into: ["hooks", event], replaceMatch: false, force: force, matches: { entry in
+                if let next = try parse(text, comments: false).upserting(element, into: ["hooks", event], replaceMatch: false, force: force, matches: { entry in
                     (entry["hooks"]?.array ?? []).contains { $0["command"]?.string?.hasPrefix("plenar hook \(event)") == true }
                 }) {
                     text = next
@@ -124,20 +124,20 @@ struct ClientConfigs: ConnectionTarget {
         }
         guard let client = MCPClient.allCases.first(where: { $0.file == file }) else { return nil }
         if client == .codex {
-            return try TOMLDocument.parsed(original, file: file).merging(client.entry(server), into: client.entryPath)
+            return try TOMLDocument.parsed(original).merging(client.entry(server), into: client.entryPath)
         }
         // Key by key, so what the user added to the entry (a timeout, a tool filter, another
         // header) stays.
         var text = original
         var changed = false
         for (path, value) in MCPClient.leaves(client.entry(server)) {
-            if let next = try parse(file, text, comments: client.allowsComments).setting(client.entryPath + path, to: value, force: force) {
+            if let next = try parse(text, comments: client.allowsComments).setting(client.entryPath + path, to: value, force: force) {
                 text = next
                 changed = true
             }
         }
         if client == .vscode, server.inlineToken == nil,
-            let next = try parse(file, text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], force: force, matches: {
+            let next = try parse(text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], force: force, matches: {
                 $0["id"]?.string == MCPClient.vscodeInput
             })
         {
@@ -147,7 +147,7 @@ struct ClientConfigs: ConnectionTarget {
         return changed ? text : nil
     }
 
-    private func parse(_ file: String, _ text: [UInt8], comments: Bool) throws(EditRefusal) -> JSONCDocument {
+    private func parse(_ text: [UInt8], comments: Bool) throws(EditRefusal) -> JSONCDocument {
         do {
             return try JSONCDocument(text, allowsComments: comments)
         } catch {
@@ -168,7 +168,7 @@ struct ClientConfigs: ConnectionTarget {
 }
 
 extension TOMLDocument {
-    static func parsed(_ bytes: [UInt8], file: String) throws(EditRefusal) -> TOMLDocument {
+    static func parsed(_ bytes: [UInt8]) throws(EditRefusal) -> TOMLDocument {
         do {
             return try TOMLDocument(bytes)
         } catch {

@@ -1,20 +1,23 @@
-/// Throughput of the redactor on text that holds no secret, for a bench executable or a test:
-/// call it from a release build (`RedactionBenchmark.run(secrets: 100)`).
-public enum RedactionBenchmark {
-    public struct Result: Sendable, CustomStringConvertible {
-        public let secrets: Int
-        public let patterns: Int
-        public let states: Int
-        public let bytes: Int
-        public let seconds: Double
+import Foundation
+@testable import PlenarKit
+
+/// Throughput of the redactor on text that holds no secret (RedactionBenchmarkTests,
+/// `PLENAR_BENCH=1 swift test -c release --filter RedactionBenchmark`).
+enum RedactionBenchmark {
+    struct Result: Sendable, CustomStringConvertible {
+        let secrets: Int
+        let patterns: Int
+        let states: Int
+        let bytes: Int
+        let seconds: Double
         /// Building the automaton from the secrets.
-        public let buildSeconds: Double
+        let buildSeconds: Double
         /// Bytes held by the automaton's tables.
-        public let automatonBytes: Int
+        let automatonBytes: Int
 
-        public var megabytesPerSecond: Double { Double(bytes) / seconds / 1_000_000 }
+        var megabytesPerSecond: Double { Double(bytes) / seconds / 1_000_000 }
 
-        public var description: String {
+        var description: String {
             let rate = Int(megabytesPerSecond.rounded())
             let kibibytes = automatonBytes / 1024
             let build = Int((buildSeconds * 1000).rounded())
@@ -25,14 +28,14 @@ public enum RedactionBenchmark {
 
     /// What the benchmark redacts: log lines, or base64 (random letters, digits, `+` and `/`,
     /// 76 to a line), the text most like the patterns.
-    public enum Corpus: Sendable {
+    enum Corpus: Sendable {
         case log
         case base64
     }
 
     /// Redacts `megabytes` of text holding none of the `secrets` random 40-byte secrets, read
     /// `chunkSize` bytes at a time as from a pipe.
-    public static func run(secrets count: Int, corpus: Corpus = .log, megabytes: Int = 256, chunkSize: Int = 65_536) -> Result {
+    static func run(secrets count: Int, corpus: Corpus = .log, megabytes: Int = 256, chunkSize: Int = 65_536) -> Result {
         var random = SplitMix(seed: 42)
         let secrets = (0..<count).map { _ in Secret(value: randomSecret(length: 40, using: &random), kind: .other) }
         let clock = ContinuousClock()

@@ -1,3 +1,6 @@
+import Foundation
+@testable import PlenarKit
+
 /// A small seeded generator (SplitMix64): benchmark and test inputs are the same on every run,
 /// and a failing seed reproduces.
 struct SplitMix: RandomNumberGenerator {
