@@ -23,6 +23,13 @@ public enum GitHubActions {
         "::add-mask::\(escapeData(secret))\n"
     }
 
+    /// The mask commands for a secret, line by line as the runner masks (lines of 3 bytes or
+    /// more: a shorter one would mask ordinary text).
+    public static func maskCommands(_ secret: [UInt8]) -> String {
+        Secret.lines(of: secret).filter { $0.count >= SecretSet.minimumExplicitLength }
+            .map { maskCommand(String(decoding: $0, as: UTF8.self)) }.joined()
+    }
+
     public static func annotation(_ severity: Severity, _ message: String) -> String {
         "::\(severity == .error ? "error" : "warning")::\(escapeData(message))\n"
     }

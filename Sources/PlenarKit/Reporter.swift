@@ -16,8 +16,8 @@ public struct Reporter {
         self.redactor = redactor ?? Redactor(secrets: secrets)
         self.inActions = GitHubActions.isActive(context.environment)
         if inActions, maskInActions {
-            for secret in secrets where !secret.isEmpty {
-                context.stderr.write(GitHubActions.maskCommand(secret))
+            for secret in secrets {
+                context.stderr.write(GitHubActions.maskCommands(Array(secret.utf8)))
             }
         }
     }

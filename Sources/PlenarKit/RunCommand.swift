@@ -48,9 +48,7 @@ public struct RunCommand {
             // too, and a command's own `::add-mask::` of such a value (which comes out as
             // `::add-mask::***`) loses nothing. The runner consumes these lines without showing them.
             for secret in secrets.secrets {
-                for line in Secret.lines(of: secret.value) where line.count >= SecretSet.minimumExplicitLength {
-                    context.stderr.write(GitHubActions.maskCommand(String(decoding: line, as: UTF8.self)))
-                }
+                context.stderr.write(GitHubActions.maskCommands(secret.value))
             }
         }
         var environment = context.environment

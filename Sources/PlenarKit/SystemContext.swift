@@ -47,14 +47,8 @@ struct FileDescriptorOutput: TextOutput {
     let fd: Int32
 
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
+        var writer = FullWriter(fd: fd)
+        Array(text.utf8).withUnsafeBytes { writer.write($0) }
     }
 }
 
