@@ -41,6 +41,19 @@ struct JSONCDocument {
         var reason: String
 
         var description: String { "line \(line), column \(column): \(reason)" }
+
+        /// The error at byte `index` of `bytes`, with its line and column (in characters) from 1.
+        init(at index: Int, in bytes: [UInt8], _ reason: String) {
+            var line = 1
+            var lineStart = 0
+            for position in 0..<min(index, bytes.count) where bytes[position] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = position + 1
+            }
+            self.line = line
+            column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
+            self.reason = reason
+        }
     }
 
     let bytes: [UInt8]
@@ -293,14 +306,7 @@ extension JSONCDocument {
         }
 
         func error(_ reason: String) -> ParseError {
-            var line = 1
-            var lineStart = 0
-            for position in 0..<min(index, bytes.count) where bytes[position] == UInt8(ascii: "\n") {
-                line += 1
-                lineStart = position + 1
-            }
-            let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
-            return ParseError(line: line, column: column, reason: reason)
+            ParseError(at: index, in: bytes, reason)
         }
 
         static func show(_ byte: UInt8) -> String {

@@ -390,14 +390,7 @@ extension TOMLDocument {
         }
 
         func error(_ reason: String) -> ParseError {
-            var line = 1
-            var lineStart = 0
-            for position in 0..<min(index, bytes.count) where bytes[position] == UInt8(ascii: "\n") {
-                line += 1
-                lineStart = position + 1
-            }
-            let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
-            return ParseError(line: line, column: column, reason: reason)
+            ParseError(at: index, in: bytes, reason)
         }
     }
 }

@@ -153,8 +153,8 @@ public struct ChildCommand: Sendable {
     }
 }
 
-/// A NULL-terminated array of C strings, freed with the value.
-private final class CStringArray {
+/// A NULL-terminated array of C strings (argv, envp), freed with the value.
+final class CStringArray {
     let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 
     init(_ strings: [String]) {

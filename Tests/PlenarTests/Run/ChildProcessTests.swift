@@ -229,7 +229,7 @@ struct ChildProcessTests {
         let slot = plenar_forward_begin()
         try #require(slot >= 0)
         plenar_forward_simulate(SIGTERM, Int32(SI_USER))
-        let arguments = CStrings(["sleep", "30"]), variables = CStrings([])
+        let arguments = CStringArray(["sleep", "30"]), variables = CStringArray([])
         var pid: pid_t = 0
         try #require(plenar_spawn(&pid, "/bin/sleep", arguments.pointers, variables.pointers, 0, 1, 2) == 0)
         plenar_forward_to(slot, pid)
@@ -270,7 +270,7 @@ struct ChildProcessTests {
             let rounds = 300
             let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
             defer { close(devNull) }
-            let arguments = CStrings(["true"]), variables = CStrings(["PATH=/usr/bin:/bin"])
+            let arguments = CStringArray(["true"]), variables = CStringArray(["PATH=/usr/bin:/bin"])
             let bare = measure(rounds) {
                 var pid: pid_t = 0
                 _ = posix_spawn(&pid, "/bin/true", nil, nil, arguments.pointers, variables.pointers)
@@ -457,25 +457,5 @@ private final class Background: @unchecked Sendable {
     func wait() -> ChildOutcome {
         done.wait()
         return outcome!
-    }
-}
-
-/// A NULL-terminated argv or envp for calling the C layer directly.
-private final class CStrings {
-    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-
-    init(_ strings: [String]) {
-        pointers = .allocate(capacity: strings.count + 1)
-        for (index, string) in strings.enumerated() { pointers[index] = strdup(string) }
-        pointers[strings.count] = nil
-    }
-
-    deinit {
-        var index = 0
-        while let string = pointers[index] {
-            free(string)
-            index += 1
-        }
-        pointers.deallocate()
     }
 }
