@@ -96,17 +96,10 @@ struct ChildProcess: Sendable {
     }
 }
 
-/// Reads a handle (or a file descriptor, which it then closes) to its end on a thread of its own.
+/// Reads a file descriptor to its end on a thread of its own, then closes it.
 final class ReadAll: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var data = Data()
-
-    init(_ handle: FileHandle) {
-        Thread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }.start()
-    }
 
     init(fd: Int32) {
         Thread { [self] in

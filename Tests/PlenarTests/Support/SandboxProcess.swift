@@ -1,36 +1,55 @@
+import CPosix
 import Foundation
 
-/// The built `plenar-sandbox` executable, running as a child process.
+@testable import PlenarKit
+
+/// The built `plenar-sandbox` executable, running as a child process (posix_spawn, like
+/// `ChildProcess`: Foundation's Process does not always survive many concurrent starts).
 final class SandboxProcess: @unchecked Sendable {
-    private let process: Process
+    enum Ending: Equatable {
+        case exit
+        case uncaughtSignal
+    }
+
+    private let pid: pid_t
     private let output = LockedData()
     private let firstLine = DispatchSemaphore(value: 0)
     private let outputDone = DispatchSemaphore(value: 0)
     private let errors: ReadAll
+    private let reaped = LockedData()
 
     static var executable: String { BuiltProducts.path("plenar-sandbox") }
 
     init(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        errors = ReadAll(err.fileHandleForReading)
-        let reader = out.fileHandleForReading
+        signal(SIGPIPE, SIG_IGN)
+        var out: [Int32] = [-1, -1]
+        var err: [Int32] = [-1, -1]
+        guard plenar_pipe(&out) == 0, plenar_pipe(&err) == 0 else { throw TestFailure("pipe: \(errno)") }
+        let input = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let argv = CStringArray([Self.executable] + arguments)
+        let envp = CStringArray(environment.map { "\($0.key)=\($0.value)" })
+        var pid: pid_t = 0
+        let spawned = plenar_spawn(&pid, Self.executable, argv.pointers, envp.pointers, input, out[1], err[1])
+        close(input)
+        close(out[1])
+        close(err[1])
+        guard spawned == 0 else {
+            close(out[0])
+            close(err[0])
+            throw TestFailure("cannot start plenar-sandbox: \(spawned)")
+        }
+        self.pid = pid
+        errors = ReadAll(fd: err[0])
+        let reader = out[0]
         Thread { [output, firstLine, outputDone] in
             var signalled = false
+            var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
+                let count = read(reader, &buffer, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
                 let hasNewline = output.withLock { data in
-                    data.append(chunk)
+                    data.append(contentsOf: buffer[0..<count])
                     return data.contains(UInt8(ascii: "\n"))
                 }
                 if hasNewline, !signalled {
@@ -38,6 +57,7 @@ final class SandboxProcess: @unchecked Sendable {
                     firstLine.signal()
                 }
             }
+            close(reader)
             if !signalled { firstLine.signal() }
             outputDone.signal()
         }.start()
@@ -69,26 +89,33 @@ final class SandboxProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` and waits for the exit; returns (status, stdout, stderr).
-    func stop(_ signal: Int32 = SIGTERM) async -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String) {
-        kill(process.processIdentifier, signal)
+    func stop(_ signal: Int32 = SIGTERM) async -> (status: Int32, reason: Ending, stdout: String, stderr: String) {
+        kill(pid, signal)
         return await finished()
     }
 
-    /// Waits for the process to exit by itself.
-    func finished() async -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String) {
+    /// Waits for the process to exit by itself: its exit code, or the signal that killed it.
+    func finished() async -> (status: Int32, reason: Ending, stdout: String, stderr: String) {
         return await withCheckedContinuation { continuation in
             Thread { [self] in
-                process.waitUntilExit()
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                reaped.withLock { $0 = Data([1]) }
                 outputDone.wait()
                 let stderr = String(decoding: errors.wait(), as: UTF8.self)
                 let stdout = output.withLock { String(decoding: $0, as: UTF8.self) }
-                continuation.resume(returning: (process.terminationStatus, process.terminationReason, stdout, stderr))
+                let signalled = status & 0x7F != 0
+                continuation.resume(returning: (signalled ? status & 0x7F : (status >> 8) & 0xFF, signalled ? .uncaughtSignal : .exit, stdout, stderr))
             }.start()
         }
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if reaped.withLock({ $0.isEmpty }) {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        }
     }
 }
 
