@@ -78,7 +78,7 @@ extension JSONCDocument {
     private func inserting(member key: String, _ value: ConfigValue, into object: Node, members: [Member]) -> [UInt8] {
         let outer = lineIndent(object.range.lowerBound)
         let indent = members.last.flatMap { ownLineIndent($0.keyRange.lowerBound) } ?? outer + indentUnit
-        let entry = Self.quoted(key) + ": " + render(value, indent: indent)
+        let entry = ConfigValue.quoted(key) + ": " + render(value, indent: indent)
         return inserting(entry, indent: indent, outer: outer, container: object, last: members.last?.value)
     }
 
@@ -165,8 +165,8 @@ extension JSONCDocument {
     func render(_ value: ConfigValue, indent: String) -> String {
         let inner = indent + indentUnit
         switch value {
-        case let .string(text): return Self.quoted(text)
-        case let .number(number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        case let .string(text): return ConfigValue.quoted(text)
+        case let .number(number): return ConfigValue.numberText(number)
         case let .bool(flag): return flag ? "true" : "false"
         case .null: return "null"
         case let .array(items):
@@ -174,25 +174,7 @@ extension JSONCDocument {
             return "[" + items.map { newline + inner + render($0, indent: inner) }.joined(separator: ",") + newline + indent + "]"
         case let .object(members):
             guard !members.isEmpty else { return "{}" }
-            return "{" + members.map { newline + inner + Self.quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",") + newline + indent + "}"
+            return "{" + members.map { newline + inner + ConfigValue.quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",") + newline + indent + "}"
         }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

@@ -93,35 +93,18 @@ struct TOMLDocument {
     }
 
     static func key(_ key: String) -> String {
-        key.utf8.allSatisfy(Parser.isBareKey) && !key.isEmpty ? key : quoted(key)
+        key.utf8.allSatisfy(Parser.isBareKey) && !key.isEmpty ? key : ConfigValue.quoted(key)
     }
 
     static func render(_ value: ConfigValue) -> String {
         switch value {
-        case let .string(text): quoted(text)
-        case let .number(number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        case let .string(text): ConfigValue.quoted(text)
+        case let .number(number): ConfigValue.numberText(number)
         case let .bool(flag): flag ? "true" : "false"
         case .null: "\"\""
         case let .array(items): "[" + items.map(render).joined(separator: ", ") + "]"
         case let .object(members): "{ " + members.map { key($0.0) + " = " + render($0.1) }.joined(separator: ", ") + " }"
         }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
 
