@@ -6,39 +6,47 @@ import Testing
 /// real sandbox: what a workflow gets from the actions, and what it never shows.
 @Suite("The GitHub Actions, run by the dry run against the sandbox")
 struct ActionDryRunTests {
-    static let workflow = """
-        name: ci
-        on: push
-        jobs:
-          test:
-            runs-on: ubuntu-latest
-            env:
-              PLENAR_TOKEN: ${{ secrets.PLENAR_TOKEN }}
-            steps:
-              - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
-              - name: Connect
-                id: plenar
-                uses: plenar/plenar-ci/action@0123456789012345678901234567890123456789
-                with:
-                  key: ${{ secrets.PLENAR_TOKEN }}
-              - name: Later step
-                run: |
-                  echo "connected=${{ steps.plenar.outputs.connected }} org=${{ steps.plenar.outputs.organization }} mode=${{ steps.plenar.outputs.mode }} project=${{ steps.plenar.outputs.project-id }}"
-                  echo "env project=$PLENAR_PROJECT_ID api=$PLENAR_API_URL"
-              - name: Wrapped
-                uses: ./action/run
+    static let workflow = Self.job("""
+        - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        - name: Connect
+          id: plenar
+          uses: plenar/plenar-ci/action@0123456789012345678901234567890123456789
+          with:
+            key: ${{ secrets.PLENAR_TOKEN }}
+        - name: Later step
+          run: |
+            echo "connected=${{ steps.plenar.outputs.connected }} org=${{ steps.plenar.outputs.organization }} mode=${{ steps.plenar.outputs.mode }} project=${{ steps.plenar.outputs.project-id }}"
+            echo "env project=$PLENAR_PROJECT_ID api=$PLENAR_API_URL"
+        - name: Wrapped
+          uses: ./action/run
+          env:
+            DEPLOY_SECRET: hunter2-deploy-value
+          with:
+            name: deploy
+            command: echo "key=$PLENAR_TOKEN secret=$DEPLOY_SECRET"; exit 3
+        - name: Signal
+          if: always()
+          uses: ./action/signal
+          with:
+            kind: ci_finished
+            status: ${{ job.status }}
+        """)
+
+    /// A one-job push workflow with the key in the job's env; `steps` are its step list.
+    static func job(_ steps: String) -> String {
+        let indented = steps.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "      " + $0 }
+        return """
+            name: ci
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
                 env:
-                  DEPLOY_SECRET: hunter2-deploy-value
-                with:
-                  name: deploy
-                  command: echo "key=$PLENAR_TOKEN secret=$DEPLOY_SECRET"; exit 3
-              - name: Signal
-                if: always()
-                uses: ./action/signal
-                with:
-                  kind: ci_finished
-                  status: ${{ job.status }}
-        """
+                  PLENAR_TOKEN: ${{ secrets.PLENAR_TOKEN }}
+                steps:
+
+            """ + indented.joined(separator: "\n")
+    }
 
     struct Outcome {
         let result: ChildProcess
@@ -114,21 +122,13 @@ struct ActionDryRunTests {
     @Test("values plenar run masks are masked by the runner too, in later steps that print them unwrapped")
     func runnerLearnsMasks() async throws {
         try await RunningSandbox.with { sandbox in
-            let workflow = """
-                name: ci
-                on: push
-                jobs:
-                  test:
-                    runs-on: ubuntu-latest
-                    env:
-                      PLENAR_TOKEN: ${{ secrets.PLENAR_TOKEN }}
-                    steps:
-                      - run: echo "DEPLOY_API_KEY=k-1795616936944911870" >> "$GITHUB_ENV"
-                      - uses: ./action/run
-                        with:
-                          command: echo "::add-mask::$DEPLOY_API_KEY"
-                      - run: echo "later $DEPLOY_API_KEY"
-                """
+            let workflow = Self.job("""
+                - run: echo "DEPLOY_API_KEY=k-1795616936944911870" >> "$GITHUB_ENV"
+                - uses: ./action/run
+                  with:
+                    command: echo "::add-mask::$DEPLOY_API_KEY"
+                - run: echo "later $DEPLOY_API_KEY"
+                """)
             let outcome = try await Self.dryRun(sandbox, key: try sandbox.token("org_demo"), workflow: workflow)
             #expect(outcome.result.status == 0, "\(outcome.log)")
             #expect(outcome.log.contains("later ***"), "\(outcome.log)")
@@ -139,20 +139,12 @@ struct ActionDryRunTests {
     @Test("a value that starts with - reaches signal as a value, not an option")
     func dashValue() async throws {
         try await RunningSandbox.with { sandbox in
-            let workflow = """
-                name: ci
-                on: push
-                jobs:
-                  test:
-                    runs-on: ubuntu-latest
-                    env:
-                      PLENAR_TOKEN: ${{ secrets.PLENAR_TOKEN }}
-                    steps:
-                      - uses: ./action/signal
-                        with:
-                          kind: deploy
-                          message: "-- fix: handle --force"
-                """
+            let workflow = Self.job("""
+                - uses: ./action/signal
+                  with:
+                    kind: deploy
+                    message: "-- fix: handle --force"
+                """)
             let outcome = try await Self.dryRun(sandbox, key: try sandbox.token("org_demo"), workflow: workflow)
             #expect(outcome.result.status == 0, "\(outcome.log)")
             #expect(try await sandbox.events().last?["body"]?["message"] == .string("-- fix: handle --force"))
