@@ -25,7 +25,7 @@ let package = Package(
     targets: [
         // Wire contract shared by the CLI and the sandbox: FoundationEssentials only, no server code.
         .target(name: "PlenarAPI"),
-        // libcurl, loaded with dlopen on the first request (needs curl.h from libcurl4-openssl-dev to build).
+        // libcurl, loaded with dlopen on the first request; its few types and numbers are declared in the target, so no curl.h is needed.
         .target(name: "CCurl"),
         // pipe2, posix_spawn set-up and the signal handler behind `plenar run`, which Swift cannot express.
         .target(name: "CPosix"),

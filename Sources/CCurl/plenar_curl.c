@@ -26,7 +26,7 @@ static void load(void) {
     void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) library = dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
-        failure = "libcurl.so.4 could not be loaded (install libcurl4)";
+        failure = "libcurl.so.4 could not be loaded (install the libcurl4 package)";
         return;
     }
     BIND(global_init, "curl_global_init")
@@ -38,7 +38,7 @@ static void load(void) {
     BIND(easy_getinfo, "curl_easy_getinfo")
     BIND(slist_append, "curl_slist_append")
     BIND(slist_free_all, "curl_slist_free_all")
-    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (curl.global_init(PLENAR_CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         failure = "curl_global_init failed";
         return;
     }
