@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds plenar (release, static Swift stdlib, stripped) and installs it as PREFIX/bin/plenar.
 #   scripts/install.sh [PREFIX]        PREFIX defaults to /usr/local
-# Needs Swift 6 and libcurl's headers (Debian: libcurl4-openssl-dev) to build, libcurl4 to run.
+# Needs Swift 6 to build (no libcurl headers: plenar declares the part of libcurl it uses), libcurl4 to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -43,8 +43,18 @@ int plenar_pipe(int fds[2]) {
 // remember both as they were before main() ran.
 static bool sigpipe_ignored_at_start;
 static sigset_t mask_at_start;
+static bool stdio_closed_at_start[3];
 
 __attribute__((constructor)) static void record_signals_at_start(void) {
+    // A closed 0, 1 or 2 is held by /dev/null (close-on-exec) for plenar's own life, so that no
+    // file plenar opens lands there and receives its messages; the command still finds it closed.
+    for (int fd = 0; fd < 3; fd++) {
+        stdio_closed_at_start[fd] = fcntl(fd, F_GETFD) == -1 && errno == EBADF;
+        if (stdio_closed_at_start[fd]) {
+            int held = open("/dev/null", O_RDWR | O_CLOEXEC);
+            if (held >= 0 && held != fd) close(held);
+        }
+    }
     struct sigaction current;
     sigpipe_ignored_at_start = sigaction(SIGPIPE, NULL, &current) == 0 && current.sa_handler == SIG_IGN;
     sigemptyset(&mask_at_start);
@@ -64,7 +74,11 @@ int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const e
     }
     int sources[3] = {input, output, error};
     for (int target = 0; target < 3 && result == 0; target++) {
-        if (sources[target] != target) result = posix_spawn_file_actions_adddup2(&actions, sources[target], target);
+        if (sources[target] < 0) {
+            result = posix_spawn_file_actions_addclose(&actions, target);
+        } else if (sources[target] != target) {
+            result = posix_spawn_file_actions_adddup2(&actions, sources[target], target);
+        }
     }
     short flags = POSIX_SPAWN_SETSIGMASK;
     if (result == 0) result = posix_spawnattr_setsigmask(&attributes, &mask_at_start);
@@ -80,6 +94,10 @@ int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const e
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     return result;
+}
+
+int plenar_stdio_closed_at_start(int fd) {
+    return fd >= 0 && fd < 3 && stdio_closed_at_start[fd];
 }
 
 int plenar_wait_exit(pid_t pid) {

@@ -30,8 +30,11 @@ public struct APIBaseURL: Equatable, Sendable, CustomStringConvertible {
         }
         let rest = base.dropFirst(scheme.count + 3)
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !authority.isEmpty, !authority.contains("@"), !rest.contains("?"), !rest.contains("#"), !base.contains(" ") else {
-            throw .malformed("it needs a host, and no credentials, query or fragment")
+        if authority.contains("@") {
+            throw .malformed("it holds a user name or password, which plenar never sends: remove everything up to the @")
+        }
+        guard !authority.isEmpty, !rest.contains("?"), !rest.contains("#"), !base.contains(" ") else {
+            throw .malformed("it needs a host, and no query or fragment")
         }
         let host: String
         if authority.hasPrefix("[") {
@@ -44,6 +47,19 @@ public struct APIBaseURL: Equatable, Sendable, CustomStringConvertible {
         if scheme == "http", !Self.isLoopback(host) { throw .insecure(host: host) }
         self.base = base
         self.host = host
+    }
+
+    /// A URL as messages show it: any user name and password (`user:pass@`) as `…@`, so a
+    /// credential typed into the URL, which plenar never sends, is not printed either; control
+    /// characters escaped.
+    public static func display(_ text: String) -> String {
+        let parts = text.split(separator: "://", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return text.printable }
+        let rest = parts[1]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text.printable }
+        let shown: String = parts[0] + "://…" + rest[at...]
+        return shown.printable
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -46,7 +46,12 @@ public struct ConnectCommand {
             guard !context.stdin.isTerminal else {
                 return invocation.fail(.usage("--key - reads the key from standard input: pipe it in, for example printf %s \"$KEY\" | plenar connect --key -"))
             }
-            flagKey = Self.firstLine(context.stdin.read(limit: 4096))
+            let (timeout, _) = Settings.timeout(context.environment)
+            let input = context.stdin.read(limit: 4096, timeout: timeout, untilNewline: true)
+            flagKey = Self.firstLine(input.bytes)
+            if flagKey?.isEmpty != false {
+                return invocation.fail(.keyInputEmpty(waited: input.timedOut ? timeout : nil))
+            }
         }
         let settings = Settings(context: context, token: flagKey, apiURL: apiURL, project: project)
         return invocation.run(settings, keyFlag: true) { reporter throws(Failure) in
@@ -68,7 +73,7 @@ public struct ConnectCommand {
                 reporter.result(String(decoding: try encode(connection.summary(report, dryRun: dryRun)), as: UTF8.self) + "\n")
             } else {
                 reporter.result(report.diff)
-                reporter.result("\(dryRun ? "Dry run, nothing written: would connect" : "Connected") to Plenar (\(connection.mode) mode): \(whoami.organization.name), project [\(connection.project.key)] \(connection.project.name)\n")
+                reporter.result("\(dryRun ? "Dry run, nothing written: would connect" : "Connected") to Plenar (\(connection.mode) mode): \(whoami.organization.name.printable), project [\(connection.project.key.printable)] \(connection.project.name.printable)\n")
             }
         }
     }

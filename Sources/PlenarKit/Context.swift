@@ -9,8 +9,22 @@ public protocol TextOutput {
 public protocol ByteInput {
     /// True when a person types into it, so it must not be read unasked.
     var isTerminal: Bool { get }
-    /// Reads until end of input or `limit` bytes, whichever comes first.
-    func read(limit: Int) -> [UInt8]
+    /// Reads until end of input, `limit` bytes, or `timeout`, whichever comes first; with
+    /// `untilNewline`, also stops once a line feed has arrived. A writer that keeps stdin open
+    /// (an agent, a step's `sleep | …`) cannot hold the command past `timeout`.
+    func read(limit: Int, timeout: Duration, untilNewline: Bool) -> InputRead
+}
+
+/// What a bounded read of standard input got.
+public struct InputRead: Equatable, Sendable {
+    public var bytes: [UInt8]
+    /// Time ran out before end of input (or the line's end).
+    public var timedOut: Bool
+
+    public init(bytes: [UInt8], timedOut: Bool = false) {
+        self.bytes = bytes
+        self.timedOut = timedOut
+    }
 }
 
 /// Monotonic time for deadlines and waits, and the wall clock for dates.
@@ -94,8 +108,9 @@ public struct FileError: Error, Equatable, Sendable {
 
 /// Runs a wrapped command to its end, its output through the filters (`plenar run`).
 public protocol ChildRunner {
+    /// `argv` and `environment` (`NAME=VALUE` entries) byte for byte, as the command gets them.
     func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
-        _ argv: [String], environment: [String: String], stdout: inout Out, stderr: inout Err
+        _ argv: [[UInt8]], environment: [[UInt8]], stdout: inout Out, stderr: inout Err
     ) -> ChildOutcome
 }
 
@@ -103,6 +118,10 @@ public protocol ChildRunner {
 /// Commands read nothing behind its back, so tests can hand them a context of fakes.
 public struct PlenarContext {
     public var environment: [String: String]
+    /// The environment as the process got it: `NAME=VALUE` entries, byte for byte and in order.
+    /// `environment` is its decoded form, where bytes that are not UTF-8 read as U+FFFD; what is
+    /// handed on (`plenar run`'s command) or matched as bytes (its secrets) comes from here.
+    public var environmentBytes: [[UInt8]]
     public var clock: any Clock
     public var stdout: any TextOutput
     public var stderr: any TextOutput
@@ -116,10 +135,11 @@ public struct PlenarContext {
     public init(
         environment: [String: String], clock: any Clock, stdout: any TextOutput, stderr: any TextOutput,
         stdin: any ByteInput, files: any FileSystem, transport: any HTTPTransport, children: any ChildRunner = LiveChildren(),
-        random: @escaping @Sendable (Int) -> String = RandomText.alphanumeric
+        random: @escaping @Sendable (Int) -> String = RandomText.alphanumeric, environmentBytes: [[UInt8]]? = nil
     ) {
         self.children = children
         self.environment = environment
+        self.environmentBytes = environmentBytes ?? environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) }
         self.clock = clock
         self.stdout = stdout
         self.stderr = stderr

@@ -60,6 +60,7 @@ public struct CurlTransport: HTTPTransport {
             }
         }
         let code = plenar_curl_easy_perform(handle)
+        if code == CURLE_WRITE_ERROR, sink.overflowed { return .failure(.oversized(limit: Self.maximumBody)) }
         guard code == CURLE_OK else { return .failure(Self.classify(code)) }
         var status = 0
         _ = plenar_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -85,11 +86,16 @@ public struct CurlTransport: HTTPTransport {
 private final class ReplySink {
     var body: [UInt8] = []
     var retryAfter: String?
+    /// The body went past `CurlTransport.maximumBody` and the transfer was stopped.
+    var overflowed = false
 
     static let body: plenar_curl_write_callback = { data, size, count, context in
         let sink = Unmanaged<ReplySink>.fromOpaque(context!).takeUnretainedValue()
         let length = size * count
-        guard sink.body.count + length <= CurlTransport.maximumBody else { return 0 }
+        guard sink.body.count + length <= CurlTransport.maximumBody else {
+            sink.overflowed = true
+            return 0
+        }
         if let data { data.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) } }
         return length
     }

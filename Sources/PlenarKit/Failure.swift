@@ -4,6 +4,8 @@ import PlenarAPI
 public enum Failure: Error, Equatable {
     /// No token: neither the flag nor `PLENAR_TOKEN`.
     case tokenMissing
+    /// `--key -`, and no key came on standard input: it ended empty, or (`waited`) stayed open and silent that long.
+    case keyInputEmpty(waited: Duration?)
     case tokenMalformed(TokenShapeError, source: String)
     case apiURL(APIBaseURL.Problem, value: String)
     /// The service refused the credentials or their reach (401, 403, 422, or 404 for a named project).
@@ -26,7 +28,12 @@ public enum Failure: Error, Equatable {
         case network(String)
         case tls(String)
         case server(status: Int, code: String)
-        case rateLimited
+        /// A 3xx: plenar follows no redirect, which would carry the key to another address.
+        case redirected(status: Int)
+        /// Still 429 after the retry, or (`wait` set) a 429 whose Retry-After leaves no time for one.
+        case rateLimited(wait: Duration?)
+        /// An answer longer than plenar reads (`bytes`): the service was reached.
+        case oversized(bytes: Int)
         case badResponse(String)
     }
 }
@@ -71,7 +78,7 @@ public enum ExitTable {
             (child != 0 ? child : credentials, .error)
         case (_, .wrapper(let child)): (child, .warning)
         case (.tokenMissing, .telemetry): (success, .warning)
-        case (.tokenMissing, .probe): (credentials, .error)
+        case (.tokenMissing, .probe), (.keyInputEmpty, _): (credentials, .error)
         case (.tokenMalformed, _), (.apiURL, _), (.rejected, _), (.noProject, _), (.projectUnreachable, _): (credentials, .error)
         case (.unavailable, .telemetry): (success, .warning)
         case (.unavailable, .probe), (.localFile, _), (.configFile, _): (failed, .error)
@@ -85,13 +92,21 @@ extension Failure {
         let skipped = kind.reportsOnly ? "\(action); " : ""
         switch self {
         case .tokenMissing:
-            return "PLENAR_TOKEN is not set: \(skipped)add the secret to this workflow's env\(context.keyFlag ? " or pass --key -" : "")"
+            let next = switch context.audience {
+            case .actions: "add the secret to this workflow's env"
+            case .ci: "set PLENAR_TOKEN in this job's environment from a masked CI secret"
+            case .person: "export PLENAR_TOKEN=<key> (an org key pko_… or a personal token plt_…)"
+            }
+            return "PLENAR_TOKEN is not set: \(skipped)\(next)\(context.keyFlag ? " or pass --key -" : "")"
+        case let .keyInputEmpty(waited):
+            let what = waited.map { "no key arrived on standard input within \($0.wholeMilliseconds) ms (\(Settings.timeoutVariable))" } ?? "standard input was empty"
+            return "--key - reads the key from standard input, and \(what): pipe the key in, for example printf %s \"$KEY\" | plenar connect --key -"
         case let .tokenMalformed(problem, source):
             return "\(source) is not a valid Plenar token: \(problem.explanation)"
         case let .apiURL(.malformed(reason), value):
-            return "PLENAR_API_URL \(value) is not usable: \(reason) (for example \(APIBaseURL.hosted))"
+            return "PLENAR_API_URL \(APIBaseURL.display(value)) is not usable: \(reason) (for example \(APIBaseURL.hosted))"
         case let .apiURL(.insecure(host), value):
-            return "PLENAR_API_URL \(value) is plain http to \(host), which is not loopback: use https; the token is never sent in clear text"
+            return "PLENAR_API_URL \(APIBaseURL.display(value)) is plain http to \(host.printable), which is not loopback: use https; the token is never sent in clear text"
         case let .rejected(status, code, message):
             return Self.rejection(status: status, code: code, message: message, context: context)
         case .noProject:
@@ -102,7 +117,7 @@ extension Failure {
             let next = kind.reportsOnly ? "\(action); the job goes on" : "try again later"
             switch reason {
             case let .timedOut(milliseconds):
-                return "no answer from \(context.host) within \(milliseconds) ms (PLENAR_TIMEOUT_MS): \(next)"
+                return "no answer from \(context.host) within \(milliseconds) ms (\(context.timeoutSource)): \(next)"
             case let .network(detail):
                 return "cannot reach \(context.host): \(detail): \(next)"
             case let .tls(detail):
@@ -110,9 +125,15 @@ extension Failure {
             case let .server(404, code):
                 return "\(context.host) answered 404 (\(code)): check that PLENAR_API_URL is the API base ending in /v1; \(next)"
             case let .server(status, code):
-                return "\(context.host) answered \(status) (\(code)): \(next)"
-            case .rateLimited:
+                return "\(context.host) answered \(status) (\(code.printable)): \(next)"
+            case let .redirected(status):
+                return "\(context.host) answered \(status), a redirect, which plenar does not follow (it would carry the key to another address): check that PLENAR_API_URL is the API base ending in /v1; \(next)"
+            case .rateLimited(nil):
                 return "\(context.host) is rate limiting this key (429, still after one retry): \(next)"
+            case let .rateLimited(wait?):
+                return "\(context.host) is rate limiting this key (429) and asks to wait \(wait.wholeMilliseconds / 1000) s (Retry-After), more than is left of \(context.timeoutSource): not retried; \(next)"
+            case let .oversized(bytes):
+                return "\(context.host) answered with more than \(bytes >> 20) MiB, more than any Plenar answer: check that PLENAR_API_URL is the Plenar API; \(next)"
             case let .badResponse(detail):
                 return "unexpected answer from \(context.host): \(detail): \(next)"
             }
@@ -127,6 +148,7 @@ extension Failure {
 
     private static func rejection(status: Int, code: String, message: String, context: MessageContext) -> String {
         let key = context.tokenDisplay
+        let (message, code) = (message.printable, code.printable)
         let detail = message.isEmpty ? "" : " (\(message))"
         switch code {
         case "token_revoked":
@@ -154,4 +176,28 @@ struct MessageContext {
     var host: String
     var tokenDisplay: String
     var keyFlag: Bool
+    /// Who takes the next step a message names.
+    var audience = Audience.person
+    /// What set the deadline a timeout message names.
+    var timeoutSource = Settings.timeoutVariable
+}
+
+/// Who reads a message and takes the next step it names.
+enum Audience: Equatable {
+    /// A GitHub Actions workflow: the step is the workflow's (`env:`, `secrets.`).
+    case actions
+    /// Another CI (`CI` set): the step is the job's configuration.
+    case ci
+    /// A person at a terminal.
+    case person
+
+    init(_ environment: [String: String]) {
+        if GitHubActions.isActive(environment) {
+            self = .actions
+        } else if let ci = environment["CI"], !ci.isEmpty, ci.lowercased() != "false", ci != "0" {
+            self = .ci
+        } else {
+            self = .person
+        }
+    }
 }

@@ -36,6 +36,8 @@ public enum TransportError: Error, Equatable, Sendable {
     /// Refused, reset, DNS, proxy: the network did not carry the exchange.
     case network(String)
     case tls(String)
+    /// The answer went past `limit` bytes: it was cut off, unread.
+    case oversized(limit: Int)
 }
 
 /// Sends one request and waits at most `timeout` for the whole exchange (connect, TLS, send, receive).

@@ -38,10 +38,13 @@ public struct Invocation {
 
     private func conclude(_ failure: Failure, reporter: Reporter, settings: Settings, keyFlag: Bool) -> Int32 {
         let verdict = ExitTable.verdict(failure, for: kind)
-        let host = (try? APIBaseURL(settings.apiURLText).host) ?? settings.apiURLText
+        let host = (try? APIBaseURL(settings.apiURLText).host) ?? APIBaseURL.display(settings.apiURLText)
         let message = failure.message(
             kind: kind, action: skipped,
-            context: MessageContext(host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag)
+            context: MessageContext(
+                host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag,
+                audience: Audience(context.environment), timeoutSource: settings.timeoutSource
+            )
         )
         switch verdict.severity {
         case .warning: reporter.warning(message)

@@ -65,14 +65,15 @@ public struct PlenarClient {
                 throw .unavailable(.network(detail))
             case let .failure(.tls(detail)):
                 throw .unavailable(.tls(detail))
+            case let .failure(.oversized(limit)):
+                throw .unavailable(.oversized(bytes: limit))
             }
             if reply.status == 429, !retried {
-                let wait = Self.retryAfter(reply.retryAfter)
-                if wait + Self.minimumAttempt <= deadline - clock.now() {
-                    clock.sleep(for: wait)
-                    retried = true
-                    continue
-                }
+                let wait = Self.retryAfter(reply.retryAfter, now: clock.date())
+                guard wait + Self.minimumAttempt <= deadline - clock.now() else { throw .unavailable(.rateLimited(wait: wait)) }
+                clock.sleep(for: wait)
+                retried = true
+                continue
             }
             return try Self.check(reply, namesProject: namesProject)
         }
@@ -91,16 +92,25 @@ public struct PlenarClient {
         case 404 where namesProject && code == ErrorCode.notFound.rawValue:
             throw .rejected(status: reply.status, code: code, message: message)
         case 429:
-            throw .unavailable(.rateLimited)
+            throw .unavailable(.rateLimited(wait: nil))
+        case 300..<400:
+            throw .unavailable(.redirected(status: reply.status))
         default:
             throw .unavailable(.server(status: reply.status, code: code))
         }
     }
 
-    /// `Retry-After` in seconds; absent or not a number (an HTTP date) means the default.
-    static func retryAfter(_ header: String?) -> Duration {
-        guard let header, let seconds = Int(header.trimmed), seconds >= 0 else { return defaultRetryAfter }
-        return .seconds(seconds)
+    /// `Retry-After` (RFC 9110 §10.2.3): seconds, or an HTTP date, counted from `now` (a date
+    /// past is no wait). Absent or unreadable means the default.
+    static func retryAfter(_ header: String?, now: Date) -> Duration {
+        guard let text = header?.trimmed, !text.isEmpty else { return defaultRetryAfter }
+        if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            // More digits than fit is "longer than any deadline", not "unreadable".
+            return .seconds(Int(text) ?? Int(Int32.max))
+        }
+        guard let date = HTTPDate.parse(text) else { return defaultRetryAfter }
+        let seconds = date.timeIntervalSince(now)
+        return seconds > 0 ? .milliseconds(Int(min(seconds, Double(Int32.max)) * 1000)) : .zero
     }
 
     private func decode<T: Decodable>(_ type: T.Type, from reply: HTTPReply) throws(Failure) -> T {

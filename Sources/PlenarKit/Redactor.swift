@@ -43,11 +43,15 @@ public struct Redactor: Sendable {
     }
 
     public func redact(_ text: String) -> String {
+        String(decoding: redact(bytes: Array(text.utf8)), as: UTF8.self)
+    }
+
+    /// Bytes that need not be UTF-8 (an argument of `plenar run`'s command).
+    public func redact(bytes: [UInt8]) -> [UInt8] {
         var filter = makeFilter()
         var output: [UInt8] = []
-        var text = text
-        text.withUTF8 { filter.process(UnsafeRawBufferPointer($0)) { output.append(contentsOf: $0) } }
+        bytes.withUnsafeBytes { filter.process($0) { output.append(contentsOf: $0) } }
         filter.finish { output.append(contentsOf: $0) }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }

@@ -7,23 +7,31 @@ import PlenarAPI
 /// contract's rules for `run`: the report never changes the command's outcome, except that wrong
 /// credentials turn a success into 2.
 public struct RunCommand {
-    public var command: [String]
+    /// The command and its arguments, byte for byte.
+    public var command: [[UInt8]]
     public var name: String?
     public var project: String?
-    public var masks: [String]
+    /// `--mask` values, byte for byte.
+    public var masks: [[UInt8]]
     public var maskVariables: [String]
     public var redact: Bool
 
     /// After a forwarded signal (a cancelled job), the report gets at most this long.
     public static let cancelledReportTimeout = Duration.seconds(1)
 
-    public init(command: [String], name: String? = nil, project: String? = nil, masks: [String] = [], maskVariables: [String] = [], redact: Bool = true) {
+    public init(command: [[UInt8]], name: String? = nil, project: String? = nil, masks: [[UInt8]] = [], maskVariables: [String] = [], redact: Bool = true) {
         self.command = command
         self.name = name
         self.project = project
         self.masks = masks
         self.maskVariables = maskVariables
         self.redact = redact
+    }
+
+    public init(command: [String], name: String? = nil, project: String? = nil, masks: [String] = [], maskVariables: [String] = [], redact: Bool = true) {
+        self.init(
+            command: command.map { Array($0.utf8) }, name: name, project: project, masks: masks.map { Array($0.utf8) },
+            maskVariables: maskVariables, redact: redact)
     }
 
     /// How `plenar run` ends: with `status`, or, when the command was killed by a signal, killed
@@ -50,9 +58,13 @@ public struct RunCommand {
             for secret in secrets.secrets {
                 context.stderr.write(GitHubActions.maskCommands(secret.value))
             }
+            if secrets.secrets.contains(where: { String(validating: $0.value, as: UTF8.self) == nil }) {
+                notes.append("a masked value is not UTF-8: it is masked in this command's output, but the runner's ::add-mask:: takes only text, so later steps that print it are not masked")
+            }
         }
-        var environment = context.environment
-        environment["PLENAR_RUN_ID"] = "run_" + context.random(24)
+        // The environment as plenar got it, byte for byte and in order, plus PLENAR_RUN_ID.
+        let runID = Array("PLENAR_RUN_ID=".utf8)
+        let environment = context.environmentBytes.filter { !$0.starts(with: runID) } + [runID + Array(("run_" + context.random(24)).utf8)]
         let startedAt = context.clock.date()
         let outcome: ChildOutcome
         if redact {
@@ -66,8 +78,9 @@ public struct RunCommand {
         }
 
         var settings = Settings(context: context, project: project)
-        if outcome.signal != nil {
-            settings.timeout = min(settings.timeout, Self.cancelledReportTimeout)
+        if outcome.signal != nil, settings.timeout > Self.cancelledReportTimeout {
+            settings.timeout = Self.cancelledReportTimeout
+            settings.timeoutSource = "the limit on a cancelled run's report"
         }
         let invocation = Invocation(context: context, kind: .wrapper(child: outcome.status), skipped: "run not reported")
         let status = invocation.run(settings, redactor: redactor) { reporter throws(Failure) in
@@ -93,12 +106,12 @@ public struct RunCommand {
     /// values of variables whose names say they hold secrets.
     func secretSet(_ context: PlenarContext, notes: inout [String]) -> SecretSet {
         var secrets = SecretSet()
-        secrets.addEnvironment(context.environment)
-        secrets.add(token: context.environment["PLENAR_TOKEN"] ?? "")
+        secrets.addEnvironment(context.environmentBytes)
+        secrets.add(token: ChildCommand.variable("PLENAR_TOKEN", in: context.environmentBytes) ?? [])
         for mask in masks where !secrets.add(mask: mask) {
             notes.append("a --mask value shorter than \(SecretSet.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
-        for variable in maskVariables where !secrets.add(maskVariable: variable, from: context.environment) {
+        for variable in maskVariables where !secrets.add(maskVariable: variable, from: context.environmentBytes) {
             notes.append("--mask-env \(variable): the variable is unset or shorter than \(SecretSet.minimumExplicitLength) bytes, so nothing of it is masked")
         }
         return secrets
@@ -106,9 +119,9 @@ public struct RunCommand {
 
     func report(_ outcome: ChildOutcome, startedAt: Date, settings: Settings, context: PlenarContext, redactor: Redactor) -> JSONValue {
         var body: [String: JSONValue] = [
-            "name": .string(name ?? Self.basename(command[0])),
+            "name": .string(name ?? Self.basename(String(decoding: command[0], as: UTF8.self))),
             // Each argument redacted before quoting: quoting splits a secret holding a quote.
-            "command": .string(Self.commandLine(command.map(redactor.redact))),
+            "command": .string(Self.commandLine(command.map { String(decoding: redactor.redact(bytes: $0), as: UTF8.self) })),
             "exit_code": .number(Double(outcome.status)),
             "duration_ms": .number(Double(max(0, (outcome.ended - outcome.started).wholeMilliseconds))),
             "started_at": .string(startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),

@@ -3,6 +3,7 @@ import PlenarAPI
 /// What every networked command needs, read once from flags and the environment.
 public struct Settings {
     public static let defaultTimeout = Duration.milliseconds(10_000)
+    public static let timeoutVariable = "PLENAR_TIMEOUT_MS"
 
     public var token: String?
     /// Where the token came from, for messages: `PLENAR_TOKEN` or `--key`.
@@ -10,6 +11,8 @@ public struct Settings {
     public var apiURLText: String
     public var project: String?
     public var timeout: Duration
+    /// What set `timeout`, for messages: `PLENAR_TIMEOUT_MS`, or a tighter limit of the command's.
+    public var timeoutSource = Settings.timeoutVariable
     /// Problems worth a warning that do not stop the command.
     public var warnings: [String] = []
 
@@ -24,14 +27,16 @@ public struct Settings {
         }
         apiURLText = flagURL ?? context.env("PLENAR_API_URL") ?? APIBaseURL.hosted
         project = (flagProject?.isEmpty == false ? flagProject : nil) ?? context.env("PLENAR_PROJECT_ID")
-        timeout = Self.defaultTimeout
-        if let text = context.environment["PLENAR_TIMEOUT_MS"] {
-            if let milliseconds = Int(text.trimmed), milliseconds > 0 {
-                timeout = .milliseconds(min(milliseconds, Int(Int32.max)))
-            } else {
-                warnings.append("PLENAR_TIMEOUT_MS=\(text) is not a positive number of milliseconds: using 10000")
-            }
+        (timeout, warnings) = Self.timeout(context.environment)
+    }
+
+    /// `PLENAR_TIMEOUT_MS`, or the default with a warning when it is not a positive integer.
+    static func timeout(_ environment: [String: String]) -> (Duration, [String]) {
+        guard let text = environment[timeoutVariable] else { return (defaultTimeout, []) }
+        if let milliseconds = Int(text.trimmed), milliseconds > 0 {
+            return (.milliseconds(min(milliseconds, Int(Int32.max))), [])
         }
+        return (defaultTimeout, ["\(timeoutVariable)=\(text.printable) is not a positive number of milliseconds: using \(defaultTimeout.wholeMilliseconds)"])
     }
 
     /// The checks made before any byte is sent: a token of the right shape, a URL that keeps it safe.

@@ -44,17 +44,18 @@ public struct StatusReport: Codable, Equatable {
         apiURL = api.base
     }
 
-    /// The human form, for stdout.
+    /// The human form, for stdout. What the service says is shown with control characters escaped
+    /// (`String.printable`): a name cannot forge a line or move the terminal's cursor.
     public var text: String {
-        var lines = ["Connected to Plenar (\(mode) mode)", "Org: \(organization.name)", "Created: \(createdBy)"]
+        var lines = ["Connected to Plenar (\(mode) mode)", "Org: \(organization.name.printable)", "Created: \(createdBy.printable)"]
         switch scope.mode {
         case .allowlist: lines.append("Scope: \(scope.projects.count) project(s), allowlist enforced")
         case .all: lines.append("Scope: all \(scope.projects.count) project(s) of the organization")
         }
-        lines += scope.projects.map { "• [\($0.key)] \($0.name)" }
-        lines.append("Default project: \(defaultProject.map { "[\($0.key)] \($0.name)" } ?? "none (name one with --project or PLENAR_PROJECT_ID)")")
-        lines.append("Permissions: \(scopes.map(\.rawValue).joined(separator: ", "))")
-        lines.append("Key: \(key.prefix)…, expires \(key.expiresAt ?? "never"), last used \(key.lastUsedAt ?? "never")")
+        lines += scope.projects.map { "• [\($0.key.printable)] \($0.name.printable)" }
+        lines.append("Default project: \(defaultProject.map { "[\($0.key.printable)] \($0.name.printable)" } ?? "none (name one with --project or PLENAR_PROJECT_ID)")")
+        lines.append("Permissions: \(scopes.map(\.rawValue.printable).joined(separator: ", "))")
+        lines.append("Key: \(key.prefix.printable)…, expires \((key.expiresAt ?? "never").printable), last used \((key.lastUsedAt ?? "never").printable)")
         lines.append("API: \(apiURL)")
         lines += configs.filter(\.present).map { "Config \($0.text)" }
         return lines.joined(separator: "\n") + "\n"
@@ -62,15 +63,15 @@ public struct StatusReport: Codable, Equatable {
 
     /// A Markdown summary for `GITHUB_STEP_SUMMARY`.
     public var markdown: String {
-        let projects = scope.projects.map { "`\($0.key)`" }.joined(separator: ", ")
+        let projects = scope.projects.map { "`\($0.key.printable)`" }.joined(separator: ", ")
         return """
             ### Plenar
             | | |
             |---|---|
-            | Organization | \(organization.name) |
+            | Organization | \(organization.name.printable) |
             | Mode | \(mode) |
             | Projects | \(projects.isEmpty ? "none" : projects)\(scope.mode == .allowlist ? " (allowlist)" : "") |
-            | Default project | \(defaultProject.map { "`\($0.key)`" } ?? "none") |
+            | Default project | \(defaultProject.map { "`\($0.key.printable)`" } ?? "none") |
             | Key expires | \(key.expiresAt ?? "never") |
 
             """
@@ -82,7 +83,7 @@ public struct StatusReport: Codable, Equatable {
         let left = expires.timeIntervalSince(now)
         guard left <= window else { return nil }
         let days = max(0, Int((left / 86_400).rounded(.down)))
-        return "the key \(key.prefix)… expires on \(text) (in \(days) day(s)): create a new key and update the PLENAR_TOKEN secret before then"
+        return "the key \(key.prefix.printable)… expires on \(text.printable) (in \(days) day(s)): create a new key and update the PLENAR_TOKEN secret before then"
     }
 
     static func parse(_ text: String) -> Date? {

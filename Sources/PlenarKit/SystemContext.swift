@@ -17,7 +17,57 @@ extension PlenarContext {
             stderr: FileDescriptorOutput(fd: 2),
             stdin: FileDescriptorInput(fd: 0),
             files: LocalFileSystem(),
-            transport: CurlTransport(environment: environment)
+            transport: CurlTransport(environment: environment),
+            environmentBytes: ProcessBytes.environment()
+        )
+    }
+}
+
+/// The process's arguments and environment as the kernel handed them over: `CommandLine.arguments`
+/// and `ProcessInfo` decode them as UTF-8, turning any other byte into U+FFFD.
+public enum ProcessBytes {
+    public static func arguments() -> [[UInt8]] {
+        (0..<Int(CommandLine.argc)).map { bytes(of: CommandLine.unsafeArgv[$0]) }
+    }
+
+    static func environment() -> [[UInt8]] {
+        var entries: [[UInt8]] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            entries.append(bytes(of: entry))
+            cursor += 1
+        }
+        return entries
+    }
+
+    static func bytes(of string: UnsafeMutablePointer<CChar>?) -> [UInt8] {
+        guard let string else { return [] }
+        return Array(UnsafeRawBufferPointer(start: string, count: strlen(string)))
+    }
+
+    /// `plenar run`'s words as bytes: the command after the first `--`, and each `--mask` value,
+    /// taken from the raw arguments where they agree with what the parser found (`parsedCommand`,
+    /// `parsedMasks`, decoded); the parsed words as UTF-8 otherwise.
+    public static func runWords(_ raw: [[UInt8]], parsedCommand: [String], parsedMasks: [String]) -> (command: [[UInt8]], masks: [[UInt8]]) {
+        let fallback = (parsedCommand.map { Array($0.utf8) }, parsedMasks.map { Array($0.utf8) })
+        guard let terminator = raw.dropFirst().firstIndex(of: Array("--".utf8)) else { return fallback }
+        let command = Array(raw[(terminator + 1)...])
+        var masks: [[UInt8]] = []
+        var index = raw.startIndex + 1
+        while index < terminator {
+            let word = raw[index]
+            if word == Array("--mask".utf8), index + 1 < terminator {
+                masks.append(raw[index + 1])
+                index += 2
+                continue
+            }
+            if word.starts(with: Array("--mask=".utf8)) { masks.append(Array(word.dropFirst(7))) }
+            index += 1
+        }
+        let decode = { (words: [[UInt8]]) in words.map { String(decoding: $0, as: UTF8.self) } }
+        return (
+            decode(command) == parsedCommand ? command : fallback.0,
+            decode(masks) == parsedMasks ? masks : fallback.1
         )
     }
 }
@@ -57,15 +107,24 @@ struct FileDescriptorInput: ByteInput {
 
     var isTerminal: Bool { isatty(fd) == 1 }
 
-    func read(limit: Int) -> [UInt8] {
+    func read(limit: Int, timeout: Duration, untilNewline: Bool) -> InputRead {
+        let clock = SystemClock()
+        let deadline = clock.now() + timeout
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while result.count < limit {
+            let left = deadline - clock.now()
+            guard left > .zero else { return InputRead(bytes: result, timedOut: true) }
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, Int32(clamping: max(1, left.wholeMilliseconds)))
+            if polled < 0, errno == EINTR { continue }
+            if polled == 0 { continue }
             let count = Glibc.read(fd, &buffer, min(buffer.count, limit - result.count))
-            if count < 0, errno == EINTR { continue }
+            if count < 0, errno == EINTR || errno == EAGAIN { continue }
             guard count > 0 else { break }
             result += buffer[0..<count]
+            if untilNewline, buffer[0..<count].contains(UInt8(ascii: "\n")) { break }
         }
-        return result
+        return InputRead(bytes: result)
     }
 }

@@ -19,6 +19,13 @@ public struct SignalCommand {
         self.json = json
     }
 
+    /// `--attr key=value`: the key is what comes before the first `=`, and must not be empty;
+    /// the value may be (and may hold more `=`). Nil when the text is not of that form.
+    public static func attribute(_ text: String) -> (key: String, value: String)? {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return nil }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    }
+
     public func run(_ context: PlenarContext) -> Int32 {
         var body: [String: JSONValue] = ["kind": .string(kind)]
         body["status"] = status.map(JSONValue.string)
@@ -49,16 +56,21 @@ public struct HookCommand {
         var notes: [String] = []
         var raw: [UInt8]?
         if !context.stdin.isTerminal {
-            let bytes = context.stdin.read(limit: Self.maximumPayload + 1)
+            let (timeout, _) = Settings.timeout(context.environment)
+            let input = context.stdin.read(limit: Self.maximumPayload + 1, timeout: timeout, untilNewline: false)
+            let bytes = input.bytes
+            if input.timedOut {
+                notes.append("stdin stayed open past \(timeout.wholeMilliseconds) ms (\(Settings.timeoutVariable)): sent the \(bytes.count) bytes of payload read by then")
+            }
             if bytes.count > Self.maximumPayload {
                 body["payload"] = .string(Self.truncatedText(bytes))
                 notes.append("the hook payload on stdin is over \(Self.maximumPayload >> 10) KiB: sent its beginning as text")
             } else if !bytes.isEmpty {
-                if (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))) != nil {
+                if JSONSyntax.isValid(bytes) {
                     raw = bytes
                 } else {
                     body["payload"] = .string(Self.truncatedText(bytes))
-                    notes.append("the hook payload on stdin is not JSON: sent it as text")
+                    notes.append("the hook payload on stdin is not JSON\(input.timedOut ? " (it may be cut short)" : ""): sent it as text")
                 }
             }
         }

@@ -39,7 +39,9 @@ struct Run: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        let wrapper = RunCommand(command: command, name: name, project: project, masks: masks, maskVariables: maskVariables, redact: !noRedact)
+        // The parser decodes arguments as UTF-8; the command and the masks get the bytes as given.
+        let words = ProcessBytes.runWords(ProcessBytes.arguments(), parsedCommand: command, parsedMasks: masks)
+        let wrapper = RunCommand(command: words.command, name: name, project: project, masks: words.masks, maskVariables: maskVariables, redact: !noRedact)
         let ending = wrapper.run(.live())
         if let signal = ending.signal {
             Termination.die(by: signal)

@@ -31,16 +31,13 @@ struct Signal: ParsableCommand {
 
     func validate() throws {
         guard !kind.isEmpty else { throw ValidationError("the signal kind must not be empty") }
-        for attribute in attributes where !(attribute.split(separator: "=", maxSplits: 1).first.map { !$0.isEmpty && attribute.contains("=") } ?? false) {
-            throw ValidationError("--attr \(attribute) is not key=value")
+        for attribute in attributes where SignalCommand.attribute(attribute) == nil {
+            throw ValidationError("--attr \(attribute) is not key=value with a key before the =")
         }
     }
 
     func run() throws {
-        let pairs = attributes.map { attribute in
-            let parts = attribute.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-        }
+        let pairs = attributes.compactMap(SignalCommand.attribute).map { ($0.key, $0.value) }
         try finish(SignalCommand(kind: kind, status: status, message: message, attributes: pairs, project: project, json: json).run(.live()))
     }
 }

@@ -112,7 +112,7 @@ build() {
     echo "Using plenar built earlier: $cache_path/plenar"
   else
     if ! command -v swift >/dev/null 2>&1; then
-      echo "::error::plenar: no release archive is pinned for $os-$arch and swift is not installed to build one: install Swift 6.2 or later first (and libcurl4-openssl-dev)"
+      echo "::error::plenar: no release archive is pinned for $os-$arch and swift is not installed to build one: install Swift 6.2 or later first"
       return 1
     fi
     echo "Building plenar $want from $source_dir"

@@ -13,11 +13,16 @@
 int plenar_pipe(int fds[2]);
 
 /// posix_spawn of `path` (no PATH search) with `argv` and `envp`. The child's fd 0, 1 and 2 become
-/// `input`, `output` and `error` (a value already equal to its slot is inherited as is). Its signal
+/// `input`, `output` and `error` (a value already equal to its slot is inherited as is; -1 leaves
+/// that slot closed in the child). Its signal
 /// mask and SIGPIPE disposition are the ones this process started with. Exec failures
 /// (ENOENT, EACCES, ENOEXEC...) come back as the return value. Returns 0 or an errno.
 int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int input, int output,
                  int error);
+
+/// Whether fd 0, 1 or 2 was closed when this process started (`plenar run >&-`): the command
+/// must then find it closed too, not a pipe that swallows what it writes.
+int plenar_stdio_closed_at_start(int fd);
 
 /// Blocks until `pid` has exited, without reaping it (waitid with WNOWAIT), so its pid cannot be
 /// reused while a signal may still be forwarded to it. Returns 0 or an errno.

@@ -27,6 +27,16 @@ public struct Secret: Sendable, Hashable {
         self.init(value: Array(value.utf8), kind: kind)
     }
 
+    /// Bytes from argv or the environment: a token replacement when they are UTF-8 and pass
+    /// `TokenShape.check`, `***` otherwise (a value that is not UTF-8 is masked as the bytes it is).
+    public init(bytes: [UInt8]) {
+        if let text = String(validating: bytes, as: UTF8.self) {
+            self.init(text)
+        } else {
+            self.init(value: bytes, kind: .other)
+        }
+    }
+
     public var replacement: String {
         switch kind {
         case let .token(tokenKind): tokenKind.prefix + "…"

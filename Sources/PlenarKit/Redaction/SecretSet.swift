@@ -15,38 +15,68 @@ public struct SecretSet: Sendable {
     /// Values of 6 characters or more of the variables whose names say they hold a secret: names
     /// ending in `_TOKEN`, `_SECRET`, `_PASSWORD`, `_API_KEY`, `_ACCESS_KEY`, `_PRIVATE_KEY` or
     /// containing `SECRET` (in any case), in the order of their names.
-    public static func fromEnvironment(_ environment: [String: String]) -> [Secret] {
-        environment.keys.sorted().compactMap { name in
+    /// Values are bytes, as the process got them: one that is not UTF-8 is masked as it is, and
+    /// counts its bytes for the minimum.
+    public static func fromEnvironment(_ entries: [[UInt8]]) -> [Secret] {
+        let variables = entries.compactMap(Self.split).sorted { $0.name < $1.name }
+        return variables.compactMap { name, value in
             let upper = name.uppercased()
-            guard upper.contains("SECRET") || nameSuffixes.contains(where: { upper.hasSuffix($0) }),
-                let value = environment[name], value.count >= minimumEnvironmentLength
-            else { return nil }
-            return Secret(value)
+            guard upper.contains("SECRET") || nameSuffixes.contains(where: { upper.hasSuffix($0) }) else { return nil }
+            let length = String(validating: value, as: UTF8.self)?.count ?? value.count
+            return length >= minimumEnvironmentLength ? Secret(bytes: value) : nil
         }
+    }
+
+    public static func fromEnvironment(_ environment: [String: String]) -> [Secret] {
+        fromEnvironment(environment.map { Array("\($0.key)=\($0.value)".utf8) })
+    }
+
+    /// A `NAME=VALUE` entry's name (decoded) and value (bytes).
+    static func split(_ entry: [UInt8]) -> (name: String, value: [UInt8])? {
+        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")), equals > 0 else { return nil }
+        return (String(decoding: entry[..<equals], as: UTF8.self), Array(entry[(equals + 1)...]))
+    }
+
+    public mutating func addEnvironment(_ entries: [[UInt8]]) {
+        secrets += Self.fromEnvironment(entries)
     }
 
     public mutating func addEnvironment(_ environment: [String: String]) {
         secrets += Self.fromEnvironment(environment)
     }
 
-    /// A `--mask VALUE`. Returns false, adding nothing, when it is shorter than 3 bytes.
+    /// A `--mask VALUE`, as bytes. Returns false, adding nothing, when it is shorter than 3 bytes.
     @discardableResult
-    public mutating func add(mask value: String) -> Bool {
-        guard value.utf8.count >= Self.minimumExplicitLength else { return false }
-        secrets.append(Secret(value))
+    public mutating func add(mask value: [UInt8]) -> Bool {
+        guard value.count >= Self.minimumExplicitLength else { return false }
+        secrets.append(Secret(bytes: value))
         return true
     }
 
-    /// The value of a `--mask-env NAME`. Returns false, adding nothing, when the variable is
-    /// unset or shorter than 3 bytes.
     @discardableResult
-    public mutating func add(maskVariable name: String, from environment: [String: String]) -> Bool {
-        guard let value = environment[name] else { return false }
+    public mutating func add(mask value: String) -> Bool {
+        add(mask: Array(value.utf8))
+    }
+
+    /// The value of a `--mask-env NAME` in the environment's entries (the first, as getenv
+    /// finds it). Returns false, adding nothing, when the variable is unset or shorter than 3 bytes.
+    @discardableResult
+    public mutating func add(maskVariable name: String, from entries: [[UInt8]]) -> Bool {
+        guard let value = entries.lazy.compactMap(Self.split).first(where: { $0.name == name })?.value else { return false }
         return add(mask: value)
     }
 
+    @discardableResult
+    public mutating func add(maskVariable name: String, from environment: [String: String]) -> Bool {
+        add(maskVariable: name, from: environment.map { Array("\($0.key)=\($0.value)".utf8) })
+    }
+
     /// The Plenar token in use, whatever its shape.
+    public mutating func add(token: [UInt8]) {
+        if !token.isEmpty { secrets.append(Secret(bytes: token)) }
+    }
+
     public mutating func add(token: String) {
-        if !token.isEmpty { secrets.append(Secret(token)) }
+        add(token: Array(token.utf8))
     }
 }

@@ -22,10 +22,11 @@ import Glibc
 /// is reported. A signal that was ignored when the run began (`nohup`, a background `&` job) stays
 /// ignored, for the child too. Once the child has exited, plenar's own handling is back.
 public struct ChildCommand: Sendable {
-    /// The command and its arguments; `argv[0]` is looked up in the PATH of `environment`.
-    public var argv: [String]
-    /// The child's whole environment.
-    public var environment: [String: String]
+    /// The command and its arguments, byte for byte (they need not be UTF-8); `argv[0]` is looked
+    /// up in the PATH of `environment`.
+    public var argv: [[UInt8]]
+    /// The child's whole environment: `NAME=VALUE` entries, byte for byte, in this order.
+    public var environment: [[UInt8]]
     /// The child's fd 0, 1 and 2 come from this fd, and its output is written to these; 0, 1 and
     /// 2 except in tests.
     public var input: Int32
@@ -36,7 +37,7 @@ public struct ChildCommand: Sendable {
     var quietAfterExit: Duration = .milliseconds(200)
     var lingerAfterExit: Duration = .seconds(2)
 
-    public init(argv: [String], environment: [String: String], input: Int32 = 0, output: Int32 = 1, error: Int32 = 2) {
+    public init(argv: [[UInt8]], environment: [[UInt8]], input: Int32 = 0, output: Int32 = 1, error: Int32 = 2) {
         self.argv = argv
         self.environment = environment
         self.input = input
@@ -44,13 +45,26 @@ public struct ChildCommand: Sendable {
         self.error = error
     }
 
+    public init(argv: [String], environment: [String: String], input: Int32 = 0, output: Int32 = 1, error: Int32 = 2) {
+        self.init(
+            argv: argv.map { Array($0.utf8) }, environment: environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) },
+            input: input, output: output, error: error)
+    }
+
+    /// The value of `name` in `environment` (the first entry, as getenv finds it).
+    static func variable(_ name: String, in environment: [[UInt8]]) -> [UInt8]? {
+        let prefix = Array(name.utf8) + [UInt8(ascii: "=")]
+        return environment.first { $0.starts(with: prefix) }.map { Array($0.dropFirst(prefix.count)) }
+    }
+
     /// Runs the command to its end and writes all its output; the filters are used on pump
     /// threads during the call and are the caller's again when it returns.
     public func run(stdout: inout some ByteStreamFilter, stderr: inout some ByteStreamFilter) -> ChildOutcome {
         let clock = SystemClock()
-        let name = argv.first ?? ""
-        let path: String
-        switch CommandLookup.resolve(name, searchPath: environment["PATH"]) {
+        let file = argv.first ?? []
+        let name = String(decoding: file, as: UTF8.self)
+        let path: [UInt8]
+        switch CommandLookup.resolve(file, searchPath: Self.variable("PATH", in: environment)) {
         case .notFound:
             let now = clock.now()
             return ChildOutcome(termination: .notFound, started: now, ended: now, problem: "\(name): command not found")
@@ -66,7 +80,7 @@ public struct ChildCommand: Sendable {
     }
 
     private func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
-        path: String, name: String, stdout: UnsafeMutablePointer<Out>, stderr: UnsafeMutablePointer<Err>
+        path: [UInt8], name: String, stdout: UnsafeMutablePointer<Out>, stderr: UnsafeMutablePointer<Err>
     ) -> ChildOutcome {
         let clock = SystemClock()
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], exitPipe: [Int32] = [-1, -1]
@@ -85,6 +99,10 @@ public struct ChildCommand: Sendable {
         let started = clock.now()
         var pid: pid_t = 0
         if failure == 0 { failure = spawn(path, &pid, output: outPipe[1], error: errPipe[1]) }
+        if failure == ENOEXEC {
+            // A script without a #! line: run it with /bin/sh, as shells and execvp do.
+            failure = spawn(Array(Self.shell.utf8), &pid, output: outPipe[1], error: errPipe[1], arguments: [Array(Self.shell.utf8), path] + argv.dropFirst())
+        }
         // From here the child holds the only write ends, so the pumps see end-of-file when it is
         // done with them (at once if it never started).
         for fd in [outPipe[1], errPipe[1]] where fd >= 0 { close(fd) }
@@ -120,10 +138,22 @@ public struct ChildCommand: Sendable {
         return outcome
     }
 
-    private func spawn(_ path: String, _ pid: inout pid_t, output: Int32, error: Int32) -> Int32 {
-        let arguments = CStringArray(argv)
-        let variables = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
-        return plenar_spawn(&pid, path, arguments.pointers, variables.pointers, input, output, error)
+    /// What runs a script that has no `#!` line.
+    static let shell = "/bin/sh"
+
+    /// A stdio slot that was closed when plenar started stays closed in the command (-1), so its
+    /// writes fail as they would without plenar instead of vanishing into a pipe.
+    private func spawn(_ path: [UInt8], _ pid: inout pid_t, output: Int32, error: Int32, arguments: [[UInt8]]? = nil) -> Int32 {
+        let arguments = CStringArray(arguments ?? argv)
+        let variables = CStringArray(environment)
+        let slots = [(input, input), (self.output, output), (self.error, error)].map { own, given in
+            plenar_stdio_closed_at_start(own) != 0 ? -1 : given
+        }
+        return (path + [0]).withUnsafeBufferPointer { file in
+            file.withMemoryRebound(to: CChar.self) { file in
+                plenar_spawn(&pid, file.baseAddress, arguments.pointers, variables.pointers, slots[0], slots[1], slots[2])
+            }
+        }
     }
 
     private func startPump<Filter: ByteStreamFilter>(
@@ -133,7 +163,7 @@ public struct ChildCommand: Sendable {
         return NativeThread { pump.run() }
     }
 
-    static func notStarted(_ name: String, path: String, errno error: Int32, started: Duration, ended: Duration) -> ChildOutcome {
+    static func notStarted(_ name: String, path: [UInt8], errno error: Int32, started: Duration, ended: Duration) -> ChildOutcome {
         let termination: Termination, problem: String
         switch error {
         case ENOENT where CommandLookup.isMissing(path):
@@ -157,16 +187,28 @@ public struct ChildCommand: Sendable {
 final class CStringArray {
     let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 
-    init(_ strings: [String]) {
+    /// Each string's bytes as they are (a NUL inside one ends it there, as the kernel would).
+    init(_ strings: [[UInt8]]) {
         pointers = .allocate(capacity: strings.count + 1)
-        for (index, string) in strings.enumerated() { pointers[index] = strdup(string) }
+        for (index, bytes) in strings.enumerated() {
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: source.count) }
+            }
+            copy[bytes.count] = 0
+            pointers[index] = copy
+        }
         pointers[strings.count] = nil
+    }
+
+    convenience init(_ strings: [String]) {
+        self.init(strings.map { Array($0.utf8) })
     }
 
     deinit {
         var index = 0
         while let string = pointers[index] {
-            free(string)
+            string.deallocate()
             index += 1
         }
         pointers.deallocate()
@@ -178,7 +220,7 @@ public struct LiveChildren: ChildRunner {
     public init() {}
 
     public func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
-        _ argv: [String], environment: [String: String], stdout: inout Out, stderr: inout Err
+        _ argv: [[UInt8]], environment: [[UInt8]], stdout: inout Out, stderr: inout Err
     ) -> ChildOutcome {
         ChildCommand(argv: argv, environment: environment).run(stdout: &stdout, stderr: &stderr)
     }

@@ -10,7 +10,7 @@ enum CommandLookup {
 
     enum Result: Equatable {
         /// Spawn this path.
-        case found(String)
+        case found([UInt8])
         /// Nothing by that name on the search path.
         case notFound
     }
@@ -19,15 +19,17 @@ enum CommandLookup {
     /// executable regular file named `name` in a PATH entry wins; failing that, the first
     /// non-executable one is returned, so the spawn fails with EACCES (126), like bash. Empty PATH
     /// entries are skipped.
-    static func resolve(_ name: String, searchPath: String?) -> Result {
+    /// Names and paths are bytes: a folder named in Latin-1 is as reachable as any other.
+    static func resolve(_ name: [UInt8], searchPath: [UInt8]?) -> Result {
+        let slash = UInt8(ascii: "/")
         guard !name.isEmpty else { return .notFound }
-        if name.contains("/") { return .found(name) }
-        var denied: String?
-        for directory in (searchPath ?? defaultSearchPath).split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = directory.hasSuffix("/") ? "\(directory)\(name)" : "\(directory)/\(name)"
+        if name.contains(slash) { return .found(name) }
+        var denied: [UInt8]?
+        for directory in (searchPath ?? Array(defaultSearchPath.utf8)).split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: true) {
+            let candidate = Array(directory) + (directory.last == slash ? [] : [slash]) + name
             var info = stat()
-            guard stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
-            if access(candidate, X_OK) == 0 { return .found(candidate) }
+            guard withPath(candidate, { stat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            if withPath(candidate, { access($0, X_OK) }) == 0 { return .found(candidate) }
             if denied == nil { denied = candidate }
         }
         return denied.map(Result.found) ?? .notFound
@@ -35,8 +37,15 @@ enum CommandLookup {
 
     /// True when nothing exists at `path` (so an ENOENT from the spawn means "not found", not "its
     /// interpreter is missing").
-    static func isMissing(_ path: String) -> Bool {
+    static func isMissing(_ path: [UInt8]) -> Bool {
         var info = stat()
-        return stat(path, &info) != 0
+        return withPath(path) { stat($0, &info) } != 0
+    }
+
+    /// Calls `body` with the path as a C string.
+    static func withPath<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        (path + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
     }
 }

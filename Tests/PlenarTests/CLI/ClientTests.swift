@@ -38,7 +38,7 @@ struct ClientTests {
             .init(expect: Self.whoami, answer: .success(HTTPReply(status: 429))),
             .init(expect: Self.whoami, answer: .success(HTTPReply(status: 429))),
         ])
-        #expect(throws: Failure.unavailable(.rateLimited)) { try client(transport).get("/whoami", as: WhoAmI.self) }
+        #expect(throws: Failure.unavailable(.rateLimited(wait: nil))) { try client(transport).get("/whoami", as: WhoAmI.self) }
         #expect(transport.received.count == 2)
         #expect(clock.slept == [PlenarClient.defaultRetryAfter])
     }
@@ -49,7 +49,9 @@ struct ClientTests {
     func noRetryPastTheDeadline(timeout: Duration, retryAfter: String?) {
         let clock = FakeClock()
         let transport = ScriptedTransport(clock: clock, [.init(expect: Self.whoami, answer: .success(HTTPReply(status: 429, retryAfter: retryAfter)))])
-        #expect(throws: Failure.unavailable(.rateLimited)) { try client(transport, timeout: timeout).get("/whoami", as: WhoAmI.self) }
+        #expect(throws: Failure.unavailable(.rateLimited(wait: PlenarClient.retryAfter(retryAfter, now: clock.wall)))) {
+            try client(transport, timeout: timeout).get("/whoami", as: WhoAmI.self)
+        }
         #expect(transport.received.count == 1)
         #expect(clock.slept.isEmpty)
     }
@@ -103,12 +105,21 @@ struct ClientTests {
         }
     }
 
-    @Test("Retry-After: seconds, or the 1 s default for anything else")
+    @Test("Retry-After: seconds or an HTTP date; the 1 s default for anything unreadable")
     func retryAfterParsing() {
-        #expect(PlenarClient.retryAfter("3") == .seconds(3))
-        #expect(PlenarClient.retryAfter(" 0 ") == .zero)
-        #expect(PlenarClient.retryAfter(nil) == .seconds(1))
-        #expect(PlenarClient.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == .seconds(1))
-        #expect(PlenarClient.retryAfter("-4") == .seconds(1))
+        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
+        #expect(PlenarClient.retryAfter("3", now: now) == .seconds(3))
+        #expect(PlenarClient.retryAfter(" 0 ", now: now) == .zero)
+        #expect(PlenarClient.retryAfter(nil, now: now) == .seconds(1))
+        #expect(PlenarClient.retryAfter("-4", now: now) == .seconds(1))
+        #expect(PlenarClient.retryAfter("99999999999999999999999", now: now) == .seconds(Int(Int32.max)))
+        // HTTP dates (RFC 9110 §5.6.7), in each of the three forms, counted from now; a past date is no wait.
+        #expect(PlenarClient.retryAfter("Wed, 21 Oct 2015 07:28:05 GMT", now: now) == .seconds(5))
+        #expect(PlenarClient.retryAfter("Wednesday, 21-Oct-15 07:29:00 GMT", now: now) == .seconds(60))
+        #expect(PlenarClient.retryAfter("Wed Oct 21 08:28:00 2015", now: now) == .seconds(3600))
+        #expect(PlenarClient.retryAfter("Wed, 21 Oct 2015 07:27:00 GMT", now: now) == .zero)
+        #expect(PlenarClient.retryAfter("Fri, 01 Jan 2100 00:00:00 GMT", now: now) > .seconds(2_000_000_000))
+        #expect(PlenarClient.retryAfter("Wed, 32 Oct 2015 07:28:00 GMT", now: now) == .seconds(1))
+        #expect(PlenarClient.retryAfter("soon", now: now) == .seconds(1))
     }
 }

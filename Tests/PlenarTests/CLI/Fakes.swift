@@ -24,8 +24,15 @@ final class Captured: TextOutput, @unchecked Sendable {
 
 struct FakeInput: ByteInput {
     var bytes: [UInt8]? = nil
+    /// The writer keeps stdin open after `bytes`: a read ends by its timeout.
+    var staysOpen = false
     var isTerminal: Bool { bytes == nil }
-    func read(limit: Int) -> [UInt8] { Array((bytes ?? []).prefix(limit)) }
+    func read(limit: Int, timeout: Duration, untilNewline: Bool) -> InputRead {
+        var bytes = Array((bytes ?? []).prefix(limit))
+        if untilNewline, let end = bytes.firstIndex(of: UInt8(ascii: "\n")) { bytes = Array(bytes[...end]) }
+        let complete = bytes.count == limit || !staysOpen || (untilNewline && bytes.last == UInt8(ascii: "\n"))
+        return InputRead(bytes: bytes, timedOut: !complete)
+    }
 }
 
 /// Files in memory, below the root `/repo`.

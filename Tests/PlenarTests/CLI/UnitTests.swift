@@ -58,7 +58,11 @@ struct UnitTests {
             (.noProject, 2, 2),
             (.projectUnreachable("P"), 2, 2),
             (.unavailable(.timedOut(milliseconds: 1)), 0, 1),
-            (.unavailable(.rateLimited), 0, 1),
+            (.unavailable(.rateLimited(wait: nil)), 0, 1),
+            (.unavailable(.rateLimited(wait: .seconds(99999))), 0, 1),
+            (.unavailable(.redirected(status: 302)), 0, 1),
+            (.unavailable(.oversized(bytes: 4 << 20)), 0, 1),
+            (.keyInputEmpty(waited: nil), 2, 2),
             (.unavailable(.server(status: 503, code: "unavailable")), 0, 1),
             (.localFile(FileError(path: "p", reason: "r")), 1, 1),
             (.usage("u"), 64, 64),
@@ -68,7 +72,7 @@ struct UnitTests {
             #expect(ExitTable.verdict(failure, for: .probe).status == probe, "\(failure)")
         }
         #expect(ExitTable.verdict(.tokenMissing, for: .telemetry).severity == .warning)
-        #expect(ExitTable.verdict(.unavailable(.rateLimited), for: .telemetry).severity == .warning)
+        #expect(ExitTable.verdict(.unavailable(.rateLimited(wait: nil)), for: .telemetry).severity == .warning)
         #expect(ExitTable.verdict(.rejected(status: 401, code: "", message: ""), for: .telemetry).severity == .error)
     }
 

@@ -229,7 +229,7 @@ struct ChildProcessTests {
         let slot = plenar_forward_begin()
         try #require(slot >= 0)
         plenar_forward_simulate(SIGTERM, Int32(SI_USER))
-        let arguments = CStringArray(["sleep", "30"]), variables = CStringArray([])
+        let arguments = CStringArray(["sleep", "30"]), variables = CStringArray([String]())
         var pid: pid_t = 0
         try #require(plenar_spawn(&pid, "/bin/sleep", arguments.pointers, variables.pointers, 0, 1, 2) == 0)
         plenar_forward_to(slot, pid)
