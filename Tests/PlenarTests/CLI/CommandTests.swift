@@ -7,7 +7,7 @@ import Testing
 struct CommandTests {
     @Test("status prints the key's mode, organization, creator and project scope")
     func statusText() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let result = try await CLI.run(["status"], api: sandbox.apiURL, token: sandbox.token("org_demo"))
             #expect(result.status == 0)
             #expect(result.stderr.isEmpty)
@@ -25,7 +25,7 @@ struct CommandTests {
 
     @Test("status --json is one document with the documented schema")
     func statusJSON() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let result = try await CLI.run(["status", "--json"], api: sandbox.apiURL + "/", token: sandbox.token("org_demo"))
             #expect(result.status == 0)
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
@@ -50,7 +50,7 @@ struct CommandTests {
 
     @Test("a key expiring within 14 days adds a warning with the date")
     func expiryWarning() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let expires = Date().addingTimeInterval(3 * 86_400 + 3600)
             let stamp = expires.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let key = try await sandbox.mint(#"{"org":"Acme","kind":"org","projects":["PLEN-DEMO"],"expires_at":"\#(stamp)"}"#)
@@ -65,7 +65,7 @@ struct CommandTests {
 
     @Test("connect inside GitHub Actions: masks first, writes env and outputs with safe delimiters, never the key")
     func connectInActions() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let runner = try RunnerFiles()
             defer { runner.remove() }
             let token = try sandbox.token("org_demo")
@@ -81,7 +81,7 @@ struct CommandTests {
 
     @Test("connect reads the key from stdin with --key -, warns about --key on the command line, and prints JSON")
     func connectKeySources() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("personal")
             let piped = try await CLI.run(["connect", "--key", "-", "--json"], api: sandbox.apiURL, token: nil, stdin: Data((token + "\n").utf8))
             #expect(piped.status == 0, "\(piped.stderr)")
@@ -106,7 +106,7 @@ struct CommandTests {
 
     @Test("status inside GitHub Actions appends a Markdown summary")
     func statusSummary() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let runner = try RunnerFiles()
             defer { runner.remove() }
             let result = try await CLI.run(["status"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: runner.environment)
@@ -118,7 +118,7 @@ struct CommandTests {
 
     @Test("signal sends kind, status, message, attributes and the CI context; --json prints the id")
     func signalBody() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let runner = try RunnerFiles()
             defer { runner.remove() }
             let token = try sandbox.token("org_demo")
@@ -146,7 +146,7 @@ struct CommandTests {
 
     @Test("hook sends a JSON payload from stdin; text and oversized payloads go as text with a warning", arguments: ["json", "text", "huge"])
     func hookPayloads(kind: String) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let input: Data = switch kind {
             case "json": Data(#"{"session_id":"s1","tool_name":"Bash","tool_response":"export PLENAR_TOKEN=\#(try sandbox.token("personal"))"}"#.utf8)
             case "text": Data("not json at all".utf8)

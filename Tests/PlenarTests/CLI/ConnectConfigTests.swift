@@ -11,7 +11,7 @@ struct ConnectConfigTests {
 
     @Test("every client's file from nothing; a second run leaves every byte as it was and says unchanged")
     func allClientsTwice() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             let token = try sandbox.token("org_demo")
@@ -39,7 +39,7 @@ struct ConnectConfigTests {
     func pythonClientReadsConfig() async throws {
         let python = try #require(MCPTests.python, "run scripts/test to create the venv")
         let script = PackageRoot.url.appendingPathComponent("Tests/clients/mcp_config_client.py").path
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             let token = try sandbox.token("org_all")
@@ -80,7 +80,7 @@ struct ConnectConfigTests {
 
     @Test("a revoked key: exit 2 and nothing written")
     func revokedWritesNothing() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".mcp.json", "{\"mcpServers\": {}}\n")
@@ -93,7 +93,7 @@ struct ConnectConfigTests {
 
     @Test("a symbolic link is followed: the real file changes, the link stays a link")
     func symlink() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write("shared/mcp.json", "{\"mcpServers\": {\"other\": {\"type\": \"http\", \"url\": \"https://x\"}}}\n")
@@ -110,7 +110,7 @@ struct ConnectConfigTests {
 
     @Test("8 parallel connects: every file valid, every entry present, no temporary file left")
     func parallel() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".mcp.json", Fixtures.existing(.claude))
@@ -144,7 +144,7 @@ struct ConnectConfigTests {
 
     @Test("--dry-run prints the diff and writes nothing, not even the workflow's files")
     func dryRun() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".mcp.json", "{\n  \"mcpServers\": {\n    \"other\": {\"url\": \"x\"}\n  }\n}\n")
@@ -165,7 +165,7 @@ struct ConnectConfigTests {
 
     @Test("--inline-token: the key is written, the file is 0600, and git exposure is warned about")
     func inlineToken() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace(git: false)
             defer { repo.remove() }
             let git = try await ChildProcess.run("/usr/bin/git", ["init", "-q", repo.folder.path])
@@ -189,7 +189,7 @@ struct ConnectConfigTests {
 
     @Test("status --json reports each known config file")
     func statusReportsConfigs() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             let token = try sandbox.token("org_demo")
@@ -212,7 +212,7 @@ struct ConnectConfigTests {
 
     @Test("two clients' files that are one file through a link: refused, nothing written")
     func sharedFile() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".mcp.json", "{}\n")
@@ -227,7 +227,7 @@ struct ConnectConfigTests {
 
     @Test("--inline-token tightens a readable file that already holds the key to 0600")
     func inlineTightens() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             let token = try sandbox.token("org_demo")

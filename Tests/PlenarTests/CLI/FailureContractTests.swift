@@ -55,7 +55,7 @@ struct FailureContractTests {
 
     @Test("PLENAR_TOKEN unset or empty: telemetry warns and exits 0, the rest exit 2; no request", arguments: Command.allCases, [nil, ""])
     func tokenMissing(command: Command, token: String?) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: token)
             defer { runner.remove() }
             #expect(result.status == (command.isTelemetry ? 0 : 2))
@@ -79,7 +79,7 @@ struct FailureContractTests {
 
     @Test("a malformed token is exit 2 for every command, named precisely, with no request", arguments: Command.allCases, malformed)
     func tokenMalformed(command: Command, malformation: (String, String)) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: malformation.0)
             defer { runner.remove() }
             #expect(result.status == 2)
@@ -93,7 +93,7 @@ struct FailureContractTests {
 
     @Test("401 (revoked, expired, unknown) is exit 2 for every command, and connect writes nothing", arguments: Command.allCases, ["revoked", "expired", "unknown"])
     func unauthorized(command: Command, key: String) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let token = key == "unknown" ? "pko_" + String(repeating: "u", count: 40) : try sandbox.token(key)
             let (result, runner) = try await Self.run(command, sandbox, token: token)
             defer { runner.remove() }
@@ -108,7 +108,7 @@ struct FailureContractTests {
 
     @Test("403 and 422 are exit 2 for every command", arguments: Command.allCases, [(403, "insufficient_scope"), (403, "project_not_allowed"), (422, "project_required")])
     func forbidden(command: Command, answer: (Int, String)) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":\#(answer.0),"code":"\#(answer.1)"}"#)
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"))
             defer { runner.remove() }
@@ -121,7 +121,7 @@ struct FailureContractTests {
 
     @Test("real project problems: outside the allowlist, or an org key with no project to use, are exit 2")
     func projectProblems() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             for command in Command.allCases where command != .status && command != .whoami {
                 let outside = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_PROJECT_ID": "PLEN-OPS"])
                 #expect(outside.0.status == 2, "\(command)")
@@ -140,7 +140,7 @@ struct FailureContractTests {
 
     @Test("timeout, refused, TLS and 5xx: telemetry warns and exits 0, the rest exit 1 and write nothing", arguments: Command.allCases, Outage.allCases)
     func unavailable(command: Command, outage: Outage) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             var api = sandbox.apiURL
             switch outage {
             case .hang: try await sandbox.injectFault(#"{"mode":"hang"}"#)
@@ -166,7 +166,11 @@ struct FailureContractTests {
             // Without a resolver to say no, a lookup can also run into the deadline: the same cell.
             #expect(result.stderr.contains(cause) || (outage == .dns && result.stderr.contains("within 8000 ms")), "\(result.stderr)")
             if command.isTelemetry { #expect(result.stderr.contains(command == .run ? "run not reported; the job goes on" : "not sent; the job goes on")) }
-            #expect(result.elapsed < (held ? .seconds(4) : .seconds(10)))
+            // The contract's promise is that control returns at the deadline: a server that holds the
+            // answer for 300 s, with no deadline kept, would take that long. The precise figure is
+            // `scripts/bench cli`'s; here only room for a starved scheduler.
+            if held { #expect(result.elapsed >= .seconds(1)) }
+            #expect(result.elapsed < .seconds(60))
             #expect(result.stdout.isEmpty)
             #expect(runner.read("env").isEmpty && runner.read("output").isEmpty)
         }
@@ -174,7 +178,7 @@ struct FailureContractTests {
 
     @Test("429, retried once, 429 again: exactly two requests; telemetry warns and exits 0, the rest exit 1", arguments: Command.allCases)
     func rateLimitedTwice(command: Command) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1}"#)
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"))
             defer { runner.remove() }
@@ -182,13 +186,13 @@ struct FailureContractTests {
             #expect(result.stderr.contains("rate limiting"))
             #expect(try await Self.apiRequests(sandbox) == 2)
             #expect(result.elapsed >= .seconds(1))
-            #expect(result.elapsed < .seconds(5))
+            #expect(result.elapsed < .seconds(60))
         }
     }
 
     @Test("429, retried once, then success: exit 0 and two requests", arguments: Command.allCases)
     func rateLimitedOnce(command: Command) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1,"count":1}"#)
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"))
             defer { runner.remove() }
@@ -201,7 +205,7 @@ struct FailureContractTests {
 
     @Test("a URL without /v1 (404 for a path, not a project): telemetry warns and exits 0, the rest exit 1", arguments: Command.allCases)
     func wrongBase(command: Command) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), api: sandbox.root)
             defer { runner.remove() }
             #expect(result.status == command.unavailableStatus, "\(result.stderr)")
@@ -211,7 +215,7 @@ struct FailureContractTests {
 
     @Test("a bad PLENAR_TIMEOUT_MS warns and the default is used", arguments: Command.allCases, ["soon", "0", "-1"])
     func badTimeout(command: Command, value: String) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_TIMEOUT_MS": value])
             defer { runner.remove() }
             #expect(result.status == 0, "\(result.stderr)")
@@ -228,13 +232,14 @@ struct FailureContractTests {
 
     @Test("plain http to a host that is not loopback is exit 2 before a byte is sent", arguments: Command.allCases)
     func insecureURL(command: Command) async throws {
-        try await RunningSandbox.with { sandbox in
-            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), api: "http://plenar.example.com/v1")
+        try await RunningSandbox.process { sandbox in
+            let (result, runner) = try await Self.run(
+                command, sandbox, token: sandbox.token("org_demo"), api: "http://plenar.example.com/v1", environment: ["PLENAR_TIMEOUT_MS": "600000"])
             defer { runner.remove() }
             #expect(result.status == 2)
             #expect(result.stderr.contains("not loopback: use https"))
-            // No DNS lookup or connection attempt to wait for; generous for a loaded machine.
-            #expect(result.elapsed < .seconds(6))
+            // No lookup or connection to wait for: a 10-minute deadline is never reached.
+            #expect(result.elapsed < .seconds(120))
         }
     }
 
@@ -242,7 +247,7 @@ struct FailureContractTests {
 
     @Test("an unparseable config: exit 1; it is left byte for byte, nothing else is written, and the message names the file and the error")
     func corruptFile() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".cursor/mcp.json", "{\n  \"mcpServers\": {\n    \"a\": {\"url\": \"x\"},\n  }\n}\n")
@@ -260,7 +265,7 @@ struct FailureContractTests {
 
     @Test("an unwritable folder: exit 1, the file named, nothing written")
     func readOnlyFolder() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".mcp.json", "{}\n")
@@ -283,7 +288,7 @@ struct FailureContractTests {
 
     @Test("run: the command runs in every situation, and its failure status is never replaced", arguments: Situation.allCases)
     func runKeepsFailure(situation: Situation) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             var token: String? = try sandbox.token("org_demo")
             var api = sandbox.apiURL
             switch situation {

@@ -47,7 +47,7 @@ struct RunTests {
 
     @Test("secrets vanish from stdout and stderr in every listed form; other bytes stay")
     func masking() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("org_demo")
             let secret = Self.secretValue
             let base64 = Data(secret.utf8).base64EncodedString()
@@ -79,7 +79,7 @@ struct RunTests {
 
     @Test("the report reaches the sandbox: status, duration, start, and a redacted command line")
     func report() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("org_demo")
             let result = try await CLI.run(
                 ["run", "--name", "deploy", "--mask", "hunter2hunter2", "--", "/bin/sh", "-c", "sleep 0.3; echo hunter2hunter2; exit 3"],
@@ -103,7 +103,7 @@ struct RunTests {
 
     @Test("a secret holding a quote stays out of the reported command line")
     func reportQuotedSecret() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let result = try await CLI.run(
                 ["run", "--", "/bin/sh", "-c", "echo \"$1\"", "x", "--password=it's-hunter2"],
                 api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: ["DB_PASSWORD": "it's-hunter2"]
@@ -124,7 +124,7 @@ struct RunTests {
 
     @Test("SIGTERM to plenar reaches the command: 143, no orphan, the report says cancelled")
     func sigterm() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let plenar = try SpawnedProcess(
                 CLI.executable, ["run", "--", "/bin/sh", "-c", "echo $$; exec sleep 60"],
                 environment: ["PATH": "/usr/bin:/bin", "PLENAR_API_URL": sandbox.apiURL, "PLENAR_TOKEN": try sandbox.token("org_demo")]
@@ -140,13 +140,13 @@ struct RunTests {
         }
     }
 
-    @Test("after a forwarded signal the report gets at most 1 s, even with a hanging service and a 10 s deadline")
+    @Test("after a forwarded signal the report gets at most 1 s, even with a hanging service and a 10-minute deadline")
     func cancelledReportIsShort() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"hang"}"#)
             let plenar = try SpawnedProcess(
                 CLI.executable, ["run", "--", "/bin/sh", "-c", "echo $$; exec sleep 60"],
-                environment: ["PATH": "/usr/bin:/bin", "PLENAR_API_URL": sandbox.apiURL, "PLENAR_TOKEN": try sandbox.token("org_demo"), "PLENAR_TIMEOUT_MS": "10000"]
+                environment: ["PATH": "/usr/bin:/bin", "PLENAR_API_URL": sandbox.apiURL, "PLENAR_TOKEN": try sandbox.token("org_demo"), "PLENAR_TIMEOUT_MS": "600000"]
             )
             _ = try #require(plenar.line())
             let clock = ContinuousClock()
@@ -154,7 +154,8 @@ struct RunTests {
             #expect(kill(plenar.pid, SIGINT) == 0)
             #expect(plenar.wait() == 130)
             let took = clock.now - sent
-            #expect(took < .seconds(4), "took \(took): the 10 s deadline was not shortened")
+            // 1 s against a 10-minute deadline: room for a starved scheduler, none for the deadline.
+            #expect(took < .seconds(120), "took \(took): the deadline was not shortened")
             #expect(try await sandbox.requestsSeen(path: "/v1/runs").count == 1, "the report was tried")
         }
     }

@@ -43,16 +43,24 @@ struct ExecutableTests {
         let port = try await sandbox.port()
         let client = RunningClient(port: port)
         #expect(try await client.request(.post, "/_sandbox/faults", json: #"{"mode":"hang"}"#).status == 201)
-        async let held = RawExchange.run(port: port, request: RawExchange.get("/v1/whoami", port: port, token: "pko_" + String(repeating: "x", count: 40)), watch: .seconds(30))
-        try await Task.sleep(for: .milliseconds(300))
+        async let exchange = RawExchange.run(port: port, request: RawExchange.get("/v1/whoami", port: port, token: "pko_" + String(repeating: "x", count: 40)), watch: .seconds(120))
+        // Stop only once the server holds the request (it is in the journal), not after a guess.
+        var held = false
+        for _ in 0..<600 where !held {
+            let journal = try await client.request(.get, "/_sandbox/requests").json["requests"]
+            if case let .array(entries)? = journal { held = entries.contains { $0["fault"] == .string("hang") } }
+            if !held { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(held, "the hanging request never reached the server")
         let clock = ContinuousClock()
         let started = clock.now
         let ended = await sandbox.stop(SIGTERM)
         #expect(ended.status == 0)
-        #expect(clock.now - started < .seconds(10))
-        let exchange = try await held
-        #expect(exchange.closedByServer)
-        #expect(exchange.arrivals.isEmpty)
+        // The hang would hold for 300 s.
+        #expect(clock.now - started < .seconds(120))
+        let closed = try await exchange
+        #expect(closed.closedByServer)
+        #expect(closed.arrivals.isEmpty)
         var info = stat()
         #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "--keys-out /dev/null must not replace the device")
     }

@@ -8,7 +8,7 @@ import Testing
 struct FaultTests {
     @Test("hang accepts the request and holds it past the client's timeout, until cleared")
     func hang() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"hang","path":"/v1/whoami"}"#)
             let token = try sandbox.token("org_demo")
             let watched = try await RawExchange.run(port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: token), watch: .seconds(1.5))
@@ -25,23 +25,22 @@ struct FaultTests {
 
     @Test("trickle sends the head at once, then one byte about every 500 ms")
     func trickle() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"trickle"}"#)
             let watched = try await RawExchange.run(
-                port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: sandbox.token("org_demo")), watch: .seconds(4.5)
+                port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: sandbox.token("org_demo")), watch: .seconds(6)
             )
             #expect(watched.text.hasPrefix("HTTP/1.1 200"))
             let bursts = watched.bursts(within: .milliseconds(100))
             try #require(!bursts.isEmpty)
-            // No bound on when the head comes: the in-process server shares the test process's
-            // few threads with every other suite, and on 2 loaded cores that took up to 2 s.
-            // What matters is that it comes whole, before the trickle starts.
+            // The head comes whole, before the trickle starts.
             #expect(watched.arrivals.first.map { $0.bytes.count >= 16 } == true, "the head comes in one piece")
-            // The bytes keep coming, slowly: never faster than every 300 ms, and (generous, for
-            // a machine loaded by parallel tests) at least one more within the 4.5 s watched.
-            #expect((2...10).contains(bursts.count), "bursts at \(bursts)")
+            // The bytes keep coming, slowly: never faster than every 300 ms (the server cannot be
+            // early, however loaded the machine), and more than one within the 6 s watched. How
+            // late a byte may be is the scheduler's, not the contract's: no upper bound.
+            #expect((3...13).contains(bursts.count), "bursts at \(bursts)")
             let gaps = zip(bursts, bursts.dropFirst()).map { $1 - $0 }
-            #expect(gaps.allSatisfy { $0 > .milliseconds(300) && $0 < .milliseconds(2000) }, "gaps: \(gaps)")
+            #expect(gaps.allSatisfy { $0 > .milliseconds(300) }, "gaps: \(gaps)")
             #expect(watched.arrivals.dropFirst().allSatisfy { $0.bytes.count < 16 })
             #expect(!watched.closedByServer)
         }
@@ -49,7 +48,7 @@ struct FaultTests {
 
     @Test("close drops the connection without an answer")
     func close() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"close","count":1}"#)
             let watched = try await RawExchange.run(port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: sandbox.token("org_demo")), watch: .seconds(5))
             #expect(watched.closedByServer)
@@ -60,7 +59,7 @@ struct FaultTests {
 
     @Test("delay answers normally, late")
     func delay() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"delay","delay_ms":700,"count":1}"#)
             let clock = ContinuousClock()
             let started = clock.now
@@ -73,7 +72,7 @@ struct FaultTests {
 
     @Test("status answers with the status, code and Retry-After given, for count requests on the path")
     func statusCountAndPath() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":2,"count":2,"path":"/v1/signals"}"#)
             let token = try sandbox.token("org_demo")
             #expect(try await sandbox.request(.get, "/v1/whoami", token: token).status == 200)
@@ -94,7 +93,7 @@ struct FaultTests {
         (403, "forbidden"), (500, "internal"), (503, "unavailable"), (502, "internal"),
     ])
     func statusCodes(status: Int, code: String) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":\#(status)}"#)
             let reply = try await sandbox.request(.get, "/v1/whoami", token: sandbox.token("org_demo"))
             #expect(reply.status == status)
@@ -105,7 +104,7 @@ struct FaultTests {
 
     @Test("faults never touch the admin API, and reset clears faults, events and the request log")
     func adminIsExemptAndResetClears() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":500}"#)
             #expect(try await sandbox.request(.get, "/_sandbox/keys").status == 200)
             #expect(try await sandbox.request(.post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"a"}"#).status == 500)
@@ -120,7 +119,7 @@ struct FaultTests {
         #"{"mode":"explode"}"#, #"{"mode":"status"}"#, #"{"mode":"status","status":200}"#, #"{"mode":"delay"}"#, #"{"mode":"hang","count":0}"#,
     ])
     func badFaults(body: String) async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let reply = try await sandbox.request(.post, "/_sandbox/faults", json: body)
             #expect(reply.status == 400)
             #expect(reply.errorCode == "invalid_request")

@@ -12,7 +12,7 @@ struct LoadTests {
     func concurrentSignals() async throws {
         let clients = 200
         let perClient = 25
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let tokens = [try sandbox.token("org_demo"), try sandbox.token("org_all"), try sandbox.token("personal")]
             let accepted = try await withThrowingTaskGroup(of: [String].self) { group in
                 for client in 0..<clients {

@@ -17,7 +17,7 @@ struct MCPTests {
 
     @Test("initialize, tools/list and tools/call answer plain JSON with the caller's identity")
     func plainJSONSession() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("org_demo")
             let initialize = try await rpc(sandbox, token: token, "initialize", #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}"#)
             #expect(initialize.status == 200)
@@ -36,7 +36,7 @@ struct MCPTests {
 
     @Test("the signal tool stores a signal; an org key without a single project must name one")
     func signalTool() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("org_all")
             let refused = try await rpc(sandbox, token: token, "tools/call", #"{"name":"signal","arguments":{"kind":"agent_done"}}"#)
             #expect(refused.json["result"]?["isError"] == .bool(true))
@@ -51,7 +51,7 @@ struct MCPTests {
 
     @Test("MCP uses the same bearer auth: missing, revoked and expired keys get 401")
     func auth() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             for (token, code) in [(nil, "unauthorized"), (try sandbox.token("revoked"), "token_revoked"), (try sandbox.token("expired"), "token_expired")] {
                 let reply = try await rpc(sandbox, token: token, "tools/list")
                 #expect(reply.status == 401)
@@ -62,7 +62,7 @@ struct MCPTests {
 
     @Test("GET /mcp is 405: no SSE stream in this stateless server")
     func noStream() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let reply = try await sandbox.request(.get, "/mcp", token: sandbox.token("org_demo"), headers: ["Accept": "text/event-stream"])
             #expect(reply.status == 405)
         }
@@ -82,7 +82,7 @@ struct MCPTests {
     func pythonClient() async throws {
         let python = try #require(Self.python, "PLENAR_TEST_PYTHON is not set and .venv/bin/python does not exist; run scripts/test")
         let script = PackageRoot.url.appendingPathComponent("Tests/clients/mcp_client.py").path
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let accepted = try await ChildProcess.run(python, [script, "\(sandbox.root)/mcp", sandbox.token("org_demo")])
             #expect(accepted.status == 0, "stderr: \(accepted.stderr)")
             let answer = try JSONDecoder().decode(JSONValue.self, from: Data(accepted.stdout.utf8))

@@ -6,14 +6,23 @@ import PlenarAPI
 @testable import PlenarSandbox
 import Testing
 
-/// A sandbox served in-process on an ephemeral loopback port, with a client for it.
+/// A sandbox on an ephemeral loopback port, with a client for it: served in this process (the
+/// sandbox's own tests, which reach into its store or give it a fake clock), or the built
+/// `plenar-sandbox` in a process of its own (`inProcess: false`, what every end-to-end test of the
+/// CLI uses: the server then keeps its own threads, whatever CPU-heavy suites do to this
+/// process's, so a deadline or a fault means the same on a loaded machine).
 struct RunningSandbox: Sendable {
-    let sandbox: Sandbox
     let port: Int
     let tokens: [String: String]
+    private let server: Sandbox?
 
-    var store: SandboxStore { sandbox.store }
-    var apiURL: String { sandbox.apiURL(port: port) }
+    /// The in-process server's store.
+    var store: SandboxStore {
+        guard let server else { preconditionFailure("the store of a sandbox in its own process is out of reach: use its admin API") }
+        return server.store
+    }
+
+    var apiURL: String { "http://127.0.0.1:\(port)/v1" }
     var root: String { "http://127.0.0.1:\(port)" }
 
     /// Serves a sandbox (demo data unless `demo` is false) for the duration of `body`.
@@ -30,7 +39,7 @@ struct RunningSandbox: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("the sandbox never reported its port") }
-        let running = RunningSandbox(sandbox: sandbox, port: port, tokens: tokens)
+        let running = RunningSandbox(port: port, tokens: tokens, server: sandbox)
         do {
             let result = try await body(running)
             server.cancel()
@@ -41,6 +50,28 @@ struct RunningSandbox: Sendable {
             _ = try? await server.value
             throw error
         }
+    }
+
+    /// `plenar-sandbox serve --demo` in a process of its own for the duration of `body`, stopped
+    /// with SIGTERM afterwards.
+    static func process<T: Sendable>(_ body: @Sendable (RunningSandbox) async throws -> T) async throws -> T {
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-test-keys-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: keys) }
+        let process = try SandboxProcess(["serve", "--demo", "--quiet", "--port", "0", "--keys-out", keys])
+        let result: Result<T, any Error>
+        do {
+            let port = try await process.port()
+            let data = try Data(contentsOf: URL(fileURLWithPath: keys))
+            let tokens = try JSONDecoder().decode([String: String].self, from: data)
+            result = .success(try await body(RunningSandbox(port: port, tokens: tokens, server: nil)))
+        } catch {
+            result = .failure(error)
+        }
+        let ending = await process.stop()
+        if case .success = result, ending.status != 0 {
+            throw TestFailure("plenar-sandbox did not stop cleanly (\(ending.status)): \(ending.stderr)")
+        }
+        return try result.get()
     }
 
     func token(_ name: String) throws -> String {
