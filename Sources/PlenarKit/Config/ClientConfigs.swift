@@ -113,7 +113,7 @@ struct ClientConfigs: ConnectionTarget {
             for event in Self.hookEvents {
                 let command = "plenar hook \(event) || exit 1"
                 let element: ConfigValue = .object([("hooks", .array([.object([("type", "command"), ("command", .string(command))])]))])
-                if let next = try parse(text, comments: false).upserting(element, into: ["hooks", event], replaceMatch: false, force: force, matches: { entry in
+                if let next = try parse(text, comments: false).upserting(element, into: ["hooks", event], mergeMatch: false, force: force, matches: { entry in
                     (entry["hooks"]?.array ?? []).contains { $0["command"]?.string?.hasPrefix("plenar hook \(event)") == true }
                 }) {
                     text = next
@@ -137,7 +137,7 @@ struct ClientConfigs: ConnectionTarget {
             }
         }
         if client == .vscode, server.inlineToken == nil,
-            let next = try parse(text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], force: force, matches: {
+            let next = try parse(text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], shape: Self.vscodeInputShape, force: force, matches: {
                 $0["id"]?.string == MCPClient.vscodeInput
             })
         {
@@ -145,6 +145,11 @@ struct ClientConfigs: ConnectionTarget {
             changed = true
         }
         return changed ? text : nil
+    }
+
+    /// An input `plenar-token` of another type (a `pickString`, say) is the user's.
+    static let vscodeInputShape = JSONCDocument.Shape(name: "an input \(MCPClient.vscodeInput)", expected: "the promptString input plenar writes") {
+        $0["type"]?.string == "promptString"
     }
 
     private func parse(_ text: [UInt8], comments: Bool) throws(EditRefusal) -> JSONCDocument {
