@@ -223,13 +223,15 @@ struct LocalFileSystem: FileSystem {
             return FileError(path: failure.path, reason: reason, action: failure.action)
         }
         for target in appends {
-            // Marked first: a write that fails halfway has appended part, to be cut back too.
-            appended.append(target)
+            var written = 0
             do throws(FileError) {
-                try writeAll(target.bytes, to: target.fd, path: target.shownAs)
+                try writeAll(target.bytes, to: target.fd, path: target.shownAs, progress: &written)
             } catch {
+                // A write that failed halfway appended part: cut back too.
+                if written > 0 { appended.append(target) }
                 throw failed(error)
             }
+            appended.append(target)
         }
         for item in inPlace {
             rewritten.append(item)
@@ -336,6 +338,11 @@ struct LocalFileSystem: FileSystem {
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileError) {
         var offset = 0
+        try writeAll(bytes, to: fd, path: path, progress: &offset)
+    }
+
+    /// `progress`: how many bytes are written, also when it fails.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, progress offset: inout Int) throws(FileError) {
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0, errno == EINTR { continue }

@@ -259,6 +259,26 @@ struct ConnectConfigTests {
         }
     }
 
+    @Test("inside GitHub Actions, a $GITHUB_OUTPUT that cannot take the text (/dev/full): exit 1, $GITHUB_ENV cut back, no config written", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func runnerFileFull() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            try repo.write(".mcp.json", "{}\n")
+            let before = repo.snapshot()
+            let runner = try RunnerFiles()
+            defer { runner.remove() }
+            try Data("EARLIER=1\n".utf8).write(to: URL(fileURLWithPath: runner.path("env")))
+            var environment = runner.environment
+            environment["GITHUB_OUTPUT"] = "/dev/full"
+            let result = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: environment, directory: repo)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("cannot write $GITHUB_OUTPUT (/dev/full): No space left on device; no file was changed"), "\(result.stderr)")
+            #expect(repo.snapshot() == before, "no config written")
+            #expect(runner.read("env") == "EARLIER=1\n", "the append to $GITHUB_ENV is undone, what was there stays")
+        }
+    }
+
     @Test("inside GitHub Actions, a runner file that does not exist yet in an existing folder is created")
     func runnerFileCreated() async throws {
         try await RunningSandbox.with { sandbox in
