@@ -35,7 +35,7 @@ public struct ConnectCommand {
 
     public func run(_ context: PlenarContext) -> Int32 {
         let invocation = Invocation(context: context, kind: .probe, skipped: "not connected")
-        let targets: [any ConnectionTarget]
+        let targets: Targets
         do throws(Failure) {
             targets = try self.targets(context)
         } catch {
@@ -65,10 +65,8 @@ public struct ConnectCommand {
                 whoami: whoami, project: try Self.project(settings.project, whoami), api: api,
                 token: token, projectNamed: settings.project != nil
             )
-            var report = ConnectionReport()
-            for target in targets {
-                report.merge(try target.apply(connection, context: context, reporter: reporter))
-            }
+            let appends = try targets.workflow?.appends(connection, context: context, reporter: reporter) ?? []
+            let report = try targets.configs.apply(connection, appending: appends, context: context, reporter: reporter)
             if json {
                 reporter.result(String(decoding: try encode(connection.summary(report, dryRun: dryRun)), as: UTF8.self) + "\n")
             } else {
@@ -78,10 +76,14 @@ public struct ConnectCommand {
         }
     }
 
-    /// What connect configures, in the order it does so: config files first, as they are the
-    /// likelier to refuse, then the workflow's environment files.
-    func targets(_ context: PlenarContext) throws(Failure) -> [any ConnectionTarget] {
-        var targets: [any ConnectionTarget] = []
+    /// What connect configures: the config files, and inside GitHub Actions the workflow's
+    /// environment files, all written in one step (`FileSystem.update`).
+    struct Targets {
+        var configs: ClientConfigs
+        var workflow: WorkflowEnvironment?
+    }
+
+    func targets(_ context: PlenarContext) throws(Failure) -> Targets {
         if let hooks, hooks.lowercased() != "claude" {
             throw .usage("--hooks takes claude (Claude Code is the one agent whose hooks plenar wires); not \(hooks)")
         }
@@ -89,13 +91,10 @@ public struct ConnectCommand {
             throw .usage("--no-mcp writes no MCP config: \(clients != nil ? "--client" : "--inline-token") has nothing to do")
         }
         let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue)
-        if !clients.isEmpty || hooks != nil {
-            targets.append(ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun))
-        }
-        if GitHubActions.isActive(context.environment) {
-            targets.append(WorkflowEnvironment(dryRun: dryRun))
-        }
-        return targets
+        return Targets(
+            configs: ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun),
+            workflow: GitHubActions.isActive(context.environment) ? WorkflowEnvironment(dryRun: dryRun) : nil
+        )
     }
 
     /// The named project if the key reaches it, else the key's own default; never a guess.
@@ -157,7 +156,7 @@ public struct Connection {
     }
 }
 
-/// What the targets did: each file's outcome, and for `--dry-run` the diff of what they would do.
+/// What the config files did: each file's outcome, and for `--dry-run` the diff of what they would do.
 struct ConnectionReport {
     struct Config: Encodable, Equatable {
         var file: String
@@ -167,32 +166,27 @@ struct ConnectionReport {
 
     var configs: [Config] = []
     var diff = ""
-
-    mutating func merge(_ other: ConnectionReport) {
-        configs += other.configs
-        diff += other.diff
-    }
-}
-
-/// Something `connect` configures once the key is known good.
-protocol ConnectionTarget {
-    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport
 }
 
 /// Inside GitHub Actions: `PLENAR_API_URL` and `PLENAR_PROJECT_ID` for later steps, and the
 /// step outputs `organization`, `mode`, `project-id`. Never the token.
-struct WorkflowEnvironment: ConnectionTarget {
+struct WorkflowEnvironment {
     var dryRun = false
 
-    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport {
+    /// What to append to each file the runner names; none for `--dry-run`, which says what it would do.
+    func appends(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> [FileAppend] {
         let files: [(String, [(String, String)])] = [
             ("GITHUB_ENV", [("PLENAR_API_URL", connection.api.base), ("PLENAR_PROJECT_ID", connection.project.key)]),
             ("GITHUB_OUTPUT", [("organization", connection.whoami.organization.name), ("mode", connection.mode), ("project-id", connection.project.key)]),
         ]
-        var writes: [(path: String, text: String)] = []
+        var appends: [FileAppend] = []
         for (variable, entries) in files {
             guard let path = context.env(variable) else {
                 reporter.warning("\(variable) is not set: later steps will not see the connection")
+                continue
+            }
+            if dryRun {
+                reporter.note("$\(variable) would get \(entries.map(\.0).joined(separator: ", "))")
                 continue
             }
             let text: String
@@ -201,21 +195,8 @@ struct WorkflowEnvironment: ConnectionTarget {
             } catch {
                 throw .localFile(error)
             }
-            writes.append((path: path, text: reporter.redactor.redact(text)))
+            appends.append(FileAppend(path: path, text: reporter.redactor.redact(text), shownAs: "$\(variable) (\(path))"))
         }
-        if dryRun {
-            for (variable, entries) in files where context.env(variable) != nil {
-                reporter.note("$\(variable) would get \(entries.map(\.0).joined(separator: ", "))")
-            }
-            return ConnectionReport()
-        }
-        for write in writes {
-            do throws(FileError) {
-                try context.files.append(write.text, to: write.path)
-            } catch {
-                throw .localFile(error)
-            }
-        }
-        return ConnectionReport()
+        return appends
     }
 }

@@ -43,12 +43,50 @@ public protocol FileSystem {
     func projectRoot() -> String
     /// A file as it is now; `contents` is nil when it does not exist.
     func read(_ path: String) throws(FileError) -> FileSnapshot
-    /// Changes files under `root` as one step: locks `root` against other `plenar` processes,
-    /// reads each path, lets `plan` decide, then writes every change atomically: all temporary
-    /// files first, then the renames, so a failure before the renames changes nothing.
-    func update(_ paths: [String], under root: String, _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]) throws(Failure)
+    /// Changes files under `root` as one step, and appends to files elsewhere with it: locks
+    /// `root` against other `plenar` processes, opens each file of `appends` (a missing file is
+    /// created, a missing folder is an error), reads each path, lets `plan` decide, and writes
+    /// every change to a temporary file beside its target. Only then does it change anything:
+    /// the appends, the files rewritten in place (those with other hard links), the renames.
+    /// Any failure before the renames changes nothing: appends are cut back and files rewritten
+    /// in place get their old contents again.
+    func update(
+        _ paths: [String], under root: String, appending appends: [FileAppend], _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]
+    ) throws(Failure)
     /// Whether git would commit the file.
     func gitExposure(of path: String) -> GitExposure
+}
+
+extension FileSystem {
+    /// `update` with nothing to append.
+    public func update(_ paths: [String], under root: String, _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]) throws(Failure) {
+        try update(paths, under: root, appending: [], plan)
+    }
+}
+
+/// Text for the end of a file outside the repository: the runner's `$GITHUB_ENV`, `$GITHUB_OUTPUT`.
+public struct FileAppend: Equatable, Sendable {
+    public var path: String
+    public var text: String
+    /// How messages name the file, as `$GITHUB_ENV (/path)`.
+    public var shownAs: String
+
+    public init(path: String, text: String, shownAs: String? = nil) {
+        self.path = path
+        self.text = text
+        self.shownAs = shownAs ?? path
+    }
+}
+
+/// Which file a path reaches: two paths with one identity are one file, whatever links lead there.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
 }
 
 public struct FileSnapshot: Equatable, Sendable {
@@ -58,12 +96,23 @@ public struct FileSnapshot: Equatable, Sendable {
     public var contents: [UInt8]?
     /// Permission bits of the existing file.
     public var mode: UInt32?
+    /// The existing file's device and inode.
+    public var identity: FileIdentity?
+    /// How many names (hard links) the existing file has.
+    public var links: Int
 
-    public init(path: String, realPath: String? = nil, contents: [UInt8]?, mode: UInt32? = nil) {
+    public init(path: String, realPath: String? = nil, contents: [UInt8]?, mode: UInt32? = nil, identity: FileIdentity? = nil, links: Int = 1) {
         self.path = path
         self.realPath = realPath ?? path
         self.contents = contents
         self.mode = mode
+        self.identity = identity
+        self.links = links
+    }
+
+    /// The same file as `other`: one real path, or one device and inode (a hard link).
+    public func isSameFile(as other: FileSnapshot) -> Bool {
+        realPath == other.realPath || (identity != nil && identity == other.identity)
     }
 }
 

@@ -56,10 +56,15 @@ struct LocalFileSystem: FileSystem {
                 throw FileError(path: path, reason: "larger than \(Self.readLimit >> 20) MiB, too large for a config file", action: "read")
             }
         }
-        return FileSnapshot(path: path, realPath: real, contents: contents, mode: UInt32(info.st_mode & 0o7777))
+        return FileSnapshot(
+            path: path, realPath: real, contents: contents, mode: UInt32(info.st_mode & 0o7777),
+            identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), links: Int(info.st_nlink)
+        )
     }
 
-    func update(_ paths: [String], under root: String, _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]) throws(Failure) {
+    func update(
+        _ paths: [String], under root: String, appending appends: [FileAppend], _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]
+    ) throws(Failure) {
         // One lock per repository: concurrent `connect`s in parallel steps take turns, so none
         // reads a file another is about to replace.
         let lock = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -68,13 +73,29 @@ struct LocalFileSystem: FileSystem {
         // Where the file system cannot lock a folder (NFS emulates flock with fcntl locks, which
         // need a writable descriptor), go on unlocked: the renames still keep every file whole.
         while flock(lock, LOCK_EX) != 0, errno == EINTR {}
+        // The files to append to are opened first: one that cannot be stops everything before
+        // any change. Until the commit, a file created here is removed again on any failure.
+        var targets: [AppendTarget] = []
+        var committing = false
+        defer {
+            for target in targets {
+                if target.created, !committing { unlink(target.path) }
+                close(target.fd)
+            }
+        }
+        do throws(FileError) {
+            for append in appends { targets.append(try Self.openForAppend(append)) }
+        } catch {
+            throw .localFile(FileError(path: error.path, reason: error.reason + "; no file was changed", action: error.action))
+        }
         var snapshots: [FileSnapshot] = []
         for path in paths {
             do throws(FileError) { snapshots.append(try read(path)) } catch { throw .localFile(error) }
         }
         let writes = try plan(snapshots)
+        committing = true
         do throws(FileError) {
-            try Self.commit(writes)
+            try Self.commit(writes, appending: targets)
         } catch {
             throw .localFile(error)
         }
@@ -98,10 +119,54 @@ struct LocalFileSystem: FileSystem {
         var target: String
     }
 
-    /// All temporary files first (any failure removes them and the folders made for them), then the renames.
-    private static func commit(_ writes: [FileWrite]) throws(FileError) {
+    /// A file opened for appending, with what it held before.
+    private struct AppendTarget {
+        var fd: Int32
+        var path: String
+        var shownAs: String
+        var bytes: [UInt8]
+        /// Its length when opened; nil for what is not a regular file (a pipe), which cannot be cut back.
+        var length: off_t?
+        /// Made by `openForAppend`: removed again if nothing is committed.
+        var created: Bool
+    }
+
+    /// A file with other hard links: rewritten in place, so every name keeps seeing it.
+    private struct InPlace {
+        var fd: Int32
+        var write: FileWrite
+    }
+
+    private static func openForAppend(_ append: FileAppend) throws(FileError) -> AppendTarget {
+        var created = false
+        var fd = open(append.path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY)
+        if fd < 0, errno == ENOENT {
+            // The runner creates its files before a step; a missing one is made here (and removed
+            // on failure), but never a missing folder.
+            fd = open(append.path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0o644)
+            created = fd >= 0
+        }
+        guard fd >= 0 else { throw error(append.shownAs, action: "open") }
+        var info = stat()
+        let regular = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        return AppendTarget(fd: fd, path: append.path, shownAs: append.shownAs, bytes: Array(append.text.utf8), length: regular ? info.st_size : nil, created: created)
+    }
+
+    /// All temporary files first (any failure removes them and the folders made for them); then
+    /// the appends, the files rewritten in place, and last the renames. A failure before the
+    /// renames undoes the appends (cut back to their length) and the rewrites (their old
+    /// contents put back), so only a failing rename, which needs no space, leaves a change: the
+    /// files already renamed, which the message names.
+    private static func commit(_ writes: [FileWrite], appending appends: [AppendTarget]) throws(FileError) {
         var staged: [Staged] = []
+        var inPlace: [InPlace] = []
         var madeFolders: [String] = []
+        func discard() {
+            for item in staged { unlink(item.temporary) }
+            for item in inPlace { close(item.fd) }
+            for folder in madeFolders.reversed() { rmdir(folder) }
+            for target in appends where target.created { unlink(target.path) }
+        }
         do throws(FileError) {
             for write in writes {
                 let target = write.snapshot.realPath
@@ -114,18 +179,70 @@ struct LocalFileSystem: FileSystem {
                     let backup = freeName(target + ".bak")
                     staged.append(Staged(temporary: try stage(previous, beside: backup, mode: write.snapshot.mode ?? 0o600, shownAs: write.snapshot.path + ".bak"), target: backup))
                 }
+                // A rename would give this name a file of its own and leave the other names
+                // with the old contents: rewrite the one file instead.
+                if write.snapshot.links > 1, write.snapshot.contents != nil {
+                    let fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+                    guard fd >= 0 else { throw error(write.snapshot.path) }
+                    inPlace.append(InPlace(fd: fd, write: write))
+                    continue
+                }
                 staged.append(Staged(temporary: try stage(write.contents, beside: target, mode: write.mode ?? write.snapshot.mode, shownAs: write.snapshot.path), target: target))
             }
         } catch {
-            for item in staged { unlink(item.temporary) }
-            for folder in madeFolders.reversed() { rmdir(folder) }
+            discard()
             throw FileError(path: error.path, reason: error.reason + "; no file was changed", action: error.action)
         }
+        defer { for item in inPlace { close(item.fd) } }
+        var appended: [AppendTarget] = []
+        var rewritten: [InPlace] = []
+        /// Undoes the appends and the rewrites; returns what could not be undone.
+        func undo() -> [String] {
+            var kept: [String] = []
+            for target in appended.reversed() {
+                if let length = target.length, ftruncate(target.fd, length) == 0 { continue }
+                kept.append(target.shownAs)
+            }
+            for item in rewritten.reversed() {
+                let previous = item.write.snapshot.contents ?? []
+                do throws(FileError) {
+                    try overwrite(item.fd, with: previous, mode: item.write.snapshot.mode, shownAs: item.write.snapshot.path)
+                } catch {
+                    kept.append(item.write.snapshot.path)
+                }
+            }
+            return kept
+        }
+        func failed(_ failure: FileError, renamed: Int = 0) -> FileError {
+            let kept = undo()
+            for target in appends where target.created && !kept.contains(target.shownAs) { unlink(target.path) }
+            for item in staged[renamed...] { unlink(item.temporary) }
+            var reason = failure.reason
+            let changed = staged[..<renamed].map(\.target) + kept
+            reason += changed.isEmpty ? "; no file was changed" : "; already changed: " + changed.joined(separator: ", ")
+            return FileError(path: failure.path, reason: reason, action: failure.action)
+        }
+        for target in appends {
+            var written = 0
+            do throws(FileError) {
+                try writeAll(target.bytes, to: target.fd, path: target.shownAs, progress: &written)
+            } catch {
+                // A write that failed halfway appended part: cut back too.
+                if written > 0 { appended.append(target) }
+                throw failed(error)
+            }
+            appended.append(target)
+        }
+        for item in inPlace {
+            rewritten.append(item)
+            do throws(FileError) {
+                try overwrite(item.fd, with: item.write.contents, mode: item.write.mode, shownAs: item.write.snapshot.path)
+            } catch {
+                throw failed(error)
+            }
+        }
         for (index, item) in staged.enumerated() where rename(item.temporary, item.target) != 0 {
-            let failure = Self.error(item.target)
-            for item in staged[index...] { unlink(item.temporary) }
-            let changed = staged[..<index].map(\.target)
-            throw FileError(path: failure.path, reason: failure.reason + (changed.isEmpty ? "; no file was changed" : "; already replaced: " + changed.joined(separator: ", ")))
+            throw failed(Self.error(item.target), renamed: index)
         }
         for folder in Set(staged.map { parent($0.target) ?? "." } + madeFolders.compactMap(parent)) {
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -134,6 +251,21 @@ struct LocalFileSystem: FileSystem {
                 close(fd)
             }
         }
+    }
+
+    /// Replaces the contents of an open file: written over the old from the start, then cut to
+    /// length (the old blocks are reused, so this rarely needs more space than the file had).
+    private static func overwrite(_ fd: Int32, with contents: [UInt8], mode: UInt32?, shownAs shown: String) throws(FileError) {
+        var offset = 0
+        while offset < contents.count {
+            let written = contents.withUnsafeBytes { pwrite(fd, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw error(shown) }
+            offset += written
+        }
+        guard ftruncate(fd, off_t(contents.count)) == 0 else { throw error(shown) }
+        if let mode, fchmod(fd, mode_t(mode)) != 0 { throw error(shown) }
+        guard fsync(fd) == 0 else { throw error(shown) }
     }
 
     /// `path`, or `path.1`, `path.2`… if it is taken: a backup never replaces an earlier one.
@@ -206,6 +338,11 @@ struct LocalFileSystem: FileSystem {
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileError) {
         var offset = 0
+        try writeAll(bytes, to: fd, path: path, progress: &offset)
+    }
+
+    /// `progress`: how many bytes are written, also when it fails.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, progress offset: inout Int) throws(FileError) {
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0, errno == EINTR { continue }

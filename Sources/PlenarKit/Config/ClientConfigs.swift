@@ -1,8 +1,9 @@
 import PlenarAPI
 
 /// `connect`'s MCP client configs (and, with `--hooks claude`, Claude Code's hook wiring):
-/// each file read, only plenar's entry changed, all files written together or none.
-struct ClientConfigs: ConnectionTarget {
+/// each file read, only plenar's entry changed, all files written together or none, with the
+/// workflow's environment files.
+struct ClientConfigs {
     var clients: [MCPClient]
     var claudeHooks: Bool
     var inlineToken: Bool
@@ -25,7 +26,8 @@ struct ClientConfigs: ConnectionTarget {
 
     static let hookEvents = ["SessionStart", "PostToolUse", "Stop"]
 
-    func apply(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport {
+    /// Writes the configs, and appends `appends` (the workflow's files) in the same step.
+    func apply(_ connection: Connection, appending appends: [FileAppend] = [], context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport {
         let root = context.files.projectRoot()
         let server = MCPServer(
             endpoint: connection.api.mcpEndpoint,
@@ -35,13 +37,14 @@ struct ClientConfigs: ConnectionTarget {
         var files = clients.map(\.file)
         if claudeHooks { files.append(Self.claudeSettings) }
         let paths = files.map { root + "/" + $0 }
+        guard !paths.isEmpty || !appends.isEmpty else { return ConnectionReport() }
         var plans: [Plan] = []
         let planner = { (snapshots: [FileSnapshot]) throws(Failure) -> [FileWrite] in
             plans = []
             for (file, snapshot) in zip(files, snapshots) {
-                // Two clients' files may be one file through a link; their entries differ, so
-                // one would undo the other on every run.
-                if let twin = plans.first(where: { $0.snapshot.realPath == snapshot.realPath }) {
+                // Two clients' files may be one file through a link (symbolic or hard); their
+                // entries differ, so one would undo the other on every run.
+                if let twin = plans.first(where: { $0.snapshot.isSameFile(as: snapshot) }) {
                     throw .configFile(path: file, reason: "it is the same file as \(twin.file) (a link), and the two clients want different entries; configure one of them")
                 }
                 plans.append(try plan(file, snapshot, server: server))
@@ -58,7 +61,7 @@ struct ClientConfigs: ConnectionTarget {
                 }
                 _ = try planner(snapshots)
             } else {
-                try context.files.update(paths, under: root, planner)
+                try context.files.update(paths, under: root, appending: appends, planner)
             }
         } catch let .localFile(error) where error.path.hasPrefix(root + "/") {
             throw .localFile(FileError(path: String(error.path.dropFirst(root.count + 1)), reason: error.reason, action: error.action))
@@ -70,7 +73,8 @@ struct ClientConfigs: ConnectionTarget {
                 report.diff += TextDiff.unified(old: plan.snapshot.contents ?? [], new: contents, path: plan.file)
             }
             if !dryRun {
-                reporter.note("\(plan.file): \(plan.outcome)\(plan.backup ? ", the previous version kept as \(plan.file).bak" : "")")
+                let inPlace = plan.contents != nil && plan.snapshot.links > 1 ? " in place (it has other hard links, which keep it)" : ""
+                reporter.note("\(plan.file): \(plan.outcome)\(inPlace)\(plan.backup ? ", the previous version kept as \(plan.file).bak" : "")")
             }
             if plan.literalSecret, !dryRun {
                 warnAboutLiteral(plan, context: context, reporter: reporter)
@@ -113,7 +117,7 @@ struct ClientConfigs: ConnectionTarget {
             for event in Self.hookEvents {
                 let command = "plenar hook \(event) || exit 1"
                 let element: ConfigValue = .object([("hooks", .array([.object([("type", "command"), ("command", .string(command))])]))])
-                if let next = try parse(text, comments: false).upserting(element, into: ["hooks", event], replaceMatch: false, force: force, matches: { entry in
+                if let next = try parse(text, comments: false).upserting(element, into: ["hooks", event], mergeMatch: false, force: force, matches: { entry in
                     (entry["hooks"]?.array ?? []).contains { $0["command"]?.string?.hasPrefix("plenar hook \(event)") == true }
                 }) {
                     text = next
@@ -137,7 +141,7 @@ struct ClientConfigs: ConnectionTarget {
             }
         }
         if client == .vscode, server.inlineToken == nil,
-            let next = try parse(text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], force: force, matches: {
+            let next = try parse(text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], shape: Self.vscodeInputShape, force: force, matches: {
                 $0["id"]?.string == MCPClient.vscodeInput
             })
         {
@@ -145,6 +149,11 @@ struct ClientConfigs: ConnectionTarget {
             changed = true
         }
         return changed ? text : nil
+    }
+
+    /// An input `plenar-token` of another type (a `pickString`, say) is the user's.
+    static let vscodeInputShape = JSONCDocument.Shape(name: "an input \(MCPClient.vscodeInput)", expected: "the promptString input plenar writes") {
+        $0["type"]?.string == "promptString"
     }
 
     private func parse(_ text: [UInt8], comments: Bool) throws(EditRefusal) -> JSONCDocument {

@@ -9,7 +9,13 @@ extension JSONCDocument {
     /// The text with the value at `path` set; nil when it already holds an equal value.
     /// A step of the path that is not an object is an `EditRefusal`, unless `force` replaces it.
     func setting(_ path: [String], to value: ConfigValue, force: Bool) throws(EditRefusal) -> [UInt8]? {
-        guard var node = root else { return fresh(Self.nest(path, value)) }
+        guard let root else { return fresh(Self.nest(path, value)) }
+        return try setting(path, to: value, from: root, force: force)
+    }
+
+    /// As `setting`, with `path` starting at `start`, a node of this document.
+    private func setting(_ path: [String], to value: ConfigValue, from start: Node, force: Bool) throws(EditRefusal) -> [UInt8]? {
+        var node = start
         for (step, key) in path.enumerated() {
             guard case let .object(members) = node.kind else {
                 guard force else { throw refusal(path.prefix(step), is: node) }
@@ -23,10 +29,22 @@ extension JSONCDocument {
         return node.value == value ? nil : replacing(node.range, with: value, at: node.range.lowerBound)
     }
 
-    /// The text with the array at `path` holding `element`: an element for which `matches` holds
-    /// is replaced when it differs (or kept, when `replaceMatch` is false); else `element` is appended.
+    /// What an element found by `matches` must be for plenar to edit it: else it is the user's.
+    struct Shape: Sendable {
+        /// The element as messages name it: "the input plenar-token".
+        var name: String
+        /// What plenar expects it to be: "the promptString input plenar writes".
+        var expected: String
+        var fits: @Sendable (ConfigValue) -> Bool
+    }
+
+    /// The text with the array at `path` holding `element`: when an element for which `matches`
+    /// holds is there, `element`'s members are set in it one by one, so the user's own members
+    /// stay (or it is kept as it is, when `mergeMatch` is false); else `element` is appended.
+    /// A match that is not an object or not of `shape` is an `EditRefusal`, unless `force`
+    /// replaces it.
     func upserting(
-        _ element: ConfigValue, into path: [String], replaceMatch: Bool = true, force: Bool,
+        _ element: ConfigValue, into path: [String], mergeMatch: Bool = true, shape: Shape? = nil, force: Bool,
         matches: (ConfigValue) -> Bool
     ) throws(EditRefusal) -> [UInt8]? {
         guard let array = node(at: path) else { return try setting(path, to: .array([element]), force: force) }
@@ -34,11 +52,28 @@ extension JSONCDocument {
             guard force else { throw refusal(path[...], is: array, expected: "array") }
             return replacing(array.range, with: .array([element]), at: array.range.lowerBound)
         }
-        if let match = items.last(where: { matches($0.value) }) {
-            guard replaceMatch, match.value != element else { return nil }
+        guard let match = items.last(where: { matches($0.value) }) else { return inserting(item: element, into: array, items: items) }
+        guard mergeMatch else { return nil }
+        if let shape, !match.isObject || !shape.fits(match.value) {
+            guard force else {
+                throw EditRefusal(reason: "\(path.joined(separator: ".")) holds \(shape.name) that is not \(shape.expected); rename or fix it by hand, or pass --force to replace it (the original is kept as .bak)")
+            }
             return replacing(match.range, with: element, at: match.range.lowerBound)
         }
-        return inserting(item: element, into: array, items: items)
+        guard match.isObject, case let .object(members) = element else { return nil }
+        var document = self
+        var changed = false
+        for (key, value) in members {
+            guard case let .array(items)? = document.node(at: path)?.kind, let match = items.last(where: { matches($0.value) }) else { break }
+            guard let next = try document.setting([key], to: value, from: match, force: force) else { continue }
+            do {
+                document = try JSONCDocument(next, allowsComments: allowsComments)
+            } catch {
+                throw EditRefusal(reason: "plenar's change would not parse (\(error)); please report this", unparseable: true)
+            }
+            changed = true
+        }
+        return changed ? document.bytes : nil
     }
 
     private func refusal(_ path: ArraySlice<String>, is node: Node, expected: String = "object") -> EditRefusal {

@@ -225,6 +225,81 @@ struct ConnectConfigTests {
         }
     }
 
+    @Test("two clients' files that are one file through a hard link: refused, nothing written, the link kept")
+    func sharedFileHardLink() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            try repo.write(".mcp.json", "{}\n")
+            try FileManager.default.createDirectory(atPath: repo.path(".cursor"), withIntermediateDirectories: true)
+            #expect(link(repo.path(".mcp.json"), repo.path(".cursor/mcp.json")) == 0)
+            let result = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("cannot update .cursor/mcp.json: it is the same file as .mcp.json (a link)"), "\(result.stderr)")
+            #expect(repo.read(".mcp.json") == "{}\n")
+            #expect(try Self.inode(repo.path(".mcp.json")) == Self.inode(repo.path(".cursor/mcp.json")), "still one file")
+        }
+    }
+
+    @Test("inside GitHub Actions, a $GITHUB_OUTPUT in a folder that does not exist: exit 1, no config written, nothing appended to $GITHUB_ENV")
+    func runnerFileMissingFolder() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            let runner = try RunnerFiles()
+            defer { runner.remove() }
+            var environment = runner.environment
+            environment["GITHUB_OUTPUT"] = "/nonexistent/out"
+            let result = try await CLI.run(["connect", "--client", "all"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: environment, directory: repo)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("::error::plenar: cannot open $GITHUB_OUTPUT (/nonexistent/out): No such file or directory; no file was changed"), "\(result.stderr)")
+            #expect(repo.snapshot().isEmpty, "no config written")
+            #expect(runner.read("env").isEmpty, "nothing appended to $GITHUB_ENV")
+            #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
+        }
+    }
+
+    @Test("inside GitHub Actions, a $GITHUB_OUTPUT that cannot take the text (/dev/full): exit 1, $GITHUB_ENV cut back, no config written", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func runnerFileFull() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            try repo.write(".mcp.json", "{}\n")
+            let before = repo.snapshot()
+            let runner = try RunnerFiles()
+            defer { runner.remove() }
+            try Data("EARLIER=1\n".utf8).write(to: URL(fileURLWithPath: runner.path("env")))
+            var environment = runner.environment
+            environment["GITHUB_OUTPUT"] = "/dev/full"
+            let result = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: environment, directory: repo)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("cannot write $GITHUB_OUTPUT (/dev/full): No space left on device; no file was changed"), "\(result.stderr)")
+            #expect(repo.snapshot() == before, "no config written")
+            #expect(runner.read("env") == "EARLIER=1\n", "the append to $GITHUB_ENV is undone, what was there stays")
+        }
+    }
+
+    @Test("inside GitHub Actions, a runner file that does not exist yet in an existing folder is created")
+    func runnerFileCreated() async throws {
+        try await RunningSandbox.with { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            let runner = try RunnerFiles()
+            defer { runner.remove() }
+            try FileManager.default.removeItem(atPath: runner.path("output"))
+            let result = try await CLI.run(["connect"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: runner.environment, directory: repo)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(runner.read("output").contains("project-id<<"))
+            #expect(runner.read("env").contains("PLENAR_PROJECT_ID<<"))
+        }
+    }
+
+    static func inode(_ path: String) throws -> UInt64 {
+        var info = stat()
+        try #require(lstat(path, &info) == 0)
+        return UInt64(info.st_ino)
+    }
+
     @Test("--inline-token tightens a readable file that already holds the key to 0600")
     func inlineTightens() async throws {
         try await RunningSandbox.process { sandbox in

@@ -39,6 +39,8 @@ struct FakeInput: ByteInput {
 final class FakeFiles: FileSystem, @unchecked Sendable {
     var files: [String: String] = [:]
     var failing: Set<String> = []
+    /// Paths that are names of one file (hard links) share an inode here.
+    var inodes: [String: UInt64] = [:]
 
     func append(_ text: String, to path: String) throws(FileError) {
         if failing.contains(path) { throw FileError(path: path, reason: "Permission denied") }
@@ -49,10 +51,20 @@ final class FakeFiles: FileSystem, @unchecked Sendable {
 
     func read(_ path: String) throws(FileError) -> FileSnapshot {
         if failing.contains(path) { throw FileError(path: path, reason: "Permission denied") }
-        return FileSnapshot(path: path, contents: files[path].map { Array($0.utf8) }, mode: files[path] == nil ? nil : 0o644)
+        let inode = inodes[path]
+        return FileSnapshot(
+            path: path, contents: files[path].map { Array($0.utf8) }, mode: files[path] == nil ? nil : 0o644,
+            identity: inode.map { FileIdentity(device: 1, inode: $0) }, links: inode.map { inode in inodes.values.filter { $0 == inode }.count } ?? 1
+        )
     }
 
-    func update(_ paths: [String], under root: String, _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]) throws(Failure) {
+    /// As the real one: a file to append to that cannot be opened stops everything first.
+    func update(
+        _ paths: [String], under root: String, appending appends: [FileAppend], _ plan: ([FileSnapshot]) throws(Failure) -> [FileWrite]
+    ) throws(Failure) {
+        if let blocked = appends.first(where: { failing.contains($0.path) }) {
+            throw .localFile(FileError(path: blocked.shownAs, reason: "Permission denied; no file was changed", action: "open"))
+        }
         var snapshots: [FileSnapshot] = []
         for path in paths {
             do throws(FileError) { snapshots.append(try read(path)) } catch { throw .localFile(error) }
@@ -63,6 +75,9 @@ final class FakeFiles: FileSystem, @unchecked Sendable {
         }
         for write in writes {
             files[write.snapshot.path] = String(decoding: write.contents, as: UTF8.self)
+        }
+        for append in appends {
+            files[append.path, default: ""] += append.text
         }
     }
 

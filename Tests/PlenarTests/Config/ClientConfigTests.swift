@@ -80,6 +80,31 @@ struct ClientConfigTests {
         #expect(throws: EditRefusal.self) { try edit(.codex, toml) }
     }
 
+    @Test("VS Code: an input plenar-token of another kind is the user's: refused; --force replaces it and keeps a .bak")
+    func vscodeInputOfAnotherShape() throws {
+        let original = "{\n  \"inputs\": [\n    {\"type\": \"pickString\", \"id\": \"plenar-token\", \"options\": [\"a\", \"b\"]}\n  ]\n}\n"
+        let error = try #require(throws: EditRefusal.self) { try edit(.vscode, original) }
+        #expect(!error.unparseable && error.reason.contains("plenar-token") && error.reason.contains("--force"), "\(error.reason)")
+        let forced = try #require(try edit(.vscode, original, force: true))
+        #expect(forced.contains("\"promptString\"") && !forced.contains("pickString"))
+        #expect(try edit(.vscode, forced) == nil)
+        let snapshot = FileSnapshot(path: ".vscode/mcp.json", contents: Array(original.utf8))
+        let refused = ClientConfigs(clients: [.vscode], claudeHooks: false, inlineToken: false, force: false, dryRun: false)
+        #expect(throws: Failure.self) { try refused.plan(".vscode/mcp.json", snapshot, server: Fixtures.server) }
+        let file = ClientConfigs(clients: [.vscode], claudeHooks: false, inlineToken: false, force: true, dryRun: false)
+        #expect(try file.plan(".vscode/mcp.json", snapshot, server: Fixtures.server).backup)
+    }
+
+    @Test("VS Code: plenar's own input gets plenar's keys back and keeps what the user added to it")
+    func vscodeInputKeepsUserKeys() throws {
+        let written = try #require(try edit(.vscode, ""))
+        let customized = written.replacingOccurrences(of: "\"password\": true", with: "\"password\": false,\n      \"default\": \"\"")
+        #expect(customized != written)
+        let text = try #require(try edit(.vscode, customized))
+        #expect(text.contains("\"password\": true") && text.contains("\"default\": \"\""), "\(text)")
+        #expect(try edit(.vscode, text) == nil)
+    }
+
     @Test("--hooks claude adds the three events once, beside the user's own hooks")
     func claudeHooks() throws {
         let original = """

@@ -69,6 +69,35 @@ struct LocalFileSystemTests {
         #expect(!FileManager.default.fileExists(atPath: repo.path("new")))
     }
 
+    @Test("a file with another hard link is rewritten in place: the link stays, with the new contents and the mode asked for")
+    func hardLinkKept() throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        try repo.write("elsewhere/mcp.json", "{\"old\": true, \"longer\": \"than the new text\"}\n")
+        #expect(link(repo.path("elsewhere/mcp.json"), repo.path(".mcp.json")) == 0)
+        let snapshot = try LocalFileSystem().read(repo.path(".mcp.json"))
+        try LocalFileSystem().update([repo.path(".mcp.json")], under: repo.folder.path) { _ throws(Failure) in
+            [FileWrite(snapshot: snapshot, contents: Array("{\"new\": true}\n".utf8), mode: 0o600)]
+        }
+        #expect(repo.read(".mcp.json") == "{\"new\": true}\n")
+        #expect(repo.read("elsewhere/mcp.json") == "{\"new\": true}\n", "the other name sees the change: still one file")
+        var info = stat()
+        #expect(stat(repo.path(".mcp.json"), &info) == 0 && info.st_nlink == 2 && info.st_mode & 0o7777 == 0o600)
+        #expect(repo.snapshot().keys.sorted() == [".mcp.json", "elsewhere/mcp.json"], "no temporary file left")
+    }
+
+    @Test("two names of one file (a hard link) read as one file")
+    func hardLinkIdentity() throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        try repo.write("a.json", "{}")
+        try repo.write("b.json", "{}")
+        #expect(link(repo.path("a.json"), repo.path("c.json")) == 0)
+        let (a, b, c) = (try LocalFileSystem().read(repo.path("a.json")), try LocalFileSystem().read(repo.path("b.json")), try LocalFileSystem().read(repo.path("c.json")))
+        #expect(a.identity != nil && a.identity == c.identity && a.identity != b.identity)
+        #expect(a.links == 2 && b.links == 1)
+    }
+
     @Test("the repository root is the nearest folder with .git")
     func root() throws {
         let repo = try Workspace()
