@@ -227,7 +227,7 @@ struct ConnectConfigTests {
 
     @Test("two clients' files that are one file through a hard link: refused, nothing written, the link kept")
     func sharedFileHardLink() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".mcp.json", "{}\n")
@@ -243,7 +243,7 @@ struct ConnectConfigTests {
 
     @Test("inside GitHub Actions, a $GITHUB_OUTPUT in a folder that does not exist: exit 1, no config written, nothing appended to $GITHUB_ENV")
     func runnerFileMissingFolder() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             let runner = try RunnerFiles()
@@ -261,7 +261,7 @@ struct ConnectConfigTests {
 
     @Test("inside GitHub Actions, a $GITHUB_OUTPUT that cannot take the text (/dev/full): exit 1, $GITHUB_ENV cut back, no config written", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
     func runnerFileFull() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             try repo.write(".mcp.json", "{}\n")
@@ -281,7 +281,7 @@ struct ConnectConfigTests {
 
     @Test("inside GitHub Actions, a runner file that does not exist yet in an existing folder is created")
     func runnerFileCreated() async throws {
-        try await RunningSandbox.with { sandbox in
+        try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
             defer { repo.remove() }
             let runner = try RunnerFiles()
