@@ -94,7 +94,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            exclude: ["Config/Golden"]
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -89,7 +89,8 @@ public struct PlenarClient {
         switch reply.status {
         case 401, 403, 422:
             throw .rejected(status: reply.status, code: code, message: message)
-        case 404 where namesProject && code == ErrorCode.notFound.rawValue:
+        // Only the service's own `not_found` names the project; a bare 404 is a wrong URL.
+        case 404 where namesProject && error?.error.code == ErrorCode.notFound.rawValue:
             throw .rejected(status: reply.status, code: code, message: message)
         case 429:
             throw .unavailable(.rateLimited(wait: nil))

@@ -15,6 +15,9 @@ public struct RunCommand {
     public var masks: [[UInt8]]
     public var maskVariables: [String]
     public var redact: Bool
+    /// `--json`: after the command's own output, one document on stdout with the run's id (null
+    /// when it was not reported), exit code, signal, status and duration.
+    public var json = false
 
     /// After a forwarded signal (a cancelled job), the report gets at most this long.
     public static let cancelledReportTimeout = Duration.seconds(1)
@@ -83,6 +86,7 @@ public struct RunCommand {
             settings.timeoutSource = "the limit on a cancelled run's report"
         }
         let invocation = Invocation(context: context, kind: .wrapper(child: outcome.status), skipped: "run not reported")
+        var reported: Accepted?
         let status = invocation.run(settings, redactor: redactor) { reporter throws(Failure) in
             if let problem = outcome.problem {
                 reporter.error(problem)
@@ -94,7 +98,10 @@ public struct RunCommand {
             let body = report(outcome, startedAt: startedAt, settings: settings, context: context, redactor: reporter.redactor)
             let bytes = Array(try encode(reporter.redactor.redact(json: body)))
             let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
-            _ = try client.post("/runs", body: bytes, namesProject: settings.project != nil)
+            reported = try client.post("/runs", body: bytes, namesProject: settings.project != nil)
+        }
+        if json {
+            context.stdout.write(Self.summary(outcome, status: status, id: reported?.id))
         }
         if case let .signaled(signal) = outcome.termination, status == outcome.status {
             return Ending(status: status, signal: signal)
@@ -123,9 +130,9 @@ public struct RunCommand {
             // Each argument redacted before quoting: quoting splits a secret holding a quote.
             "command": .string(Self.commandLine(command.map { String(decoding: redactor.redact(bytes: $0), as: UTF8.self) })),
             "exit_code": .number(Double(outcome.status)),
-            "duration_ms": .number(Double(max(0, (outcome.ended - outcome.started).wholeMilliseconds))),
+            "duration_ms": .number(Double(outcome.milliseconds)),
             "started_at": .string(startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
-            "status": .string(outcome.signal != nil ? "cancelled" : outcome.status == 0 ? "succeeded" : "failed"),
+            "status": .string(outcome.verdict),
         ]
         if case let .signaled(number) = outcome.termination {
             body["signal"] = .number(Double(number))
@@ -133,6 +140,21 @@ public struct RunCommand {
         body["project_id"] = settings.project.map(JSONValue.string)
         body["ci"] = CIContext.detect(context.environment)
         return .object(body)
+    }
+
+    /// The `--json` document: one line.
+    static func summary(_ outcome: ChildOutcome, status: Int32, id: String?) -> String {
+        var fields: [String: JSONValue] = [
+            "id": id.map(JSONValue.string) ?? .null,
+            "exit_code": .number(Double(status)),
+            "command_exit_code": .number(Double(outcome.status)),
+            "signal": .null,
+            "status": .string(outcome.verdict),
+            "duration_ms": .number(Double(outcome.milliseconds)),
+        ]
+        if case let .signaled(number) = outcome.termination { fields["signal"] = .number(Double(number)) }
+        let data = (try? JSONEncoder.plenar.encode(JSONValue.object(fields))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     static func basename(_ path: String) -> String {

@@ -45,10 +45,12 @@ public struct HookCommand {
 
     public var event: String
     public var project: String?
+    public var json: Bool
 
-    public init(event: String, project: String? = nil) {
+    public init(event: String, project: String? = nil, json: Bool = false) {
         self.event = event
         self.project = project
+        self.json = json
     }
 
     public func run(_ context: PlenarContext) -> Int32 {
@@ -74,7 +76,7 @@ public struct HookCommand {
                 }
             }
         }
-        return Telemetry(path: "/hooks", what: "hook event", project: project, json: false, notes: notes)
+        return Telemetry(path: "/hooks", what: "hook event", project: project, json: json, notes: notes)
             .send(body, rawPayload: raw, context: context)
     }
 

@@ -5,11 +5,11 @@ struct Connect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate a key with no browser and configure this repository's agents and workflow to reach Plenar.",
         discussion: """
-            Checks the key against the service and settles the project. Then writes the MCP
-            client configs (--client; Claude Code's .mcp.json by default) at the repository root,
-            changing only the plenar entry; the configs name the PLENAR_TOKEN variable, never the
-            key itself unless --inline-token. Inside GitHub Actions it also writes PLENAR_API_URL
-            and PLENAR_PROJECT_ID to $GITHUB_ENV and the outputs organization, mode and
+            Checks the key against the service and settles the project. Then writes the MCP \
+            client configs (--client; Claude Code's .mcp.json by default) at the repository root, \
+            changing only the plenar entry; the configs name the PLENAR_TOKEN variable, never the \
+            key itself unless --inline-token. Inside GitHub Actions it also writes PLENAR_API_URL \
+            and PLENAR_PROJECT_ID to $GITHUB_ENV and the outputs organization, mode and \
             project-id to $GITHUB_OUTPUT.
 
             Examples:

@@ -5,8 +5,9 @@ struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send one agent hook event, with the JSON payload on stdin when there is one.",
         discussion: """
-            Meant to sit behind an agent's hook configuration: reads at most 1 MiB of stdin
-            when stdin is not a terminal; a payload that is not JSON is sent as text.
+            Meant to sit behind an agent's hook configuration: reads at most 1 MiB of stdin \
+            when stdin is not a terminal, for at most PLENAR_TIMEOUT_MS (what has arrived by then \
+            is sent, with a warning); a payload that is not JSON is sent as text.
 
             Example (.claude/settings.json): "command": "plenar hook PostToolUse"
             """
@@ -18,11 +19,14 @@ struct Hook: ParsableCommand {
     @Option(help: "Project id or key (default: $PLENAR_PROJECT_ID, else the key's own default).")
     var project: String?
 
+    @Flag(help: "Print the stored event's id as JSON on stdout.")
+    var json = false
+
     func validate() throws {
         guard !event.isEmpty else { throw ValidationError("the hook event must not be empty") }
     }
 
     func run() throws {
-        try finish(HookCommand(event: event, project: project).run(.live()))
+        try finish(HookCommand(event: event, project: project, json: json).run(.live()))
     }
 }

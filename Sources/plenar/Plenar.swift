@@ -7,11 +7,13 @@ struct Plenar: ParsableCommand {
         commandName: "plenar",
         abstract: "Connect CI jobs, release pipelines and agents to Plenar.",
         discussion: """
-            Exit statuses: 0 done (or telemetry skipped), 1 no answer from the service or a
-            local file not written, 2 credential problem, 64 usage error; plenar run exits with
+            Exit statuses: 0 done (or telemetry skipped), 1 no answer from the service or a \
+            local file not written, 2 credential problem, 64 usage error; plenar run exits with \
             its command's status. See README, "Failure contract".
 
             Environment: PLENAR_TOKEN, PLENAR_API_URL, PLENAR_PROJECT_ID, PLENAR_TIMEOUT_MS.
+
+            Shell completions: plenar --generate-completion-script bash|zsh|fish.
             """,
         version: PlenarClient.version,
         subcommands: [Connect.self, Status.self, Whoami.self, Signal.self, Hook.self, Run.self]

@@ -5,14 +5,18 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a command with secrets masked in its output, then report it. Exits with the command's status.",
         discussion: """
-            The command starts at once, with exactly the given arguments (no shell), this stdin,
-            and the environment plus PLENAR_RUN_ID. Its stdout and stderr pass through a redactor:
-            the Plenar token, each --mask value and --mask-env variable, and the values of
-            variables named *_TOKEN, *_SECRET, *_PASSWORD, *_API_KEY, *_ACCESS_KEY, *_PRIVATE_KEY
-            or *SECRET*, in their raw, base64, JSON-escaped and URL-encoded forms, become *** (a
-            Plenar token becomes pko_… or plt_…). SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed
-            on. The exit status is the command's (128+N if a signal N killed it; 127 not found,
-            126 not executable); a wrong key turns only a success into 2.
+            The command starts at once, with exactly the given arguments (no shell), this stdin, \
+            and the environment plus PLENAR_RUN_ID. Its stdout and stderr pass through a redactor: \
+            the Plenar token, each --mask value and --mask-env variable, and the values of \
+            variables named *_TOKEN, *_SECRET, *_PASSWORD, *_API_KEY, *_ACCESS_KEY, *_PRIVATE_KEY \
+            or *SECRET*, in their raw, base64 (also wrapped), JSON-escaped and URL-encoded forms, \
+            become *** (a Plenar token becomes pko_… or plt_…).
+
+            SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on. The exit status is the command's \
+            (128+N if a signal N killed it; 127 not found, 126 not executable); a wrong key turns \
+            only a success into 2. With --json, one line of JSON follows the command's own \
+            output on stdout: the run's id (null if not reported), exit codes, signal, status and \
+            duration.
 
             Examples:
               plenar run -- make test
@@ -35,13 +39,17 @@ struct Run: ParsableCommand {
     @Flag(help: "Pass the output on unchanged (the report is still redacted).")
     var noRedact = false
 
+    @Flag(help: "After the command's output, print the run's id, exit code and duration as JSON on stdout.")
+    var json = false
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
     var command: [String] = []
 
     func run() throws {
         // The parser decodes arguments as UTF-8; the command and the masks get the bytes as given.
         let words = ProcessBytes.runWords(ProcessBytes.arguments(), parsedCommand: command, parsedMasks: masks)
-        let wrapper = RunCommand(command: words.command, name: name, project: project, masks: words.masks, maskVariables: maskVariables, redact: !noRedact)
+        var wrapper = RunCommand(command: words.command, name: name, project: project, masks: words.masks, maskVariables: maskVariables, redact: !noRedact)
+        wrapper.json = json
         let ending = wrapper.run(.live())
         if let signal = ending.signal {
             Termination.die(by: signal)

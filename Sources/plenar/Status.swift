@@ -5,7 +5,7 @@ struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what the key in PLENAR_TOKEN is: organization, creator, scopes, projects, expiry.",
         discussion: """
-            Warns when the key expires within 14 days. Inside GitHub Actions, adds a summary
+            Warns when the key expires within 14 days. Inside GitHub Actions, adds a summary \
             to $GITHUB_STEP_SUMMARY.
 
             Examples:

@@ -70,3 +70,15 @@ extension Termination {
         exit(128 + signal)
     }
 }
+
+extension ChildOutcome {
+    /// How the run ended, as reported: `cancelled` after a forwarded signal, else `succeeded` or `failed`.
+    var verdict: String {
+        signal != nil ? "cancelled" : status == 0 ? "succeeded" : "failed"
+    }
+
+    /// How long the command ran, in whole milliseconds.
+    var milliseconds: Int {
+        max(0, (ended - started).wholeMilliseconds)
+    }
+}

@@ -182,6 +182,33 @@ struct CommandTests {
         let connect = try await CLI.run(["connect", "--help"], api: nil, token: nil)
         #expect(connect.stdout.contains("PLENAR_TOKEN") && connect.stdout.contains("PLENAR_API_URL"))
     }
+
+    @Test("hook --json and run --json print one JSON document on stdout; the command's own output comes first, untouched")
+    func jsonDocuments() async throws {
+        try await RunningSandbox.process { sandbox in
+            let token = try sandbox.token("org_demo")
+            let hook = try await CLI.run(["hook", "Stop", "--json"], api: sandbox.apiURL, token: token, stdin: Data(#"{"a":1}"#.utf8))
+            #expect(hook.status == 0, "\(hook.stderr)")
+            let hookDocument = try JSONDecoder().decode(JSONValue.self, from: Data(hook.stdout.utf8))
+            #expect(hookDocument["id"]?.stringValue?.isEmpty == false, "\(hook.stdout)")
+            #expect(hook.stdout.filter { $0 == "\n" }.count == 1)
+
+            let quiet = try await CLI.run(["run", "--json", "--", "true"], api: sandbox.apiURL, token: token)
+            #expect(quiet.status == 0, "\(quiet.stderr)")
+            let run = try JSONDecoder().decode(JSONValue.self, from: Data(quiet.stdout.utf8))
+            #expect(run["id"]?.stringValue?.isEmpty == false, "\(quiet.stdout)")
+            #expect(run["exit_code"] == .number(0) && run["status"] == .string("succeeded") && run["signal"] == .null)
+            if case .number? = run["duration_ms"] {} else { Issue.record("no duration_ms: \(quiet.stdout)") }
+
+            let loud = try await CLI.run(["run", "--json", "--", "/bin/sh", "-c", "echo out; exit 3"], api: nil, token: nil)
+            #expect(loud.status == 3)
+            let lines = loud.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 2 && lines.first == "out", "\(loud.stdout)")
+            let failed = try JSONDecoder().decode(JSONValue.self, from: Data(lines.last!.utf8))
+            #expect(failed["id"] == .null && failed["exit_code"] == .number(3) && failed["status"] == .string("failed"))
+        }
+    }
+
 }
 
 /// Parses `NAME<<DELIMITER` … `DELIMITER` entries as the runner does.

@@ -27,6 +27,12 @@ struct FailureContractTests {
         /// Exit status when the service gave no answer: telemetry skips, probes fail.
         var unavailableStatus: Int32 { isTelemetry ? 0 : 1 }
         var testDescription: String { rawValue }
+
+        /// One command per column of the contract's table: each row runs end to end once per
+        /// family. Rows alternate between the two sets, so hook and whoami run end to end too;
+        /// every command in every row runs with fakes in `ContractLogicTests`.
+        static let families: [Command] = [.signal, .run, .connect, .status]
+        static let otherFamilies: [Command] = [.hook, .run, .connect, .whoami]
     }
 
     static func apiRequests(_ sandbox: RunningSandbox) async throws -> Int {
@@ -53,7 +59,7 @@ struct FailureContractTests {
         return (result, runner)
     }
 
-    @Test("PLENAR_TOKEN unset or empty: telemetry warns and exits 0, the rest exit 2; no request", arguments: Command.allCases, [nil, ""])
+    @Test("PLENAR_TOKEN unset or empty: telemetry warns and exits 0, the rest exit 2; no request", arguments: Command.families, [nil, ""])
     func tokenMissing(command: Command, token: String?) async throws {
         try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: token)
@@ -77,7 +83,7 @@ struct FailureContractTests {
         ("pko_Zq7xW", "too short"),
     ]
 
-    @Test("a malformed token is exit 2 for every command, named precisely, with no request", arguments: Command.allCases, malformed)
+    @Test("a malformed token is exit 2 for every command, named precisely, with no request", arguments: Command.otherFamilies, malformed)
     func tokenMalformed(command: Command, malformation: (String, String)) async throws {
         try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: malformation.0)
@@ -91,7 +97,7 @@ struct FailureContractTests {
         }
     }
 
-    @Test("401 (revoked, expired, unknown) is exit 2 for every command, and connect writes nothing", arguments: Command.allCases, ["revoked", "expired", "unknown"])
+    @Test("401 (revoked, expired, unknown) is exit 2 for every command, and connect writes nothing", arguments: Command.families, ["revoked", "expired", "unknown"])
     func unauthorized(command: Command, key: String) async throws {
         try await RunningSandbox.process { sandbox in
             let token = key == "unknown" ? "pko_" + String(repeating: "u", count: 40) : try sandbox.token(key)
@@ -106,7 +112,7 @@ struct FailureContractTests {
         }
     }
 
-    @Test("403 and 422 are exit 2 for every command", arguments: Command.allCases, [(403, "insufficient_scope"), (403, "project_not_allowed"), (422, "project_required")])
+    @Test("403 and 422 are exit 2 for every command", arguments: Command.otherFamilies, [(403, "insufficient_scope"), (403, "project_not_allowed"), (422, "project_required")])
     func forbidden(command: Command, answer: (Int, String)) async throws {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":\#(answer.0),"code":"\#(answer.1)"}"#)
@@ -138,7 +144,7 @@ struct FailureContractTests {
 
     enum Outage: String, CaseIterable, Sendable { case hang, trickle, close, status503, refused, tls, dns }
 
-    @Test("timeout, refused, TLS and 5xx: telemetry warns and exits 0, the rest exit 1 and write nothing", arguments: Command.allCases, Outage.allCases)
+    @Test("timeout, refused, TLS and 5xx: telemetry warns and exits 0, the rest exit 1 and write nothing", arguments: Command.families, Outage.allCases)
     func unavailable(command: Command, outage: Outage) async throws {
         try await RunningSandbox.process { sandbox in
             var api = sandbox.apiURL
@@ -176,7 +182,7 @@ struct FailureContractTests {
         }
     }
 
-    @Test("429, retried once, 429 again: exactly two requests; telemetry warns and exits 0, the rest exit 1", arguments: Command.allCases)
+    @Test("429, retried once, 429 again: exactly two requests; telemetry warns and exits 0, the rest exit 1", arguments: Command.otherFamilies)
     func rateLimitedTwice(command: Command) async throws {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1}"#)
@@ -190,7 +196,7 @@ struct FailureContractTests {
         }
     }
 
-    @Test("429, retried once, then success: exit 0 and two requests", arguments: Command.allCases)
+    @Test("429, retried once, then success: exit 0 and two requests", arguments: Command.families)
     func rateLimitedOnce(command: Command) async throws {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1,"count":1}"#)
@@ -203,7 +209,7 @@ struct FailureContractTests {
         }
     }
 
-    @Test("a URL without /v1 (404 for a path, not a project): telemetry warns and exits 0, the rest exit 1", arguments: Command.allCases)
+    @Test("a URL without /v1 (404 for a path, not a project): telemetry warns and exits 0, the rest exit 1", arguments: Command.otherFamilies)
     func wrongBase(command: Command) async throws {
         try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), api: sandbox.root)
@@ -213,7 +219,7 @@ struct FailureContractTests {
         }
     }
 
-    @Test("a bad PLENAR_TIMEOUT_MS warns and the default is used", arguments: Command.allCases, ["soon", "0", "-1"])
+    @Test("a bad PLENAR_TIMEOUT_MS warns and the default is used", arguments: Command.families, ["soon", "0", "-1"])
     func badTimeout(command: Command, value: String) async throws {
         try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_TIMEOUT_MS": value])
@@ -230,7 +236,7 @@ struct FailureContractTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test("plain http to a host that is not loopback is exit 2 before a byte is sent", arguments: Command.allCases)
+    @Test("plain http to a host that is not loopback is exit 2 before a byte is sent", arguments: Command.otherFamilies)
     func insecureURL(command: Command) async throws {
         try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(
