@@ -51,6 +51,8 @@ final class RedactionAutomaton: @unchecked Sendable {
     /// Including the token rule's shortest match.
     let longestPattern: Int
     let patternCount: Int
+    /// Steps `linkFailures` took: linear in the patterns' total length (a test holds it to that).
+    let buildSteps: Int
     /// `pko_` and `plt_` as little-endian words.
     let tokenPrefixWords: (UInt32, UInt32)
 
@@ -200,6 +202,7 @@ final class RedactionAutomaton: @unchecked Sendable {
         firstFilter = storage.firstFilter
         longestPattern = storage.longestPattern
         patternCount = storage.patternCount
+        buildSteps = storage.buildSteps
         let words = TokenRule.prefixes.map { prefix in prefix.bytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
         tokenPrefixWords = (words[0], words[1])
     }
@@ -224,5 +227,6 @@ final class RedactionAutomaton: @unchecked Sendable {
         var firstFilter = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
         var longestPattern = 0
         var patternCount = 0
+        var buildSteps = 0
     }
 }

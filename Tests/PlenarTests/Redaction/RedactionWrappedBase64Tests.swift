@@ -57,8 +57,9 @@ struct RedactionWrappedBase64Tests {
             var failures: [String] = []
             for index in 0..<120 {
                 let (secret, input) = Self.randomCase(using: &random)
+                let redactor = Redactor(secrets: [Secret(value: secret, kind: .other)])
                 for wrapping in Wrapping.all {
-                    let output = Self.redact(wrapping.apply(input), secret: secret, readSize: 1 + Int(random.next() % 200))
+                    let output = Self.redact(wrapping.apply(input), with: redactor, readSize: 1 + Int(random.next() % 200))
                     let run = Self.longestVisibleRun(of: secret, in: output)
                     if run >= Self.visibleLimit {
                         failures.append("seed \(seed) case \(index), \(wrapping), a \(secret.count)-byte secret: a line shows \(run) bytes of it")
@@ -126,7 +127,11 @@ struct RedactionWrappedBase64Tests {
     }
 
     static func redact(_ input: [UInt8], secret: [UInt8], readSize: Int) -> [UInt8] {
-        var filter = Redactor(secrets: [Secret(value: secret, kind: .other)]).makeFilter()
+        redact(input, with: Redactor(secrets: [Secret(value: secret, kind: .other)]), readSize: readSize)
+    }
+
+    static func redact(_ input: [UInt8], with redactor: Redactor, readSize: Int) -> [UInt8] {
+        var filter = redactor.makeFilter()
         return stream(input, through: &filter, readSize: readSize)
     }
 
