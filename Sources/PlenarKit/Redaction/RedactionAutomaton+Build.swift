@@ -192,8 +192,11 @@ extension RedactionAutomaton {
         storage.buildSteps = steps
     }
 
-    /// The prefilter's bitmaps: first three bytes (hashed), first two, first one of every entry,
-    /// and the sampled three-byte groups.
+    /// The prefilter's bitmaps: first four bytes (hashed) of every entry, first three of those
+    /// of 3 bytes, first two and first one of every entry, and the sampled four-byte groups.
+    /// Four bytes, not three: base64 holds only 262,144 three-byte groups, so with many secrets
+    /// (each adds a pattern for every 3 bytes of it, `Secret.wrappedBase64Forms`) most positions
+    /// of base64 output would pass a three-byte filter.
     static func buildFilters(_ entries: [Entry], into storage: inout Storage) {
         // Sized for every entry, sampled group, distinct: set the bits straight, no set to hash.
         var bits: UInt32 = 16
@@ -201,14 +204,23 @@ extension RedactionAutomaton {
         storage.startShift = 32 - bits
         storage.startFilter = .allocate(capacity: 1 << (bits - 6))
         storage.startFilter.initialize(repeating: 0)
+        storage.shortFilter = .allocate(capacity: 1 << 6)
+        storage.shortFilter.initialize(repeating: 0)
         storage.pairFilter = .allocate(capacity: 1 << 10)
         storage.pairFilter.initialize(repeating: 0)
         storage.firstFilter = .allocate(capacity: 4)
         storage.firstFilter.initialize(repeating: 0)
         for entry in entries {
-            let key = UInt32(entry.bytes[0]) | UInt32(entry.bytes[1]) << 8 | UInt32(entry.bytes[2]) << 16
-            let hash = (key &* Self.hashMultiplier) >> storage.startShift
-            storage.startFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+            let bytes = entry.bytes
+            let key = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16
+            if bytes.count >= 4 {
+                let hash = ((key | UInt32(bytes[3]) << 24) &* Self.hashMultiplier) >> storage.startShift
+                storage.startFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+            } else {
+                let hash = (key &* Self.hashMultiplier) >> Self.shortShift
+                storage.shortFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+                storage.hasShortPatterns = true
+            }
             let pair = key & 0xFFFF
             storage.pairFilter[Int(pair >> 6)] |= 1 << UInt64(pair & 63)
             let first = key & 0xFF
@@ -220,18 +232,18 @@ extension RedactionAutomaton {
         var shortest = Int.max
         for entry in entries where entry.replacement >= 0 { shortest = min(shortest, entry.bytes.count) }
         let patternCount = storage.patternCount
-        let balanced = Int((Double(1 << 22) / Double(max(patternCount, 1))).squareRoot())
-        storage.sampleStride = min(shortest - 2, balanced, 64)
+        let balanced = Int((Double(1 << 24) / Double(max(patternCount, 1))).squareRoot())
+        storage.sampleStride = min(shortest - 3, balanced, 64)
         if storage.sampleStride < 4 { storage.sampleStride = 0 }
         bits = 12
-        while bits < 21, (1 << bits) < patternCount * storage.sampleStride * 16 { bits += 1 }
+        while bits < 23, (1 << bits) < patternCount * storage.sampleStride * 16 { bits += 1 }
         storage.sampleShift = 32 - bits
         storage.sampleFilter = .allocate(capacity: 1 << (bits - 6))
         storage.sampleFilter.initialize(repeating: 0)
         for entry in entries where storage.sampleStride > 0 && entry.replacement >= 0 {
             let bytes = entry.bytes
             for offset in 0..<storage.sampleStride {
-                let key = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                let key = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
                 let hash = (key &* Self.hashMultiplier) >> storage.sampleShift
                 storage.sampleFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
             }

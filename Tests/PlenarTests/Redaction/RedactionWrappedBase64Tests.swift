@@ -55,7 +55,7 @@ struct RedactionWrappedBase64Tests {
         let failures = await OffPool.run {
             var random = SplitMix(seed: 1000 + seed)
             var failures: [String] = []
-            for index in 0..<120 {
+            for index in 0..<60 {
                 let (secret, input) = Self.randomCase(using: &random)
                 let redactor = Redactor(secrets: [Secret(value: secret, kind: .other)])
                 for wrapping in Wrapping.all {
@@ -140,7 +140,8 @@ struct RedactionWrappedBase64Tests {
     static func longestVisibleRun(of secret: [UInt8], in output: [UInt8]) -> Int {
         var longest = 0
         for line in output.split(separator: 10) {
-            for run in line.split(whereSeparator: { Self.sextet($0) == nil }) {
+            // Fewer than 16 characters cannot decode to 12 bytes.
+            for run in line.split(whereSeparator: { Self.sextet($0) == nil }) where run.count >= 4 * Self.visibleLimit / 3 {
                 for shift in 0..<min(4, run.count) {
                     longest = max(longest, longestCommonRun(decode(run.dropFirst(shift)), secret))
                 }
