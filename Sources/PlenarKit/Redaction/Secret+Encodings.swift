@@ -87,7 +87,9 @@ extension Secret {
 
     /// The shortest run of a secret's base64 masked on a line of its own: 16 characters, 12
     /// bytes of the secret. A line break can leave a shorter run at either end of the secret's
-    /// base64 visible; masking shorter runs would take 4 patterns per character for little more.
+    /// base64 visible (11 bytes of it at most). Shorter runs would be patterns likelier to turn
+    /// up by chance in other base64, and the prefilter samples text every (shortest pattern − 3)
+    /// bytes at most: 16 keeps that at 13.
     static let wrappedPieceLength = 16
 
     /// What masks a `base64Fragment` at `offset` in base64 wrapped into lines of any multiple of 4
@@ -100,9 +102,10 @@ extension Secret {
     /// the fragment that a line holds, if 16 characters or longer, is the union of such runs.
     /// A break that leaves less than 16 characters on both sides (a fragment of 8 to 31)
     /// would leave all of it visible on two lines: the fragment split there, with either line
-    /// end, is a form too (not for a shorter fragment: `h\nZ` would mask ordinary text). 4 patterns of 16 bytes per character of the fragment, built in linear
-    /// time, where one pattern per line width and column (2 × 76 × 3 per secret) would be
-    /// quadratic in the secret's length.
+    /// end, is a form too (not for a shorter fragment: `h\nZ` would mask ordinary text).
+    /// One 16-byte pattern per 4 characters of the fragment, so linear in the secret's length,
+    /// where the split forms for each line width and column (2 × 76 × 3 per secret, each as long
+    /// as the secret) would be quadratic, and would miss widths other than 64 and 76.
     static func wrappedBase64Forms(of fragment: [UInt8], atOffset offset: Int) -> [[UInt8]] {
         let piece = wrappedPieceLength
         let count = fragment.count
