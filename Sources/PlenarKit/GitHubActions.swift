@@ -24,10 +24,18 @@ public enum GitHubActions {
     }
 
     /// The mask commands for a secret, line by line as the runner masks (lines of 3 bytes or
-    /// more: a shorter one would mask ordinary text).
+    /// more: a shorter one would mask ordinary text); none for a secret the runner cannot mask.
     public static func maskCommands(_ secret: [UInt8]) -> String {
-        Secret.lines(of: secret).filter { $0.count >= SecretSet.minimumExplicitLength }
+        guard canMask(secret) else { return "" }
+        return Secret.lines(of: secret).filter { $0.count >= SecretSet.minimumExplicitLength }
             .map { maskCommand(String(decoding: $0, as: UTF8.self)) }.joined()
+    }
+
+    /// Whether the runner can mask the value: it reads `::add-mask::` as UTF-8 text, so a value
+    /// that is not valid UTF-8 would become another string (U+FFFD in place of its bad bytes),
+    /// one the log never holds.
+    public static func canMask(_ value: [UInt8]) -> Bool {
+        String(validating: value, as: UTF8.self) != nil
     }
 
     public static func annotation(_ severity: Severity, _ message: String) -> String {

@@ -11,8 +11,10 @@ extension RedactionAutomaton {
         var storage = Storage()
         storage.patternCount = patterns.count
         storage.longestPattern = max(TokenRule.minimumLength, patterns.map(\.bytes.count).max() ?? 0)
-        Self.buildTrie(entries, into: &storage)
-        Self.linkFailures(into: &storage)
+        let (parents, incoming) = Self.buildTrie(entries, into: &storage)
+        Self.linkFailures(parents: parents, incoming: incoming, into: &storage)
+        parents.deallocate()
+        incoming.deallocate()
         Self.buildFilters(entries, into: &storage)
         self.init(storage: storage)
     }
@@ -41,7 +43,8 @@ extension RedactionAutomaton {
 
     /// States, depths and edges; `info` holds what ends at each state until `linkFailures`: a
     /// pattern's replacement + 1 (low half of the byte), a token prefix's + 1 (high half).
-    static func buildTrie(_ entries: [Entry], into storage: inout Storage) {
+    /// Returns each state's parent and the byte that leads to it, for `linkFailures`.
+    static func buildTrie(_ entries: [Entry], into storage: inout Storage) -> (UnsafeMutableBufferPointer<UInt32>, UnsafeMutableBufferPointer<UInt8>) {
         let count = walk(entries, visit: { _, _, _, _ in }, end: { _, _ in })
         storage.stateCount = count
         let edges = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
@@ -78,7 +81,13 @@ extension RedactionAutomaton {
         }
         let rootNext = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
         rootNext.initialize(repeating: 0)
+        let parents = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
+        let incoming = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: count)
+        parents[0] = 0
+        incoming[0] = 0
         _ = walk(entries, visit: { state, parent, byte, _ in
+            parents[state] = UInt32(parent)
+            incoming[state] = byte
             if parent == 0 { rootNext[Int(byte)] = UInt32(state) }
             if edges[parent] == pending {
                 edges[parent] = UInt32(byte)
@@ -97,89 +106,122 @@ extension RedactionAutomaton {
         storage.branchLabels = labels
         storage.branchTargets = targets
         storage.rootNext = rootNext
+        return (parents, incoming)
     }
 
-    /// Failure links and outputs, level by level: a state's failure link and its output depend
-    /// only on shallower states.
-    static func linkFailures(into storage: inout Storage) {
+    /// Failure links and outputs. Those of a state depend only on shallower states: its parent,
+    /// the states on its parent's failure chain, its failure target. States are taken in their
+    /// depth-first order, so that a pattern's states come one after another in memory; a
+    /// shallower state not yet done is done first, from a stack. Each state is done once, and
+    /// the failure chains walked along a pattern are no longer than the pattern: linear in the
+    /// patterns' total length (`storage.buildSteps` counts the work). Level by level, which
+    /// revisits every long pattern at each level all over memory, took 10% longer for 10,000
+    /// secrets; either way the time goes to cache misses, a few per state.
+    static func linkFailures(parents: UnsafeMutableBufferPointer<UInt32>, incoming: UnsafeMutableBufferPointer<UInt8>, into storage: inout Storage) {
         let (edges, labels, targets, rootNext, info) = (storage.edges, storage.branchLabels, storage.branchTargets, storage.rootNext, storage.info)
         let depth = storage.depth
         let fail = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: storage.stateCount)
         fail.initialize(repeating: 0)
+        // Set in `info` once a state is done: the flag and the output it guards share a cache line.
+        let done: UInt32 = 0x8000_0000
+        info[0] = done
         var outputs = [Output(length: 0, replacement: 0, tokenReplacement: -1)]
         var outputIndex: [Output: UInt32] = [:]
-        var level: [UInt32] = [0]
-        var deeper: [UInt32] = []
+        var stack: [UInt32] = []
+        var steps = 0
 
-        func link(_ state: UInt32, _ byte: UInt8, from parent: UInt32) {
-            if parent != 0 {
-                var candidate = fail[Int(parent)]
-                while true {
-                    if candidate == 0 {
-                        fail[Int(state)] = rootNext[Int(byte)]
-                        break
-                    }
-                    if let next = child(candidate, byte, edges: edges, labels: labels, targets: targets) {
-                        fail[Int(state)] = next
-                        break
-                    }
-                    candidate = fail[Int(candidate)]
+        for first in 1..<max(storage.stateCount, 1) where info[first] & done == 0 {
+            stack.append(UInt32(first))
+            while let last = stack.last {
+                steps += 1
+                let state = Int(last)
+                let parent = Int(parents[state])
+                if info[parent] & done == 0 {
+                    stack.append(UInt32(parent))
+                    continue
                 }
-            }
-            let ends = info[Int(state)]
-            var output = outputs[Int(info[Int(fail[Int(state)])])]
-            if ends & 0x0F != 0 {
-                output.length = Int(depth[Int(state)])
-                output.replacement = Int(ends & 0x0F) - 1
-            }
-            if ends >> 4 != 0 { output.tokenReplacement = Int(ends >> 4) - 1 }
-            if output.length == 0, output.tokenReplacement < 0 {
-                info[Int(state)] = 0
-            } else if let index = outputIndex[output] {
-                info[Int(state)] = index
-            } else {
-                info[Int(state)] = UInt32(outputs.count)
-                outputIndex[output] = UInt32(outputs.count)
-                outputs.append(output)
-            }
-            deeper.append(state)
-        }
-
-        while !level.isEmpty {
-            for parent in level {
-                let edge = edges[Int(parent)]
-                if edge < leaf {
-                    link(parent + 1, UInt8(edge), from: parent)
-                } else if edge & branch != 0 {
-                    let offset = Int(edge & ~branch)
-                    for slot in (offset + 1)..<(offset + 1 + Int(targets[offset])) {
-                        link(targets[slot], labels[slot], from: parent)
+                let byte = incoming[state]
+                var target: UInt32 = 0
+                var waiting: UInt32 = 0
+                if parent != 0 {
+                    var candidate = fail[parent]
+                    while true {
+                        steps += 1
+                        if candidate == 0 {
+                            target = rootNext[Int(byte)]
+                            break
+                        }
+                        if let next = child(candidate, byte, edges: edges, labels: labels, targets: targets) {
+                            target = next
+                            break
+                        }
+                        if info[Int(candidate)] & done == 0 {
+                            waiting = candidate
+                            break
+                        }
+                        candidate = fail[Int(candidate)]
                     }
                 }
+                if waiting == 0, info[Int(target)] & done == 0 { waiting = target }
+                if waiting != 0 {
+                    stack.append(waiting)
+                    continue
+                }
+                stack.removeLast()
+                let ends = info[state]
+                var output = outputs[Int(info[Int(target)] & ~done)]
+                if ends & 0x0F != 0 {
+                    output.length = Int(depth[state])
+                    output.replacement = Int(ends & 0x0F) - 1
+                }
+                if ends >> 4 != 0 { output.tokenReplacement = Int(ends >> 4) - 1 }
+                if output.length == 0, output.tokenReplacement < 0 {
+                    info[state] = done
+                } else if let index = outputIndex[output] {
+                    info[state] = done | index
+                } else {
+                    info[state] = done | UInt32(outputs.count)
+                    outputIndex[output] = UInt32(outputs.count)
+                    outputs.append(output)
+                }
+                fail[state] = target
             }
-            swap(&level, &deeper)
-            deeper.removeAll(keepingCapacity: true)
         }
+        for state in 0..<storage.stateCount { info[state] &= ~done }
         storage.fail = fail
         storage.outputs = outputs
+        storage.buildSteps = steps
     }
 
-    /// The prefilter's bitmaps: first three bytes (hashed), first two, first one of every entry,
-    /// and the sampled three-byte groups.
+    /// The prefilter's bitmaps: first four bytes (hashed) of every entry, first three of those
+    /// of 3 bytes, first two and first one of every entry, and the sampled four-byte groups.
+    /// Four bytes, not three: base64 holds only 262,144 three-byte groups, so with many secrets
+    /// (each adds a pattern for every 3 bytes of it, `Secret.wrappedBase64Forms`) most positions
+    /// of base64 output would pass a three-byte filter.
     static func buildFilters(_ entries: [Entry], into storage: inout Storage) {
-        let keys = Set(entries.map { UInt32($0.bytes[0]) | UInt32($0.bytes[1]) << 8 | UInt32($0.bytes[2]) << 16 })
+        // Sized for every entry, sampled group, distinct: set the bits straight, no set to hash.
         var bits: UInt32 = 16
-        while bits < 21, (1 << bits) < keys.count * 128 { bits += 1 }
+        while bits < 21, (1 << bits) < entries.count * 128 { bits += 1 }
         storage.startShift = 32 - bits
         storage.startFilter = .allocate(capacity: 1 << (bits - 6))
         storage.startFilter.initialize(repeating: 0)
+        storage.shortFilter = .allocate(capacity: 1 << 6)
+        storage.shortFilter.initialize(repeating: 0)
         storage.pairFilter = .allocate(capacity: 1 << 10)
         storage.pairFilter.initialize(repeating: 0)
         storage.firstFilter = .allocate(capacity: 4)
         storage.firstFilter.initialize(repeating: 0)
-        for key in keys {
-            let hash = (key &* Self.hashMultiplier) >> storage.startShift
-            storage.startFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+        for entry in entries {
+            let bytes = entry.bytes
+            let key = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16
+            if bytes.count >= 4 {
+                let hash = ((key | UInt32(bytes[3]) << 24) &* Self.hashMultiplier) >> storage.startShift
+                storage.startFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+            } else {
+                let hash = (key &* Self.hashMultiplier) >> Self.shortShift
+                storage.shortFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+                storage.hasShortPatterns = true
+            }
             let pair = key & 0xFFFF
             storage.pairFilter[Int(pair >> 6)] |= 1 << UInt64(pair & 63)
             let first = key & 0xFF
@@ -188,26 +230,24 @@ extension RedactionAutomaton {
 
         // Sampling: worth it when every pattern is long enough for a stride of 4 or more; the
         // stride balances the cost of a sample against the chance of checking a whole block.
-        let patterns = entries.filter { $0.replacement >= 0 }
-        let shortest = patterns.map(\.bytes.count).min() ?? Int.max
-        let balanced = Int((Double(1 << 22) / Double(max(patterns.count, 1))).squareRoot())
-        storage.sampleStride = min(shortest - 2, balanced, 64)
+        var shortest = Int.max
+        for entry in entries where entry.replacement >= 0 { shortest = min(shortest, entry.bytes.count) }
+        let patternCount = storage.patternCount
+        let balanced = Int((Double(1 << 24) / Double(max(patternCount, 1))).squareRoot())
+        storage.sampleStride = min(shortest - 3, balanced, 64)
         if storage.sampleStride < 4 { storage.sampleStride = 0 }
-        var groups: Set<UInt32> = []
-        for pattern in patterns where storage.sampleStride > 0 {
-            for offset in 0..<storage.sampleStride {
-                let bytes = pattern.bytes
-                groups.insert(UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16)
-            }
-        }
         bits = 12
-        while bits < 21, (1 << bits) < groups.count * 16 { bits += 1 }
+        while bits < 23, (1 << bits) < patternCount * storage.sampleStride * 16 { bits += 1 }
         storage.sampleShift = 32 - bits
         storage.sampleFilter = .allocate(capacity: 1 << (bits - 6))
         storage.sampleFilter.initialize(repeating: 0)
-        for key in groups {
-            let hash = (key &* Self.hashMultiplier) >> storage.sampleShift
-            storage.sampleFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+        for entry in entries where storage.sampleStride > 0 && entry.replacement >= 0 {
+            let bytes = entry.bytes
+            for offset in 0..<storage.sampleStride {
+                let key = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+                let hash = (key &* Self.hashMultiplier) >> storage.sampleShift
+                storage.sampleFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+            }
         }
     }
 }

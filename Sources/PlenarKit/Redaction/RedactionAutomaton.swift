@@ -6,10 +6,11 @@
 /// and whether a token prefix ends there.
 ///
 /// A prefilter keeps the automaton out of ordinary text. At the root, a position is looked at only
-/// if a bitmap of the patterns' first three bytes (hashed) says a pattern may start there. When
-/// all patterns are long, the text is first sampled every `sampleStride` bytes: a block of starts
-/// is checked one by one only if its sample is a three-byte group found near the start of some
-/// pattern, or if it holds a `_` (the token prefixes, too short to sample, end in one).
+/// if a bitmap of the patterns' first four bytes (hashed; three for a pattern of 3) says a pattern
+/// may start there. When all patterns are long, the text is first sampled every `sampleStride`
+/// bytes: a block of starts is checked one by one only if its sample is a four-byte group found
+/// near the start of some pattern, or if it holds a `_` (the token prefixes, too short to sample,
+/// end in one).
 ///
 /// Immutable once built, so shared freely; the storage is raw memory read without bounds checks
 /// in the scanning loop.
@@ -38,10 +39,14 @@ final class RedactionAutomaton: @unchecked Sendable {
     let branchTargets: UnsafeMutableBufferPointer<UInt32>
     let rootNext: UnsafeMutableBufferPointer<UInt32>
     let outputs: [Output]
-    /// Bitmaps: hashed first three bytes, first two bytes, first byte of every pattern.
+    /// Bitmaps: hashed first four bytes of every pattern of 4 bytes or more, hashed first three
+    /// of every pattern of 3 (if any), first two bytes and first byte of every pattern.
     let startFilter: UnsafeMutableBufferPointer<UInt64>
     let startShift: UInt32
-    /// Hashed three-byte groups at offsets 0 through `sampleStride - 1` of every pattern; a
+    let shortFilter: UnsafeMutableBufferPointer<UInt64>
+    static let shortShift: UInt32 = 32 - 12
+    let hasShortPatterns: Bool
+    /// Hashed four-byte groups at offsets 0 through `sampleStride - 1` of every pattern; a
     /// stride of 0 turns sampling off.
     let sampleStride: Int
     let sampleFilter: UnsafeMutableBufferPointer<UInt64>
@@ -51,19 +56,21 @@ final class RedactionAutomaton: @unchecked Sendable {
     /// Including the token rule's shortest match.
     let longestPattern: Int
     let patternCount: Int
+    /// Steps `linkFailures` took: linear in the patterns' total length (a test holds it to that).
+    let buildSteps: Int
     /// `pko_` and `plt_` as little-endian words.
     let tokenPrefixWords: (UInt32, UInt32)
 
     deinit {
         for buffer in [edges, fail, depth, info, branchTargets, rootNext] { buffer.deallocate() }
-        for buffer in [startFilter, sampleFilter, pairFilter, firstFilter] { buffer.deallocate() }
+        for buffer in [startFilter, shortFilter, sampleFilter, pairFilter, firstFilter] { buffer.deallocate() }
         branchLabels.deallocate()
     }
 
     /// Bytes held by the automaton's tables.
     var byteCount: Int {
         4 * (edges.count + fail.count + depth.count + info.count + branchTargets.count + rootNext.count)
-            + branchLabels.count + 8 * (startFilter.count + sampleFilter.count + pairFilter.count + firstFilter.count)
+            + branchLabels.count + 8 * (startFilter.count + shortFilter.count + sampleFilter.count + pairFilter.count + firstFilter.count)
             + outputs.count * MemoryLayout<Output>.stride
     }
 
@@ -110,7 +117,7 @@ final class RedactionAutomaton: @unchecked Sendable {
     }
 
     /// The first position at or after `start` where a pattern may begin, or `count`. At the
-    /// chunk's last two positions the exact first-two-bytes and first-byte sets decide.
+    /// chunk's last three positions the exact first-two-bytes and first-byte sets decide.
     @inline(__always)
     func skip(_ bytes: UnsafeRawPointer, from start: Int, count: Int) -> Int {
         var index = start
@@ -119,7 +126,7 @@ final class RedactionAutomaton: @unchecked Sendable {
             let samples = sampleFilter.baseAddress!
             let shift = sampleShift
             while index + stride + 11 <= count {
-                let key = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index + stride - 1, as: UInt32.self)) & 0xFF_FFFF
+                let key = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index + stride - 1, as: UInt32.self))
                 let hash = (key &* Self.hashMultiplier) &>> shift
                 var suspect = samples[Int(hash &>> 6)] & (1 &<< UInt64(hash & 63)) != 0
                 var offset = index + 3
@@ -153,14 +160,9 @@ final class RedactionAutomaton: @unchecked Sendable {
             switch count - index {
             case 1:
                 if firstFilter[Int(first &>> 6)] & (1 &<< UInt64(first & 63)) != 0 { return index }
-            case 2:
+            default:
                 let pair = first | UInt32(bytes.load(fromByteOffset: index + 1, as: UInt8.self)) << 8
                 if pairFilter[Int(pair &>> 6)] & (1 &<< UInt64(pair & 63)) != 0 { return index }
-            default:
-                let key = first | UInt32(bytes.load(fromByteOffset: index + 1, as: UInt8.self)) << 8
-                    | UInt32(bytes.load(fromByteOffset: index + 2, as: UInt8.self)) << 16
-                let hash = (key &* Self.hashMultiplier) &>> startShift
-                if startFilter[Int(hash &>> 6)] & (1 &<< UInt64(hash & 63)) != 0 { return index }
             }
             index += 1
         }
@@ -176,9 +178,12 @@ final class RedactionAutomaton: @unchecked Sendable {
     /// Whether a pattern may start at `index`; reads four bytes from there.
     @inline(__always)
     func mayStart(_ bytes: UnsafeRawPointer, at index: Int) -> Bool {
-        let key = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)) & 0xFF_FFFF
+        let key = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
         let hash = (key &* Self.hashMultiplier) &>> startShift
-        return startFilter[Int(hash &>> 6)] & (1 &<< UInt64(hash & 63)) != 0
+        if startFilter[Int(hash &>> 6)] & (1 &<< UInt64(hash & 63)) != 0 { return true }
+        guard hasShortPatterns else { return false }
+        let short = ((key & 0xFF_FFFF) &* Self.hashMultiplier) &>> Self.shortShift
+        return shortFilter[Int(short &>> 6)] & (1 &<< UInt64(short & 63)) != 0
     }
 
     init(storage: Storage) {
@@ -193,6 +198,8 @@ final class RedactionAutomaton: @unchecked Sendable {
         outputs = storage.outputs
         startFilter = storage.startFilter
         startShift = storage.startShift
+        shortFilter = storage.shortFilter
+        hasShortPatterns = storage.hasShortPatterns
         sampleStride = storage.sampleStride
         sampleFilter = storage.sampleFilter
         sampleShift = storage.sampleShift
@@ -200,6 +207,7 @@ final class RedactionAutomaton: @unchecked Sendable {
         firstFilter = storage.firstFilter
         longestPattern = storage.longestPattern
         patternCount = storage.patternCount
+        buildSteps = storage.buildSteps
         let words = TokenRule.prefixes.map { prefix in prefix.bytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
         tokenPrefixWords = (words[0], words[1])
     }
@@ -217,6 +225,8 @@ final class RedactionAutomaton: @unchecked Sendable {
         var outputs: [Output] = []
         var startFilter = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
         var startShift: UInt32 = 0
+        var shortFilter = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+        var hasShortPatterns = false
         var sampleStride = 0
         var sampleFilter = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
         var sampleShift: UInt32 = 0
@@ -224,5 +234,6 @@ final class RedactionAutomaton: @unchecked Sendable {
         var firstFilter = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
         var longestPattern = 0
         var patternCount = 0
+        var buildSteps = 0
     }
 }

@@ -1,9 +1,10 @@
 extension Secret {
     /// Every form in which the value may show up in output, each masked like the value itself:
     /// the raw bytes; base64 as it appears inside a longer base64 stream at byte offsets 0, 1 and 2
-    /// (only the characters fixed by the value's own bytes); the complete padded base64 of the
-    /// value and of the value followed by "\n" (`echo "$S" | base64`); JSON-string escapes; URL
-    /// encodings. A multi-line value adds the same forms for each of its lines of 6 bytes or more.
+    /// (only the characters fixed by the value's own bytes), also wrapped into lines
+    /// (`wrappedBase64Forms`); the complete padded base64 of the value and of the value followed
+    /// by "\n" (`echo "$S" | base64`); JSON-string escapes; URL encodings. A multi-line value adds
+    /// the same forms for each of its lines of 6 bytes or more. Works on any bytes, UTF-8 or not.
     /// May hold duplicates and forms too short to mask.
     var forms: [[UInt8]] {
         var forms = Self.forms(of: value)
@@ -18,7 +19,9 @@ extension Secret {
     static func forms(of value: [UInt8]) -> [[UInt8]] {
         var forms = [value]
         for offset in 0..<3 {
-            forms.append(base64Fragment(of: value, atOffset: offset))
+            let fragment = base64Fragment(of: value, atOffset: offset)
+            forms.append(fragment)
+            forms += wrappedBase64Forms(of: fragment, atOffset: offset)
         }
         forms.append(base64(value))
         forms.append(base64(value + [UInt8(ascii: "\n")]))
@@ -82,38 +85,104 @@ extension Secret {
         return first < end ? Array(encoded[first..<end]) : []
     }
 
+    /// The shortest run of a secret's base64 masked on a line of its own: 16 characters, 12
+    /// bytes of the secret. A line break can leave a shorter run at either end of the secret's
+    /// base64 visible (11 bytes of it at most). Shorter runs would be patterns likelier to turn
+    /// up by chance in other base64, and the prefilter samples text every (shortest pattern − 3)
+    /// bytes at most: 16 keeps that at 13.
+    static let wrappedPieceLength = 16
+
+    /// What masks a `base64Fragment` at `offset` in base64 wrapped into lines of any multiple of 4
+    /// characters (76: `base64`, MIME; 64: `openssl base64`, PEM), wherever on a line it starts,
+    /// with "\n" or "\r\n" line ends.
+    ///
+    /// A wrapped stream breaks every 4 characters at most, and the offset fixes where: before the
+    /// fragment's characters `start`, `start + 4`, … So each 16-character run of the fragment
+    /// beginning there is a form, and the first and the last 16 characters: every part of
+    /// the fragment that a line holds, if 16 characters or longer, is the union of such runs.
+    /// A break that leaves less than 16 characters on both sides (a fragment of 8 to 31)
+    /// would leave all of it visible on two lines: the fragment split there, with either line
+    /// end, is a form too (not for a shorter fragment: `h\nZ` would mask ordinary text).
+    /// One 16-byte pattern per 4 characters of the fragment, so linear in the secret's length,
+    /// where the split forms for each line width and column (2 × 76 × 3 per secret, each as long
+    /// as the secret) would be quadratic, and would miss widths other than 64 and 76.
+    static func wrappedBase64Forms(of fragment: [UInt8], atOffset offset: Int) -> [[UInt8]] {
+        let piece = wrappedPieceLength
+        let count = fragment.count
+        let start = (4 - (8 * offset + 5) / 6 % 4) % 4
+        var forms: [[UInt8]] = []
+        if count > piece {
+            forms.append(Array(fragment[..<piece]))
+            for index in stride(from: start == 0 ? 4 : start, through: count - piece, by: 4) {
+                forms.append(Array(fragment[index..<(index + piece)]))
+            }
+            forms.append(Array(fragment[(count - piece)...]))
+        }
+        var split = max(count - piece + 1, 1)
+        split += (start - split % 4 + 4) % 4
+        while count >= piece / 2, split < min(piece, count) {
+            for lineEnd in [[UInt8(ascii: "\n")], [UInt8(ascii: "\r"), UInt8(ascii: "\n")]] {
+                forms.append(fragment[..<split] + lineEnd + fragment[split...])
+            }
+            split += 4
+        }
+        return forms
+    }
+
     /// The value inside a JSON string: `"` and `\` escaped, `/` optionally as `\/`, control
     /// characters as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; with `htmlSafe`, `<`, `>` and `&`
     /// as `\u00XX` too (Go); with `asciiOnly`, every non-ASCII character as UTF-16 `\uXXXX`
-    /// (Python), which only a value that is valid UTF-8 has.
+    /// (Python). Bytes that are not UTF-8 pass as they are, except as the encoders that check
+    /// write them: `\ufffd` each with `htmlSafe` (Go), `\udcXX` each with `asciiOnly` alone
+    /// (Python's `json.dumps` of a value read from the environment or argv, `surrogateescape`).
     static func jsonEscaped(_ value: [UInt8], escapeSlash: Bool, uppercaseHex: Bool, htmlSafe: Bool = false, asciiOnly: Bool = false) -> [UInt8] {
-        let units: [UInt16]
-        if asciiOnly, value.contains(where: { $0 >= 0x80 }) {
-            guard let text = String(validating: value, as: UTF8.self) else { return value }
-            units = Array(text.utf16)
-        } else {
-            units = value.map(UInt16.init)
-        }
         var escaped: [UInt8] = []
         func unicode(_ unit: UInt16) {
             escaped += Array(#"\u"#.utf8) + hex(UInt8(unit >> 8), uppercase: uppercaseHex) + hex(UInt8(unit & 0xFF), uppercase: uppercaseHex)
         }
-        for unit in units {
-            switch unit {
-            case 0x22, 0x5C: escaped += [UInt8(ascii: "\\"), UInt8(unit)]
+        func ascii(_ byte: UInt8) {
+            switch byte {
+            case 0x22, 0x5C: escaped += [UInt8(ascii: "\\"), byte]
             case 0x2F where escapeSlash: escaped += Array(#"\/"#.utf8)
             case 0x0A: escaped += Array(#"\n"#.utf8)
             case 0x0D: escaped += Array(#"\r"#.utf8)
             case 0x09: escaped += Array(#"\t"#.utf8)
             case 0x08: escaped += Array(#"\b"#.utf8)
             case 0x0C: escaped += Array(#"\f"#.utf8)
-            case ..<0x20: unicode(unit)
-            case 0x3C where htmlSafe, 0x3E where htmlSafe, 0x26 where htmlSafe: unicode(unit)
-            case 0x80... where asciiOnly: unicode(unit)
-            default: escaped.append(UInt8(truncatingIfNeeded: unit))
+            case ..<0x20: unicode(UInt16(byte))
+            case 0x3C where htmlSafe, 0x3E where htmlSafe, 0x26 where htmlSafe: unicode(UInt16(byte))
+            default: escaped.append(byte)
             }
         }
-        return escaped
+        guard htmlSafe || asciiOnly, value.contains(where: { $0 >= 0x80 }) else {
+            for byte in value { ascii(byte) }
+            return escaped
+        }
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = value.makeIterator()
+        var position = 0
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case let .valid(encoded):
+                let scalar = Unicode.UTF8.decode(encoded).value
+                if scalar < 0x80 {
+                    ascii(UInt8(scalar))
+                } else if !asciiOnly {
+                    escaped += value[position..<(position + encoded.count)]
+                } else if scalar < 0x1_0000 {
+                    unicode(UInt16(scalar))
+                } else {
+                    unicode(UInt16(0xD800 + ((scalar - 0x1_0000) >> 10)))
+                    unicode(UInt16(0xDC00 + ((scalar - 0x1_0000) & 0x3FF)))
+                }
+                position += encoded.count
+            case let .error(length):
+                for byte in value[position..<(position + length)] { unicode(htmlSafe ? 0xFFFD : (0xDC00 | UInt16(byte))) }
+                position += length
+            case .emptyInput:
+                return escaped
+            }
+        }
     }
 
     /// Every byte outside `A-Za-z0-9-._~` as `%XX`; a space optionally as `+`.

@@ -32,7 +32,7 @@ struct RedactionHoldbackTests {
         #expect(filter.heldByteCount == "hunter2h".utf8.count)
         #expect(feed("unter2", to: &filter) == "***")
         #expect(filter.heldByteCount == 0)
-        #expect(feed(" and hunter2X", to: &filter) == " and hunter2X")
+        #expect(feed(" and hunter2!", to: &filter) == " and hunter2!")
         #expect(feed(" then pk", to: &filter) == " then ")
         #expect(filter.heldByteCount == 2)
         #expect(feed("o_", to: &filter) == "")
@@ -140,12 +140,14 @@ struct RedactionHoldbackTests {
         #expect(output == bytes(String(repeating: "***d", count: 100_000)))
     }
 
+    // About 16 bytes a state; the runs of wrapped base64 (`Secret.wrappedBase64Forms`) take
+    // 2/3 of the states of a 40-byte secret.
     @Test("memory of the automaton: 1,000 secrets of 40 bytes in a few MB")
     func automatonSize() {
         var random = SplitMix(seed: 1000)
         let secrets = (0..<1000).map { _ in Secret(value: RedactionBenchmark.randomSecret(length: 40, using: &random), kind: .other) }
         let redactor = Redactor(secrets: secrets)
-        #expect(redactor.automaton.byteCount < 8 << 20, "\(redactor.automaton.byteCount) bytes")
+        #expect(redactor.automaton.byteCount < 14 << 20, "\(redactor.automaton.byteCount) bytes")
         #expect(redactor.automaton.longestPattern >= 56)
     }
 }

@@ -78,7 +78,10 @@ enum ReferenceEncodings {
 
     static func single(_ value: [UInt8]) -> [[UInt8]] {
         var forms = [value, base64(value), base64(value + [10])]
-        forms += (0..<3).map { base64Fragment(value, offset: $0) }
+        for offset in 0..<3 {
+            forms.append(base64Fragment(value, offset: offset))
+            forms += wrapped(value, offset: offset)
+        }
         forms += [json(value, slash: false, upper: false), json(value, slash: true, upper: false)]
         forms += [json(value, slash: false, upper: true), json(value, slash: true, upper: true)]
         for upper in [false, true] {
@@ -96,13 +99,39 @@ enum ReferenceEncodings {
 
     /// The characters of `base64(filler + value + more)` that no filler or following byte changes.
     static func base64Fragment(_ value: [UInt8], offset: Int) -> [UInt8] {
+        let (fragment, _) = fixedCharacters(value, offset: offset)
+        return fragment
+    }
+
+    /// The fragment and where it starts in the encoded stream.
+    static func fixedCharacters(_ value: [UInt8], offset: Int) -> ([UInt8], Int) {
         let a = base64([UInt8](repeating: 0x00, count: offset) + value + [0x00, 0x00, 0x00])
         let b = base64([UInt8](repeating: 0xFF, count: offset) + value + [0xFF, 0xFF, 0xFF])
         var first = 0
         while first < a.count, a[first] != b[first] { first += 1 }
         var end = first
         while end < a.count, a[end] == b[end] { end += 1 }
-        return Array(a[first..<end])
+        return (Array(a[first..<end]), first)
+    }
+
+    /// The forms for base64 wrapped at any multiple of 4 columns: a line break may fall before
+    /// each stream position that is a multiple of 4. Every 16 characters from the fragment's
+    /// start, from each such position and up to its end; and, for a fragment of 8 or more, the
+    /// fragment broken (LF or CRLF) at each such position that leaves fewer than 16 on both sides.
+    static func wrapped(_ value: [UInt8], offset: Int) -> [[UInt8]] {
+        let (fragment, first) = fixedCharacters(value, offset: offset)
+        let breaks = fragment.indices.filter { $0 > 0 && (first + $0) % 4 == 0 }
+        var forms: [[UInt8]] = []
+        if fragment.count > 16 {
+            for start in [0, fragment.count - 16] + breaks where start + 16 <= fragment.count {
+                forms.append(Array(fragment[start..<(start + 16)]))
+            }
+        }
+        for split in breaks where fragment.count >= 8 && split < 16 && fragment.count - split < 16 {
+            forms.append(Array(fragment[..<split]) + [10] + Array(fragment[split...]))
+            forms.append(Array(fragment[..<split]) + [13, 10] + Array(fragment[split...]))
+        }
+        return forms
     }
 
     static func json(_ value: [UInt8], slash: Bool, upper: Bool) -> [UInt8] {
@@ -124,8 +153,28 @@ enum ReferenceEncodings {
         return output
     }
 
-    /// JSON as Go (`<>&` escaped) and Python (`ensure_ascii`) write it, from Foundation's UTF-16 view.
+    /// JSON as Go (`<>&` escaped, a byte that is not UTF-8 as `\ufffd`) and Python
+    /// (`ensure_ascii`, such a byte `b` as `\udcXX`) write it, from Foundation's UTF-16 view.
     static func otherJSON(_ value: [UInt8], html: Bool, ascii: Bool, upper: Bool) -> [UInt8] {
+        if html || ascii, String(bytes: value, encoding: .utf8) == nil {
+            // Valid sequences one by one, each byte of the rest on its own.
+            var output: [UInt8] = []
+            var index = 0
+            while index < value.count {
+                let valid = (1...4).first { length in
+                    index + length <= value.count && String(bytes: value[index..<(index + length)], encoding: .utf8)?.unicodeScalars.count == 1
+                }
+                if let valid {
+                    output += otherJSON(Array(value[index..<(index + valid)]), html: html, ascii: ascii, upper: upper)
+                    index += valid
+                } else {
+                    let unit = html ? 0xFFFD : 0xDC00 + Int(value[index])
+                    output += Array(String(format: upper ? "\\u%04X" : "\\u%04x", unit).utf8)
+                    index += 1
+                }
+            }
+            return output
+        }
         if ascii, value.contains(where: { $0 >= 0x80 }) {
             guard let text = String(bytes: value, encoding: .utf8) else { return value }
             var output = ""
