@@ -53,7 +53,7 @@ public struct RunCommand {
         }
         var notes: [String] = []
         let secrets = secretSet(context, notes: &notes)
-        let redactor = Redactor(secrets: secrets.secrets)
+        let pending = PendingRedactor(secrets: secrets.secrets)
         if GitHubActions.isActive(context.environment) {
             // The runner learns what we mask, so a later step printing it unwrapped is masked
             // too, and a command's own `::add-mask::` of such a value (which comes out as
@@ -61,7 +61,7 @@ public struct RunCommand {
             for secret in secrets.secrets {
                 context.stderr.write(GitHubActions.maskCommands(secret.value))
             }
-            if secrets.secrets.contains(where: { String(validating: $0.value, as: UTF8.self) == nil }) {
+            if secrets.secrets.contains(where: { !GitHubActions.canMask($0.value) }) {
                 notes.append("a masked value is not UTF-8: it is masked in this command's output, but the runner's ::add-mask:: takes only text, so later steps that print it are not masked")
             }
         }
@@ -71,8 +71,8 @@ public struct RunCommand {
         let startedAt = context.clock.date()
         let outcome: ChildOutcome
         if redact {
-            var stdout = redactor.makeFilter()
-            var stderr = redactor.makeFilter()
+            var stdout = DeferredRedactingFilter(pending)
+            var stderr = DeferredRedactingFilter(pending)
             outcome = context.children.run(command, environment: environment, stdout: &stdout, stderr: &stderr)
         } else {
             var stdout = PassThroughFilter()
@@ -87,7 +87,7 @@ public struct RunCommand {
         }
         let invocation = Invocation(context: context, kind: .wrapper(child: outcome.status), skipped: "run not reported")
         var reported: Accepted?
-        let status = invocation.run(settings, redactor: redactor) { reporter throws(Failure) in
+        let status = invocation.run(settings, redactor: pending.value) { reporter throws(Failure) in
             if let problem = outcome.problem {
                 reporter.error(problem)
             }
@@ -118,7 +118,8 @@ public struct RunCommand {
         for mask in masks where !secrets.add(mask: mask) {
             notes.append("a --mask value shorter than \(SecretSet.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
-        for variable in maskVariables where !secrets.add(maskVariable: variable, from: context.environmentBytes) {
+        let variables = SecretSet.variables(context.environmentBytes)
+        for variable in maskVariables where !secrets.add(maskVariable: variable, from: variables) {
             notes.append("--mask-env \(variable): the variable is unset or shorter than \(SecretSet.minimumExplicitLength) bytes, so nothing of it is masked")
         }
         return secrets

@@ -45,31 +45,6 @@ public enum ProcessBytes {
         return Array(UnsafeRawBufferPointer(start: string, count: strlen(string)))
     }
 
-    /// `plenar run`'s words as bytes: the command after the first `--`, and each `--mask` value,
-    /// taken from the raw arguments where they agree with what the parser found (`parsedCommand`,
-    /// `parsedMasks`, decoded); the parsed words as UTF-8 otherwise.
-    public static func runWords(_ raw: [[UInt8]], parsedCommand: [String], parsedMasks: [String]) -> (command: [[UInt8]], masks: [[UInt8]]) {
-        let fallback = (parsedCommand.map { Array($0.utf8) }, parsedMasks.map { Array($0.utf8) })
-        guard let terminator = raw.dropFirst().firstIndex(of: Array("--".utf8)) else { return fallback }
-        let command = Array(raw[(terminator + 1)...])
-        var masks: [[UInt8]] = []
-        var index = raw.startIndex + 1
-        while index < terminator {
-            let word = raw[index]
-            if word == Array("--mask".utf8), index + 1 < terminator {
-                masks.append(raw[index + 1])
-                index += 2
-                continue
-            }
-            if word.starts(with: Array("--mask=".utf8)) { masks.append(Array(word.dropFirst(7))) }
-            index += 1
-        }
-        let decode = { (words: [[UInt8]]) in words.map { String(decoding: $0, as: UTF8.self) } }
-        return (
-            decode(command) == parsedCommand ? command : fallback.0,
-            decode(masks) == parsedMasks ? masks : fallback.1
-        )
-    }
 }
 
 struct SystemClock: Clock {

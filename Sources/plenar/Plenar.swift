@@ -20,6 +20,17 @@ struct Plenar: ParsableCommand {
     )
 }
 
+extension Plenar {
+    /// `plenar run`'s masks are read in one pass from the raw arguments (`RunArguments`) and kept
+    /// from ArgumentParser, which is quadratic in repeated options; every other command's
+    /// arguments go to ArgumentParser as they are.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == "run" else { return main(arguments) }
+        main(RunArguments(Array(ProcessBytes.arguments().dropFirst())).parserArguments)
+    }
+}
+
 /// Hands a command's exit status to ArgumentParser without it printing anything more.
 func finish(_ status: Int32) throws {
     if status != 0 { throw ExitCode(status) }

@@ -46,9 +46,11 @@ struct Run: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        // The parser decodes arguments as UTF-8; the command and the masks get the bytes as given.
-        let words = ProcessBytes.runWords(ProcessBytes.arguments(), parsedCommand: command, parsedMasks: masks)
-        var wrapper = RunCommand(command: words.command, name: name, project: project, masks: words.masks, maskVariables: maskVariables, redact: !noRedact)
+        // The command and the masks as bytes, read by RunArguments (see Plenar.main).
+        let words = RunArguments(Array(ProcessBytes.arguments().dropFirst()))
+        var wrapper = RunCommand(
+            command: words.command ?? command.map { Array($0.utf8) }, name: name, project: project, masks: words.masks + masks.map { Array($0.utf8) },
+            maskVariables: words.maskVariables + maskVariables, redact: !noRedact)
         wrapper.json = json
         let ending = wrapper.run(.live())
         if let signal = ending.signal {

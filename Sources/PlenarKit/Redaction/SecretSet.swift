@@ -18,13 +18,23 @@ public struct SecretSet: Sendable {
     /// Values are bytes, as the process got them: one that is not UTF-8 is masked as it is, and
     /// counts its bytes for the minimum.
     public static func fromEnvironment(_ entries: [[UInt8]]) -> [Secret] {
-        let variables = entries.compactMap(Self.split).sorted { $0.name < $1.name }
-        return variables.compactMap { name, value in
-            let upper = name.uppercased()
-            guard upper.contains("SECRET") || nameSuffixes.contains(where: { upper.hasSuffix($0) }) else { return nil }
+        let variables = entries.compactMap(Self.split).filter { isSecretName($0.name) }.sorted { $0.name < $1.name }
+        return variables.compactMap { _, value in
             let length = String(validating: value, as: UTF8.self)?.count ?? value.count
             return length >= minimumEnvironmentLength ? Secret(bytes: value) : nil
         }
+    }
+
+    static let upperSuffixes = nameSuffixes.map { Array($0.utf8) }
+    static let secretWord = Array("SECRET".utf8)
+
+    /// A name ending in one of `nameSuffixes` or containing `SECRET`, in any case (ASCII: the
+    /// environment of a large job holds thousands of names, and this runs before its command).
+    static func isSecretName(_ name: String) -> Bool {
+        let upper = name.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        if upperSuffixes.contains(where: { upper.count >= $0.count && upper.suffix($0.count).elementsEqual($0) }) { return true }
+        guard upper.count >= secretWord.count else { return false }
+        return (0...(upper.count - secretWord.count)).contains { upper[$0..<($0 + secretWord.count)].elementsEqual(secretWord) }
     }
 
     public static func fromEnvironment(_ environment: [String: String]) -> [Secret] {
@@ -58,17 +68,27 @@ public struct SecretSet: Sendable {
         add(mask: Array(value.utf8))
     }
 
-    /// The value of a `--mask-env NAME` in the environment's entries (the first, as getenv
-    /// finds it). Returns false, adding nothing, when the variable is unset or shorter than 3 bytes.
+    /// The environment's variables by name, each with its value as bytes; the first entry of a
+    /// name wins, as getenv finds it.
+    public static func variables(_ entries: [[UInt8]]) -> [String: [UInt8]] {
+        var variables: [String: [UInt8]] = [:]
+        for case let (name, value)? in entries.lazy.map(split) where variables[name] == nil {
+            variables[name] = value
+        }
+        return variables
+    }
+
+    /// The value of a `--mask-env NAME` (`variables`: see `variables(_:)`). Returns false, adding
+    /// nothing, when the variable is unset or shorter than 3 bytes.
     @discardableResult
-    public mutating func add(maskVariable name: String, from entries: [[UInt8]]) -> Bool {
-        guard let value = entries.lazy.compactMap(Self.split).first(where: { $0.name == name })?.value else { return false }
+    public mutating func add(maskVariable name: String, from variables: [String: [UInt8]]) -> Bool {
+        guard let value = variables[name] else { return false }
         return add(mask: value)
     }
 
     @discardableResult
     public mutating func add(maskVariable name: String, from environment: [String: String]) -> Bool {
-        add(maskVariable: name, from: environment.map { Array("\($0.key)=\($0.value)".utf8) })
+        add(maskVariable: name, from: environment.mapValues { Array($0.utf8) })
     }
 
     /// The Plenar token in use, whatever its shape.

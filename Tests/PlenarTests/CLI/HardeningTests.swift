@@ -52,20 +52,31 @@ struct HardeningTests {
         #expect(children.environment.last.map { String(decoding: $0, as: UTF8.self) } == "PLENAR_RUN_ID=run_" + String(repeating: "r", count: 24))
     }
 
-    @Test("the raw words of plenar run: after the first --, and each --mask, where they agree with the parser")
+    @Test("plenar run's words: the command after the first --, and each --mask and --mask-env, as bytes; the rest for the parser")
     func rawWords() {
-        let raw: [[UInt8]] = [
-            Array("plenar".utf8), Array("run".utf8), Array("--mask".utf8), Self.latin1, Array("--mask=ab\u{E4}".utf8),
-            Array("--".utf8), Array("printf".utf8), [0x61, 0xE4, 0x62], Array("--".utf8),
-        ]
-        let decoded = { (bytes: [UInt8]) in String(decoding: bytes, as: UTF8.self) }
-        let words = ProcessBytes.runWords(raw, parsedCommand: ["printf", decoded([0x61, 0xE4, 0x62]), "--"], parsedMasks: [decoded(Self.latin1), "ab\u{E4}"])
-        #expect(words.command == [Array("printf".utf8), [0x61, 0xE4, 0x62], Array("--".utf8)])
+        let words = RunArguments([
+            Array("run".utf8), Array("--name".utf8), Array("--mask".utf8), Array("--mask".utf8), Self.latin1, Array("--mask=ab\u{E4}".utf8),
+            Array("--mask-env".utf8), Array("K".utf8), Array("--mask-env=L".utf8), Array("--json".utf8),
+            Array("--".utf8), Array("printf".utf8), [0x61, 0xE4, 0x62], Array("--".utf8), Array("--mask".utf8), Array("x".utf8),
+        ])
+        #expect(words.parserArguments == ["run", "--name", "--mask", "--json", "--", "printf", "a\u{FFFD}b", "--", "--mask", "x"])
+        #expect(words.command == [Array("printf".utf8), [0x61, 0xE4, 0x62], Array("--".utf8), Array("--mask".utf8), Array("x".utf8)])
         #expect(words.masks == [Self.latin1, Array("ab\u{E4}".utf8)])
-        // Where the raw words do not match what was parsed, the parsed words stand.
-        let other = ProcessBytes.runWords(raw, parsedCommand: ["echo"], parsedMasks: [])
-        #expect(other.command == [Array("echo".utf8)])
-        #expect(other.masks == [])
+        #expect(words.maskVariables == ["K", "L"])
+        // A --mask with no value is the parser's to report.
+        let missing = RunArguments([Array("run".utf8), Array("--mask".utf8), Array("--".utf8), Array("true".utf8)])
+        #expect(missing.parserArguments == ["run", "--mask", "--", "true"] && missing.masks.isEmpty)
+        #expect(RunArguments([Array("run".utf8), Array("--mask".utf8)]).parserArguments == ["run", "--mask"])
+        #expect(RunArguments([Array("run".utf8)]).command == nil)
+    }
+
+    @Test("ten thousand --mask-env options are read in one pass, and the parser gets none of them")
+    func manyMasks() throws {
+        var arguments = [Array("run".utf8)]
+        for index in 0..<10_000 { arguments += [Array("--mask-env".utf8), Array("M\(index)".utf8)] }
+        let words = RunArguments(arguments + [Array("--".utf8), Array("true".utf8)])
+        #expect(words.maskVariables.count == 10_000)
+        #expect(words.parserArguments == ["run", "--", "true"])
     }
 
     @Test("secrets that are not UTF-8 are masked: --mask bytes, --mask-env and *_PASSWORD variables")

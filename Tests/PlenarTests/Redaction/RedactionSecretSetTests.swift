@@ -29,7 +29,7 @@ struct RedactionSecretSetTests {
         var set = SecretSet()
         let added = [
             set.add(mask: "abc"), set.add(mask: "ab"), set.add(maskVariable: "DEPLOY_KEY", from: ["DEPLOY_KEY": "k3y"]),
-            set.add(maskVariable: "MISSING", from: [:]),
+            set.add(maskVariable: "MISSING", from: [String: String]()),
         ]
         #expect(added == [true, false, true, false])
         set.add(token: Self.token)
