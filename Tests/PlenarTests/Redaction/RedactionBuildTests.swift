@@ -8,7 +8,7 @@ struct RedactionBuildTests {
     static func automaton(secrets count: Int) -> (automaton: RedactionAutomaton, patternBytes: Int) {
         var random = SplitMix(seed: 17)
         let secrets = (0..<count).map { _ in
-            Secret(value: RedactionBenchmark.randomSecret(length: 20 + Int(random.next() % 21), using: &random), kind: .other)
+            Secret(value: RandomSecrets.make(length: 20 + Int(random.next() % 21), using: &random), kind: .other)
         }
         let patterns = RedactionPatterns.of(secrets)
         return (RedactionAutomaton(patterns: patterns), patterns.map(\.bytes.count).reduce(0, +))

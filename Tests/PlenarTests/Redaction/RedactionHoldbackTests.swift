@@ -145,7 +145,7 @@ struct RedactionHoldbackTests {
     @Test("memory of the automaton: 1,000 secrets of 40 bytes in a few MB")
     func automatonSize() {
         var random = SplitMix(seed: 1000)
-        let secrets = (0..<1000).map { _ in Secret(value: RedactionBenchmark.randomSecret(length: 40, using: &random), kind: .other) }
+        let secrets = (0..<1000).map { _ in Secret(value: RandomSecrets.make(length: 40, using: &random), kind: .other) }
         let redactor = Redactor(secrets: secrets)
         #expect(redactor.automaton.byteCount < 14 << 20, "\(redactor.automaton.byteCount) bytes")
         #expect(redactor.automaton.longestPattern >= 56)
