@@ -78,7 +78,8 @@ public struct AuthStatusCommand {
             guard settings.token != nil, let path = CredentialLocation.credentials(context.environment),
                 context.credentials.read(path) != .absent
             else { return nil }
-            return LoginFileNote(path: path, used: false, note: "\(path) is there, not used: \(settings.tokenSource) wins")
+            let inCI = LoginLookup.isCI(context.environment) && context.env("PLENAR_USE_LOGIN") != "1"
+            return LoginFileNote(path: path, used: false, note: "\(path) is there, not used: \(settings.tokenSource) wins" + (inCI ? "; and it is not read in CI (CI is set) unless PLENAR_USE_LOGIN=1" : ""))
         }
     }
 }
