@@ -129,12 +129,13 @@ public struct LogoutCommand {
         return Invocation(context: context, kind: .probe, skipped: "logout").run(settings) { reporter throws(Failure) in
             guard let path = CredentialLocation.credentials(context.environment) else { throw .people(.noConfigFolder) }
             let bytes: [UInt8]
-            switch context.credentials.read(path) {
+            let read = context.credentials.read(path)
+            switch read {
             case .absent:
                 reporter.note("not logged in: there is no \(path)")
                 return
-            case let .refused(reason):
-                throw .people(.loginFileUnusable(path: path, reason: reason + "; nothing was deleted"))
+            case .refused, .exposed:
+                throw .people(.loginFileUnusable(path: path, reason: (read.problem(path) ?? "") + "; nothing was deleted"))
             case let .found(found, _):
                 bytes = found
             }

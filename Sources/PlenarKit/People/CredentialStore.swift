@@ -16,8 +16,10 @@ public protocol CredentialStore {
 /// A private file as found.
 public enum PrivateFileRead: Equatable, Sendable {
     case absent
-    /// There, but not to be trusted (a symbolic link, another user's, readable by others): why.
+    /// There, but not to be trusted or replaced (a symbolic link, another user's, not a file): why.
     case refused(String)
+    /// Ours, but readable by others (`mode`): not read; a new write replaces it.
+    case exposed(mode: UInt32)
     case found(bytes: [UInt8], mode: UInt32)
 }
 
@@ -72,12 +74,13 @@ public enum LoginLookup: Equatable {
     /// Looks at the file; `inCI` skips it unless `PLENAR_USE_LOGIN=1`.
     public static func lookup(_ context: PlenarContext) -> LoginLookup {
         guard let path = CredentialLocation.credentials(context.environment) else { return .none }
-        switch context.credentials.read(path) {
+        let read = context.credentials.read(path)
+        switch read {
         case .absent:
             return .none
-        case .refused(let reason):
+        case .refused, .exposed:
             if isCI(context.environment), context.env("PLENAR_USE_LOGIN") != "1" { return .skippedInCI(path: path) }
-            return .unusable(path: path, reason: reason)
+            return .unusable(path: path, reason: read.problem(path) ?? "it cannot be read")
         case let .found(bytes, mode):
             if isCI(context.environment), context.env("PLENAR_USE_LOGIN") != "1" { return .skippedInCI(path: path) }
             guard let file = try? JSONDecoder().decode(LoginFile.self, from: Data(bytes)) else {
@@ -90,6 +93,17 @@ public enum LoginLookup: Equatable {
     /// How messages name the file as a source.
     public static func sourceName(_ path: String) -> String {
         "the login in \(path)"
+    }
+}
+
+extension PrivateFileRead {
+    /// Why the file is not used, for a message; nil when it is absent or found.
+    func problem(_ path: String) -> String? {
+        switch self {
+        case .absent, .found: nil
+        case let .refused(reason): reason
+        case let .exposed(mode): "its mode is \(mode.octalMode), so other users may read it: run chmod 600 \(path), or delete it and run plenar login"
+        }
     }
 }
 

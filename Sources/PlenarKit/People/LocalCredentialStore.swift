@@ -15,9 +15,7 @@ public struct LocalCredentialStore: CredentialStore {
             return errno == ENOENT ? .absent : .refused("it cannot be read: \(Self.reason())")
         }
         if let problem = Self.problem(info, file: true) { return .refused(problem) }
-        if info.st_mode & 0o077 != 0 {
-            return .refused("its mode is \(UInt32(info.st_mode).octalMode), so other users may read it: run chmod 600 \(path), or delete it and run plenar login")
-        }
+        if info.st_mode & 0o077 != 0 { return .exposed(mode: UInt32(info.st_mode & 0o7777)) }
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return .refused("it cannot be read: \(Self.reason())") }
         defer { close(fd) }

@@ -27,7 +27,7 @@ public struct LoginCommand {
             let api: APIBaseURL
             do throws(APIBaseURL.Problem) { api = try APIBaseURL(apiText) } catch { throw .apiURL(error, value: apiText) }
             guard let path = CredentialLocation.credentials(context.environment) else { throw .people(.noConfigFolder) }
-            if case let .refused(reason) = context.credentials.read(path), !reason.contains("mode") {
+            if case let .refused(reason) = context.credentials.read(path) {
                 throw .localFile(FileError(path: path, reason: "refused: \(reason); nothing was written"))
             }
             let started = context.clock.now()

@@ -113,11 +113,12 @@ struct Rotation {
     }
 
     private func load(_ path: String) throws(Failure) -> State? {
-        switch context.credentials.read(path) {
+        let read = context.credentials.read(path)
+        switch read {
         case .absent:
             return nil
-        case let .refused(reason):
-            throw .people(.rotation("the rotation state \(path) is not used: \(reason)"))
+        case .refused, .exposed:
+            throw .people(.rotation("the rotation state \(path) is not used: \(read.problem(path) ?? "")"))
         case let .found(bytes, _):
             guard let state = try? JSONDecoder().decode(State.self, from: Data(bytes)), state.oldID == oldID else {
                 throw .people(.rotation("\(path) is not a rotation state plenar wrote: move it aside"))
