@@ -124,8 +124,9 @@ public struct LogoutCommand {
     public init() {}
 
     public func run(_ context: PlenarContext) -> Int32 {
+        // Logout looks at the file itself, whatever the precedence: only PLENAR_TIMEOUT_MS is worth a warning.
         var settings = Settings(context: context)
-        settings.warnings.removeAll()
+        settings.warnings = Settings.timeout(context.environment).1
         return Invocation(context: context, kind: .probe, skipped: "logout").run(settings) { reporter throws(Failure) in
             guard let path = CredentialLocation.credentials(context.environment) else { throw .people(.noConfigFolder) }
             let bytes: [UInt8]

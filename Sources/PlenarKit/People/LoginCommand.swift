@@ -21,7 +21,8 @@ public struct LoginCommand {
 
     public func run(_ context: PlenarContext) -> Int32 {
         var settings = Settings(context: context, apiURL: apiURL)
-        settings.warnings.removeAll { $0.contains("is not used") }
+        // The login file is about to be replaced: only PLENAR_TIMEOUT_MS is worth a warning here.
+        settings.warnings = Settings.timeout(context.environment).1
         return Invocation(context: context, kind: .probe, skipped: "login").run(settings) { reporter throws(Failure) in
             let apiText = apiURL ?? context.env("PLENAR_API_URL") ?? APIBaseURL.hosted
             let api: APIBaseURL
