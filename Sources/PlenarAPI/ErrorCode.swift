@@ -10,6 +10,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case forbidden
     case insufficientScope = "insufficient_scope"
     case projectNotAllowed = "project_not_allowed"
+    /// Key management and logout need a login session (`pls_`); an API key never creates or revokes keys.
+    case sessionRequired = "session_required"
     case notFound = "not_found"
     case payloadTooLarge = "payload_too_large"
     case projectRequired = "project_required"
@@ -21,7 +23,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         switch self {
         case .invalidRequest: 400
         case .unauthorized, .tokenInvalid, .tokenRevoked, .tokenExpired: 401
-        case .forbidden, .insufficientScope, .projectNotAllowed: 403
+        case .forbidden, .insufficientScope, .projectNotAllowed, .sessionRequired: 403
         case .notFound: 404
         case .payloadTooLarge: 413
         case .projectRequired: 422

@@ -74,11 +74,14 @@ public struct WhoAmI: Codable, Sendable, Hashable {
     public var scope: ProjectScope
     /// The project a call without one resolves to, if any.
     @ExplicitNull public var defaultProject: ProjectRef?
+    /// The person a personal token or login session acts as; null for an organization key.
+    @ExplicitNull public var user: UserRef?
 
     public init(
         kind: TokenKind, organization: OrganizationRef, createdBy: String, key: Key,
-        scopes: [Scope], scope: ProjectScope, defaultProject: ProjectRef?
+        scopes: [Scope], scope: ProjectScope, defaultProject: ProjectRef?, user: UserRef? = nil
     ) {
+        self.user = user
         self.kind = kind
         self.organization = organization
         self.createdBy = createdBy
@@ -89,7 +92,7 @@ public struct WhoAmI: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, organization, key, scopes, scope
+        case kind, organization, key, scopes, scope, user
         case createdBy = "created_by"
         case defaultProject = "default_project"
     }

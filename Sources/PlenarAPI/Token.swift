@@ -4,11 +4,14 @@ public enum TokenKind: String, Codable, Sendable, CaseIterable {
     case org
     /// A personal token bound to a user: `plt_…`, optionally pinned to a default project.
     case personal
+    /// A person's login session from `plenar login`: `pls_…`, acts as its user; expires after 24 h without use.
+    case session
 
     public var prefix: String {
         switch self {
         case .org: "pko_"
         case .personal: "plt_"
+        case .session: "pls_"
         }
     }
 
@@ -17,6 +20,7 @@ public enum TokenKind: String, Codable, Sendable, CaseIterable {
         switch self {
         case .org: "org-key"
         case .personal: "personal-token"
+        case .session: "login-session"
         }
     }
 }
@@ -38,7 +42,7 @@ public enum TokenShapeError: Error, Sendable, Equatable {
         case .quoted: "the token is wrapped in quotes; store it without them"
         case .bearerPrefix: "the token starts with \"Bearer \"; store only the token, without the scheme"
         case .whitespace: "the token contains spaces or line breaks; copy it again without surrounding whitespace"
-        case .unknownPrefix: "the token does not start with pko_ (organization key) or plt_ (personal token)"
+        case .unknownPrefix: "the token does not start with pko_ (organization key), plt_ (personal token) or pls_ (login session)"
         case .invalidCharacters: "the token contains characters other than letters and digits after its prefix"
         case let .tooShort(minimum): "the token is too short: at least \(minimum) letters or digits must follow its prefix"
         }
@@ -78,7 +82,7 @@ public enum TokenShape {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 
-    /// `pko_`/`plt_` followed by 32 or more letters and digits, wherever it stands.
+    /// `pko_`/`plt_`/`pls_` followed by 32 or more letters and digits, wherever it stands.
     public static func maskAll(in text: String) -> String {
         let bytes = Array(text.utf8)
         guard bytes.count >= 36 else { return text }
@@ -104,6 +108,6 @@ public enum TokenShape {
 
     private static func isTokenPrefix(_ bytes: ArraySlice<UInt8>) -> Bool {
         let text = Array(bytes)
-        return text == Array("pko".utf8) || text == Array("plt".utf8)
+        return text == Array("pko".utf8) || text == Array("plt".utf8) || text == Array("pls".utf8)
     }
 }

@@ -180,12 +180,19 @@ public struct PlenarContext {
     public var children: any ChildRunner
     /// Source of randomness for heredoc delimiters, idempotency keys and run ids.
     public var random: @Sendable (Int) -> String
+    /// Private files: the login credentials, rotation state, keys written with `--out`.
+    public var credentials: any CredentialStore
+    /// A browser for login, `gh` for handing a key over.
+    public var helpers: any HelperPrograms
 
     public init(
         environment: [String: String], clock: any Clock, stdout: any TextOutput, stderr: any TextOutput,
         stdin: any ByteInput, files: any FileSystem, transport: any HTTPTransport, children: any ChildRunner = LiveChildren(),
-        random: @escaping @Sendable (Int) -> String = RandomText.alphanumeric, environmentBytes: [[UInt8]]? = nil
+        random: @escaping @Sendable (Int) -> String = RandomText.alphanumeric, environmentBytes: [[UInt8]]? = nil,
+        credentials: any CredentialStore = LocalCredentialStore(), helpers: any HelperPrograms = LocalHelpers()
     ) {
+        self.credentials = credentials
+        self.helpers = helpers
         self.children = children
         self.environment = environment
         self.environmentBytes = environmentBytes ?? environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) }

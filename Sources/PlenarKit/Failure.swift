@@ -22,6 +22,8 @@ public enum Failure: Error, Equatable {
     /// A config file that plenar cannot change without breaking or losing something: it does
     /// not parse, or its shape is not the one expected. It is left as it is.
     case configFile(path: String, reason: String)
+    /// Login, logout, projects and keys: see `PeopleProblem`.
+    case people(PeopleProblem)
 
     public enum Unavailable: Equatable, Sendable {
         case timedOut(milliseconds: Int)
@@ -69,10 +71,18 @@ public enum ExitTable {
     public static let failed: Int32 = 1
     public static let credentials: Int32 = 2
     public static let usage: Int32 = 64
+    /// `keys rotate`: the replacement is in place, the old key is still in use and was not revoked.
+    public static let keyInUse: Int32 = 3
 
     public static func verdict(_ failure: Failure, for kind: CommandKind) -> (status: Int32, severity: Severity) {
         switch (failure, kind) {
         case (.usage, _): (usage, .error)
+        case (.people(let problem), _):
+            switch problem.category {
+            case .credentials: (credentials, .error)
+            case .incomplete: (failed, .error)
+            case .keyInUse: (keyInUse, .error)
+            }
         case (.tokenMalformed, .wrapper(let child)), (.apiURL, .wrapper(let child)), (.rejected, .wrapper(let child)),
             (.noProject, .wrapper(let child)), (.projectUnreachable, .wrapper(let child)):
             (child != 0 ? child : credentials, .error)
@@ -95,7 +105,7 @@ extension Failure {
             let next = switch context.audience {
             case .actions: "add the secret to this workflow's env"
             case .ci: "set PLENAR_TOKEN in this job's environment from a masked CI secret"
-            case .person: "export PLENAR_TOKEN=<key> (an org key pko_… or a personal token plt_…)"
+            case .person: "export PLENAR_TOKEN=<key> (an org key pko_… or a personal token plt_…), or run plenar login"
             }
             return "PLENAR_TOKEN is not set: \(skipped)\(next)\(context.keyFlag ? " or pass --key -" : "")"
         case let .keyInputEmpty(waited):
@@ -143,6 +153,8 @@ extension Failure {
             return "cannot \(error.action) \(error.path): \(error.reason)"
         case let .configFile(path, reason):
             return "cannot update \(path): \(reason); nothing was written"
+        case let .people(problem):
+            return problem.message
         }
     }
 
@@ -150,7 +162,12 @@ extension Failure {
         let key = context.tokenDisplay
         let (message, code) = (message.printable, code.printable)
         let detail = message.isEmpty ? "" : " (\(message))"
+        if key.hasPrefix(TokenKind.session.prefix), ["token_revoked", "token_expired", "token_invalid"].contains(code) {
+            return "the login session \(key) from \(context.tokenSource) has ended (\(code): revoked, or 24 h without use): run plenar login"
+        }
         switch code {
+        case "session_required":
+            return "this needs a login session, and \(key) from \(context.tokenSource) is an API key, which can never list, create or revoke keys: run plenar login (and unset PLENAR_TOKEN for this command, which wins over the login)"
         case "token_revoked":
             return "the key \(key) was revoked (token_revoked): create a new key and update the PLENAR_TOKEN secret"
         case "token_expired":
@@ -176,6 +193,8 @@ struct MessageContext {
     var host: String
     var tokenDisplay: String
     var keyFlag: Bool
+    /// Where the token came from: `--key`, `PLENAR_TOKEN`, or the login file.
+    var tokenSource = "PLENAR_TOKEN"
     /// Who takes the next step a message names.
     var audience = Audience.person
     /// What set the deadline a timeout message names.

@@ -42,7 +42,7 @@ public struct Invocation {
         let message = failure.message(
             kind: kind, action: skipped,
             context: MessageContext(
-                host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag,
+                host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag, tokenSource: settings.tokenSource,
                 audience: Audience(context.environment), timeoutSource: settings.timeoutSource
             )
         )

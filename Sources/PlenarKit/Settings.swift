@@ -15,8 +15,11 @@ public struct Settings {
     public var timeoutSource = Settings.timeoutVariable
     /// Problems worth a warning that do not stop the command.
     public var warnings: [String] = []
+    /// The login file: the token's source when neither `--key` nor `PLENAR_TOKEN` gives one.
+    public var login = LoginLookup.none
 
-    /// Flags win over the environment; `PLENAR_TIMEOUT_MS` that is not a positive integer is a warning.
+    /// Flags win over the environment, the environment over the login file (never read in CI unless
+    /// `PLENAR_USE_LOGIN=1`); `PLENAR_TIMEOUT_MS` that is not a positive integer is a warning.
     public init(context: PlenarContext, token flagToken: String? = nil, apiURL flagURL: String? = nil, project flagProject: String? = nil) {
         if let flagToken {
             token = flagToken
@@ -28,6 +31,7 @@ public struct Settings {
         apiURLText = flagURL ?? context.env("PLENAR_API_URL") ?? APIBaseURL.hosted
         project = (flagProject?.isEmpty == false ? flagProject : nil) ?? context.env("PLENAR_PROJECT_ID")
         (timeout, warnings) = Self.timeout(context.environment)
+        if token == nil { adoptLogin(context, explicitURL: flagURL ?? context.env("PLENAR_API_URL")) }
     }
 
     /// `PLENAR_TIMEOUT_MS`, or the default with a warning when it is not a positive integer.

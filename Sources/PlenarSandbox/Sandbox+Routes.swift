@@ -10,6 +10,7 @@ extension Sandbox {
         let router = Router(context: SandboxRequestContext.self)
         router.add(middleware: TrafficMiddleware(faults: faults, journal: journal, clock: configuration.clock, logRequests: configuration.logRequests))
         addAPIRoutes(to: router.group("v1"))
+        addPeopleRoutes(to: router)
         addMCPRoutes(to: router)
         addAdminRoutes(to: router.group("_sandbox").add(middleware: LoopbackOnlyMiddleware()))
         return router

@@ -14,6 +14,25 @@ struct SandboxState: Codable, Sendable {
     var events: [EventRecord] = []
     /// `"<key id> <event type> <Idempotency-Key>"` → the id of the event first stored under it.
     var idempotency: [String: String] = [:]
+    /// People who log in, with their reach and pinned default project.
+    var users: [User] = []
+    /// Browser logins started by `plenar login`, pending or decided.
+    var logins: [LoginRecord] = []
+}
+
+extension SandboxState {
+    /// A state file written before users and logins existed reads with none of them.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        organizations = try container.decode([Organization].self, forKey: .organizations)
+        projects = try container.decode([Project].self, forKey: .projects)
+        keys = try container.decode([KeyRecord].self, forKey: .keys)
+        events = try container.decode([EventRecord].self, forKey: .events)
+        idempotency = try container.decode([String: String].self, forKey: .idempotency)
+        users = try container.decodeIfPresent([User].self, forKey: .users) ?? []
+        logins = try container.decodeIfPresent([LoginRecord].self, forKey: .logins) ?? []
+    }
 }
 
 struct Organization: Codable, Sendable {
@@ -60,9 +79,14 @@ struct KeyRecord: Codable, Sendable {
     var defaultProjectID: String?
     var lastUsedAt: Date?
     var lastUsedIP: String?
+    /// The expiry period chosen at creation, kept so a rotation can choose it again.
+    var expiryDays: Int?
+    /// The key this one replaces (`keys rotate`).
+    var replaces: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, hash, description, scopes, allowlist
+        case id, kind, hash, description, scopes, allowlist, replaces
+        case expiryDays = "expiry_days"
         case organizationID = "organization_id"
         case displayPrefix = "prefix"
         case createdBy = "created_by"

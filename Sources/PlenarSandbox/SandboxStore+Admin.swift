@@ -207,6 +207,7 @@ extension SandboxStore {
         where findProject(key, organizationID: organization.id) == nil {
             _ = try createProject(CreateProjectRequest(org: organization.name, key: key, name: name))
         }
+        try seedDemoUsers()
         let yesterday = Timestamp.format(clock.now().addingTimeInterval(-86_400))
         let specs: [(String, MintKeyRequest)] = [
             ("org_demo", MintKeyRequest(org: "Acme", kind: .org, projects: ["PLEN-DEMO"], description: "org_demo")),

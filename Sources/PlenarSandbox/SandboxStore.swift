@@ -62,6 +62,9 @@ public actor SandboxStore {
         if let expiresAt = key.expiresAt, expiresAt <= now {
             throw APIError(.tokenExpired, "key \(key.id) expired at \(Timestamp.format(expiresAt)); create a new key")
         }
+        if key.kind == .session, Self.sessionEnd(lastActive: key.lastUsedAt ?? key.createdAt) <= now {
+            throw APIError(.tokenExpired, "this login session ended after 24 h without use; run plenar login")
+        }
         // Last use alone does not trigger a save; it is written with the next real change.
         state.keys[index].lastUsedAt = now
         state.keys[index].lastUsedIP = peer
@@ -88,12 +91,13 @@ public actor SandboxStore {
                 prefix: key.displayPrefix,
                 description: key.description,
                 createdAt: Timestamp.format(key.createdAt),
-                expiresAt: key.expiresAt.map(Timestamp.format),
+                expiresAt: key.kind == .session ? Timestamp.format(Self.sessionEnd(lastActive: clock.now())) : key.expiresAt.map(Timestamp.format),
                 lastUsedAt: caller.previousUse.map(Timestamp.format)
             ),
             scopes: key.scopes.sorted(),
-            scope: ProjectScope(mode: key.allowlist == nil ? .all : .allowlist, projects: reachable.map(\.ref)),
-            defaultProject: (try? resolveProject(caller, requested: nil))?.ref
+            scope: ProjectScope(mode: key.allowlist == nil && userReach(caller) == nil ? .all : .allowlist, projects: reachable.map(\.ref)),
+            defaultProject: (try? resolveProject(caller, requested: nil))?.ref,
+            user: user(of: caller)?.ref
         )
     }
 
@@ -137,8 +141,9 @@ public actor SandboxStore {
         }
     }
 
-    private func reachableProjects(_ caller: Caller) -> [Project] {
-        let own = state.projects.filter { $0.organizationID == caller.organization.id }
+    func reachableProjects(_ caller: Caller) -> [Project] {
+        var own = state.projects.filter { $0.organizationID == caller.organization.id }
+        if let reach = userReach(caller) { own = own.filter { reach.contains($0.id) } }
         guard let allowlist = caller.key.allowlist else { return own }
         return own.filter { allowlist.contains($0.id) }
     }
@@ -153,11 +158,17 @@ public actor SandboxStore {
             if let allowlist = caller.key.allowlist, !allowlist.contains(project.id) {
                 throw APIError(.projectNotAllowed, "key \(caller.key.id) may not reach project \(project.key)")
             }
+            if let reach = userReach(caller), !reach.contains(project.id) {
+                throw APIError(.projectNotAllowed, "\(caller.key.createdBy) may not reach project \(project.key)")
+            }
             return project
         }
         if let allowlist = caller.key.allowlist, allowlist.count == 1,
             let project = state.projects.first(where: { $0.id == allowlist[0] })
         {
+            return project
+        }
+        if let pinned = user(of: caller)?.defaultProjectID, let project = reachableProjects(caller).first(where: { $0.id == pinned }) {
             return project
         }
         if let projectID = caller.key.defaultProjectID, let project = state.projects.first(where: { $0.id == projectID }) {

@@ -23,7 +23,7 @@ enum Secrets {
         }.joined()
     }
 
-    private static func randomString(length: Int) -> String {
+    static func randomString(length: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
         return String(decoding: bytes, as: UTF8.self)

@@ -8,15 +8,20 @@ struct Plenar: ParsableCommand {
         abstract: "Connect CI jobs, release pipelines and agents to Plenar.",
         discussion: """
             Exit statuses: 0 done (or telemetry skipped), 1 no answer from the service or a \
-            local file not written, 2 credential problem, 64 usage error; plenar run exits with \
-            its command's status. See README, "Failure contract".
+            local file not written, 2 credential problem, 3 keys rotate kept an old key still \
+            in use, 64 usage error; plenar run exits with its command's status. See README, \
+            "Failure contract".
 
-            Environment: PLENAR_TOKEN, PLENAR_API_URL, PLENAR_PROJECT_ID, PLENAR_TIMEOUT_MS.
+            Credentials: --key, else PLENAR_TOKEN, else the login file of plenar login (never \
+            read in CI unless PLENAR_USE_LOGIN=1).
+
+            Environment: PLENAR_TOKEN, PLENAR_API_URL, PLENAR_PROJECT_ID, PLENAR_TIMEOUT_MS, \
+            XDG_CONFIG_HOME, PLENAR_USE_LOGIN.
 
             Shell completions: plenar --generate-completion-script bash|zsh|fish.
             """,
         version: PlenarClient.version,
-        subcommands: [Connect.self, Status.self, Whoami.self, Signal.self, Hook.self, Run.self]
+        subcommands: [Connect.self, Status.self, Whoami.self, Signal.self, Hook.self, Run.self, Login.self, Logout.self, Auth.self, Project.self, Keys.self]
     )
 }
 
