@@ -43,7 +43,7 @@ public struct Invocation {
             kind: kind, action: skipped,
             context: MessageContext(
                 host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag,
-                audience: Audience(context.environment), timeoutSource: settings.timeoutSource
+                tokenSource: settings.tokenSource, audience: Audience(context.environment), timeoutSource: settings.timeoutSource
             )
         )
         switch verdict.severity {

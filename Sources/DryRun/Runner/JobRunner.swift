@@ -1,5 +1,30 @@
 import Foundation
 
+// Design note
+//
+// The state of a run lives in two places, and every function says which it touches:
+// - `JobRun` (one per dry run): the options, the machine (`RunnerEnvironment`: workspace,
+//   RUNNER_TEMP, the files of each step), the log with its masks, the process groups, and what
+//   carries from step to step across actions: `globalEnv` (GITHUB_ENV additions), `prependPath`
+//   (GITHUB_PATH, latest first), `summaries`, `stepNumber`, `jobFailed`.
+// - `StepScope` (one for the job, one per composite action in use): its inputs, the caller's env
+//   context, its defaults, the `steps` context recorded so far and whether one of its steps
+//   failed, which is what `success()` and `failure()` read inside it.
+//
+// Invariants: a step reads the env context as it was before it (never its own GITHUB_ENV
+// writes); a step's files are read and applied (`applyFileCommands`) only after its process
+// ended; a scope's `failed` changes only through a step's conclusion, so `continue-on-error`
+// keeps it false; every process group a step left is killed in `finish`, whatever happened.
+//
+// Order of steps for one step (`runStep`): evaluate `env`, then `if:`, then the display name,
+// `continue-on-error` and `timeout-minutes`; run it (`runScript` or `runAction`, which pushes a
+// new scope); read its file commands; record outcome and conclusion in the scope.
+//
+// Worked example: steps `a` (`run: echo X=1 >> "$GITHUB_ENV"; exit 3`, `continue-on-error:
+// true`) and `b` (`run: echo $X`). `a` exits 3: outcome failure, conclusion success, the scope
+// stays not failed; its GITHUB_ENV is still applied, so `b` runs (implicit `success()`) with
+// X=1 and prints 1; the job succeeds.
+
 /// Runs one job of a workflow on this machine, the way the GitHub Actions runner runs it.
 ///
 /// The job's steps run in order. A step's implicit condition is `success()`: after a failing
