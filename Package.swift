@@ -29,11 +29,15 @@ let package = Package(
         .target(name: "CCurl"),
         // pipe2, posix_spawn set-up and the signal handler behind `plenar run`, which Swift cannot express.
         .target(name: "CPosix"),
+        // The one POSIX layer (Glibc, Musl or Darwin): fd I/O, atomic file replacement, spawn and
+        // wait, PATH lookup, threads. The C library and CPosix only, so `plenar` stays small.
+        .target(name: "Platform", dependencies: ["CPosix"]),
         // Everything the CLI decides and does. FoundationEssentials and libcurl only: no server framework.
-        .target(name: "PlenarKit", dependencies: ["PlenarAPI", "CCurl", "CPosix"]),
+        .target(name: "PlenarKit", dependencies: ["PlenarAPI", "CCurl", "CPosix", "Platform"]),
         .executableTarget(
             name: "plenar",
             dependencies: [
+                "Platform",
                 "PlenarKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -42,6 +46,7 @@ let package = Package(
             name: "PlenarSandbox",
             dependencies: [
                 "PlenarAPI",
+                "Platform",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "MCP", package: "swift-sdk"),
@@ -55,6 +60,7 @@ let package = Package(
         .executableTarget(
             name: "plenar-sandbox",
             dependencies: [
+                "Platform",
                 "PlenarSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -72,7 +78,7 @@ let package = Package(
         // Development tool behind scripts/dry-run: runs one GitHub Actions job locally; not shipped.
         .target(
             name: "DryRun",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["Platform", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "plenar-dry-run",
@@ -84,6 +90,7 @@ let package = Package(
         .testTarget(
             name: "PlenarTests",
             dependencies: [
+                "Platform",
                 "PlenarSandbox",
                 "plenar-sandbox",
                 "PlenarKit",

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <crt_externs.h>
+#endif
 
 // MARK: - Pipes and processes
 
@@ -23,7 +26,15 @@ static int move_above_stdio(int fd) {
 }
 
 int plenar_pipe(int fds[2]) {
+#ifdef __APPLE__
+    // No pipe2: a spawn on another thread in the instant before FD_CLOEXEC is set may inherit
+    // the ends (the child then holds a pipe open a little longer; nothing else changes).
+    if (pipe(fds) != 0) return errno;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#else
     if (pipe2(fds, O_CLOEXEC) != 0) return errno;
+#endif
     fds[0] = move_above_stdio(fds[0]);
     fds[1] = move_above_stdio(fds[1]);
     if (fds[0] < 0 || fds[1] < 0) {
@@ -61,8 +72,8 @@ __attribute__((constructor)) static void record_signals_at_start(void) {
     pthread_sigmask(SIG_SETMASK, NULL, &mask_at_start);
 }
 
-int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int input, int output,
-                 int error) {
+int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], const int fds[3],
+                 enum plenar_spawn_signals signals, int new_group, const char *directory) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     int result = posix_spawn_file_actions_init(&actions);
@@ -72,28 +83,55 @@ int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const e
         posix_spawn_file_actions_destroy(&actions);
         return result;
     }
-    int sources[3] = {input, output, error};
     for (int target = 0; target < 3 && result == 0; target++) {
-        if (sources[target] < 0) {
+        if (fds[target] == PLENAR_SPAWN_NULL) {
+            result = posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0);
+        } else if (fds[target] < 0) {
             result = posix_spawn_file_actions_addclose(&actions, target);
-        } else if (sources[target] != target) {
-            result = posix_spawn_file_actions_adddup2(&actions, sources[target], target);
+        } else if (fds[target] != target) {
+            result = posix_spawn_file_actions_adddup2(&actions, fds[target], target);
         }
     }
-    short flags = POSIX_SPAWN_SETSIGMASK;
-    if (result == 0) result = posix_spawnattr_setsigmask(&attributes, &mask_at_start);
-    if (result == 0 && !sigpipe_ignored_at_start) {
-        sigset_t defaults;
-        sigemptyset(&defaults);
-        sigaddset(&defaults, SIGPIPE);
-        result = posix_spawnattr_setsigdefault(&attributes, &defaults);
-        flags |= POSIX_SPAWN_SETSIGDEF;
+    if (result == 0 && directory != NULL) result = posix_spawn_file_actions_addchdir_np(&actions, directory);
+    short flags = 0;
+    if (signals == PLENAR_SIGNALS_AT_START) {
+        flags |= POSIX_SPAWN_SETSIGMASK;
+        if (result == 0) result = posix_spawnattr_setsigmask(&attributes, &mask_at_start);
+        if (result == 0 && !sigpipe_ignored_at_start) {
+            sigset_t defaults;
+            sigemptyset(&defaults);
+            sigaddset(&defaults, SIGPIPE);
+            result = posix_spawnattr_setsigdefault(&attributes, &defaults);
+            flags |= POSIX_SPAWN_SETSIGDEF;
+        }
+    } else if (signals == PLENAR_SIGNALS_DEFAULT) {
+        sigset_t none, all;
+        sigemptyset(&none);
+        sigfillset(&all);
+        sigdelset(&all, SIGKILL);
+        sigdelset(&all, SIGSTOP);
+        if (result == 0) result = posix_spawnattr_setsigmask(&attributes, &none);
+        if (result == 0) result = posix_spawnattr_setsigdefault(&attributes, &all);
+        flags |= POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    }
+    if (new_group) {
+        if (result == 0) result = posix_spawnattr_setpgroup(&attributes, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
     }
     if (result == 0) result = posix_spawnattr_setflags(&attributes, flags);
     if (result == 0) result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     return result;
+}
+
+char *const *plenar_environment(void) {
+#ifdef __APPLE__
+    return *_NSGetEnviron();
+#else
+    extern char **environ;
+    return environ;
+#endif
 }
 
 int plenar_stdio_closed_at_start(int fd) {
@@ -105,16 +143,6 @@ int plenar_wait_exit(pid_t pid) {
     while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0) {
         if (errno != EINTR) return errno;
     }
-    return 0;
-}
-
-int plenar_reap(pid_t pid, int *code, int *signal) {
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return errno;
-    }
-    *code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-    *signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return 0;
 }
 

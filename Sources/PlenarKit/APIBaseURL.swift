@@ -1,3 +1,5 @@
+import PlenarAPI
+
 /// `PLENAR_API_URL`: the API base including `/v1`. Tokens go only over https, or http to loopback.
 public struct APIBaseURL: Equatable, Sendable, CustomStringConvertible {
     public static let hosted = "https://api.plenar.dev/v1"
@@ -44,7 +46,7 @@ public struct APIBaseURL: Equatable, Sendable, CustomStringConvertible {
             host = String(authority.prefix { $0 != ":" })
         }
         guard !host.isEmpty else { throw .malformed("it needs a host") }
-        if scheme == "http", !Self.isLoopback(host) { throw .insecure(host: host) }
+        if scheme == "http", !Loopback.contains(host) { throw .insecure(host: host) }
         self.base = base
         self.host = host
     }
@@ -60,12 +62,5 @@ public struct APIBaseURL: Equatable, Sendable, CustomStringConvertible {
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text.printable }
         let shown: String = parts[0] + "://…" + rest[at...]
         return shown.printable
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let host = host.lowercased()
-        if host == "localhost" || host == "::1" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }

@@ -1,7 +1,5 @@
 import CCurl
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The production transport: libcurl's easy API (loaded on first use), whose `CURLOPT_TIMEOUT_MS` bounds the whole
 /// exchange, and which honours `HTTPS_PROXY`/`NO_PROXY` natively. CA bundles follow the curl tool:

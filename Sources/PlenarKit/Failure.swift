@@ -1,3 +1,4 @@
+import Platform
 import PlenarAPI
 
 /// Everything that can stop a command, before or after it reaches the service.
@@ -24,6 +25,8 @@ public enum Failure: Error, Equatable {
     case configFile(path: String, reason: String)
     /// Login, logout, projects and keys: see `PeopleProblem`.
     case people(PeopleProblem)
+    /// A result that could not be encoded as JSON (a bug, not the user's doing).
+    case encoding(String)
 
     public enum Unavailable: Equatable, Sendable {
         case timedOut(milliseconds: Int)
@@ -91,7 +94,25 @@ public enum ExitTable {
         case (.tokenMissing, .probe), (.keyInputEmpty, _): (credentials, .error)
         case (.tokenMalformed, _), (.apiURL, _), (.rejected, _), (.noProject, _), (.projectUnreachable, _): (credentials, .error)
         case (.unavailable, .telemetry): (success, .warning)
-        case (.unavailable, .probe), (.localFile, _), (.configFile, _): (failed, .error)
+        case (.unavailable, .probe), (.localFile, _), (.configFile, _), (.encoding, _): (failed, .error)
+        }
+    }
+
+    /// A shell's status for a command that did not start.
+    public static let commandNotFound: Int32 = 127
+    public static let commandNotExecutable: Int32 = 126
+    /// Added to the number of the signal that killed a command.
+    public static let signalBase: Int32 = 128
+
+    /// The status a shell gives a wrapped command that ended so (`plenar run` takes it as its
+    /// own): the exit code, 128 + the signal, 127 when not found (or its interpreter is
+    /// missing), 126 when not executable.
+    public static func status(of termination: Termination) -> Int32 {
+        switch termination {
+        case .exited(let code): code
+        case .signaled(let signal): signalBase + signal
+        case .notFound: commandNotFound
+        case .notExecutable(let error): error == ENOENT ? commandNotFound : commandNotExecutable
         }
     }
 }
@@ -155,32 +176,37 @@ extension Failure {
             return "cannot update \(path): \(reason); nothing was written"
         case let .people(problem):
             return problem.message
+        case let .encoding(detail):
+            return "cannot encode the result: \(detail)"
         }
     }
 
     private static func rejection(status: Int, code: String, message: String, context: MessageContext) -> String {
         let key = context.tokenDisplay
+        let typed = ErrorCode(rawValue: code)
         let (message, code) = (message.printable, code.printable)
         let detail = message.isEmpty ? "" : " (\(message))"
-        if key.hasPrefix(TokenKind.session.prefix), ["token_revoked", "token_expired", "token_invalid"].contains(code) {
+        if key.hasPrefix(TokenKind.session.prefix), [.tokenRevoked, .tokenExpired, .tokenInvalid].contains(typed) {
             return "the login session \(key) from \(context.tokenSource) has ended (\(code): revoked, or 24 h without use): run plenar login"
         }
-        switch code {
-        case "session_required":
+        // Where the next key goes: the flag it came from, or the variable.
+        let replace = context.tokenSource == "PLENAR_TOKEN" ? "update the PLENAR_TOKEN secret" : "pass it with \(context.tokenSource)"
+        switch typed {
+        case .sessionRequired?:
             return "this needs a login session, and \(key) from \(context.tokenSource) is an API key, which can never list, create or revoke keys: run plenar login (and unset PLENAR_TOKEN for this command, which wins over the login)"
-        case "token_revoked":
-            return "the key \(key) was revoked (token_revoked): create a new key and update the PLENAR_TOKEN secret"
-        case "token_expired":
-            return "the key \(key) has expired (token_expired): create a new key and update the PLENAR_TOKEN secret"
-        case "token_invalid", "unauthorized":
-            return "the service does not accept the key \(key) (\(code)): check that PLENAR_TOKEN holds the whole key, from this organization"
-        case "insufficient_scope":
+        case .tokenRevoked?:
+            return "the key \(key) was revoked (token_revoked): create a new key and \(replace)"
+        case .tokenExpired?:
+            return "the key \(key) has expired (token_expired): create a new key and \(replace)"
+        case .tokenInvalid?, .unauthorized?:
+            return "the service does not accept the key \(key) (\(code)): check that \(context.tokenSource) holds the whole key, from this organization"
+        case .insufficientScope?:
             return "the key \(key) lacks a scope this needs\(detail): create a key with it"
-        case "project_not_allowed":
+        case .projectNotAllowed?:
             return "the key \(key) may not reach this project\(detail): use a project in its allowlist (PLENAR_PROJECT_ID or --project)"
-        case "project_required":
+        case .projectRequired?:
             return "no project was named and the key \(key) has no default: set --project or PLENAR_PROJECT_ID"
-        case "not_found":
+        case .notFound?:
             return "the project does not exist\(detail): check --project or PLENAR_PROJECT_ID"
         default:
             return "the service refused the key \(key) with \(status) (\(code))\(detail)"

@@ -19,15 +19,25 @@ public enum GitHubActions {
         return escaped
     }
 
-    public static func maskCommand(_ secret: String) -> String {
+    /// The one place `::add-mask::` lines are written: inside GitHub Actions, on stderr (the
+    /// runner reads workflow commands from both streams, and stdout stays clean JSON), before
+    /// anything that could hold the secrets. The runner consumes them without showing them.
+    public static func announceMasks(_ secrets: [[UInt8]], context: PlenarContext) {
+        guard isActive(context.environment) else { return }
+        for secret in secrets {
+            context.stderr.write(maskCommands(secret))
+        }
+    }
+
+    static func maskCommand(_ secret: String) -> String {
         "::add-mask::\(escapeData(secret))\n"
     }
 
     /// The mask commands for a secret, line by line as the runner masks (lines of 3 bytes or
     /// more: a shorter one would mask ordinary text); none for a secret the runner cannot mask.
-    public static func maskCommands(_ secret: [UInt8]) -> String {
+    static func maskCommands(_ secret: [UInt8]) -> String {
         guard canMask(secret) else { return "" }
-        return Secret.lines(of: secret).filter { $0.count >= SecretSet.minimumExplicitLength }
+        return Secret.lines(of: secret).filter { $0.count >= RedactionPolicy.minimumExplicitLength }
             .map { maskCommand(String(decoding: $0, as: UTF8.self)) }.joined()
     }
 

@@ -42,8 +42,8 @@ public struct Invocation {
         let message = failure.message(
             kind: kind, action: skipped,
             context: MessageContext(
-                host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag, tokenSource: settings.tokenSource,
-                audience: Audience(context.environment), timeoutSource: settings.timeoutSource
+                host: host, tokenDisplay: TokenShape.display(settings.token ?? ""), keyFlag: keyFlag,
+                tokenSource: settings.tokenSource, audience: Audience(context.environment), timeoutSource: settings.timeoutSource
             )
         )
         switch verdict.severity {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The real file system. Writes that replace a file go through a temporary file in the same
 /// folder, fsync and rename, so a reader sees the old file or the new one, never half of one.
@@ -12,7 +10,7 @@ struct LocalFileSystem: FileSystem {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Self.error(path) }
         defer { close(fd) }
-        try Self.writeAll(Array(text.utf8), to: fd, path: path)
+        do throws(PlatformError) { try FileIO.writeAll(Array(text.utf8), to: fd) } catch { throw FileError(path: path, reason: error.description) }
     }
 
     func projectRoot() -> String {
@@ -44,17 +42,14 @@ struct LocalFileSystem: FileSystem {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Self.error(path, action: "read") }
         guard info.st_mode & S_IFMT == S_IFREG else { throw FileError(path: path, reason: "not a regular file", action: "read") }
-        var contents: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = Glibc.read(fd, &buffer, buffer.count)
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw Self.error(path, action: "read") }
-            if count == 0 { break }
-            contents += buffer[0..<count]
-            guard contents.count <= Self.readLimit else {
-                throw FileError(path: path, reason: "larger than \(Self.readLimit >> 20) MiB, too large for a config file", action: "read")
-            }
+        let contents: [UInt8]
+        do throws(PlatformError) {
+            contents = try FileIO.readAll(fd, limit: Self.readLimit)
+        } catch {
+            throw FileError(path: path, reason: error.description, action: "read")
+        }
+        guard contents.count <= Self.readLimit else {
+            throw FileError(path: path, reason: "larger than \(Self.readLimit >> 20) MiB, too large for a config file", action: "read")
         }
         return FileSnapshot(
             path: path, realPath: real, contents: contents, mode: UInt32(info.st_mode & 0o7777),
@@ -224,12 +219,12 @@ struct LocalFileSystem: FileSystem {
         }
         for target in appends {
             var written = 0
-            do throws(FileError) {
-                try writeAll(target.bytes, to: target.fd, path: target.shownAs, progress: &written)
+            do throws(PlatformError) {
+                try FileIO.writeAll(target.bytes, to: target.fd, progress: &written)
             } catch {
                 // A write that failed halfway appended part: cut back too.
                 if written > 0 { appended.append(target) }
-                throw failed(error)
+                throw failed(FileError(path: target.shownAs, reason: error.description))
             }
             appended.append(target)
         }
@@ -244,24 +239,16 @@ struct LocalFileSystem: FileSystem {
         for (index, item) in staged.enumerated() where rename(item.temporary, item.target) != 0 {
             throw failed(Self.error(item.target), renamed: index)
         }
-        for folder in Set(staged.map { parent($0.target) ?? "." } + madeFolders.compactMap(parent)) {
-            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 {
-                fsync(fd)
-                close(fd)
-            }
-        }
+        AtomicFile.syncFolders(of: staged.map(\.target) + madeFolders)
     }
 
     /// Replaces the contents of an open file: written over the old from the start, then cut to
     /// length (the old blocks are reused, so this rarely needs more space than the file had).
     private static func overwrite(_ fd: Int32, with contents: [UInt8], mode: UInt32?, shownAs shown: String) throws(FileError) {
-        var offset = 0
-        while offset < contents.count {
-            let written = contents.withUnsafeBytes { pwrite(fd, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw error(shown) }
-            offset += written
+        do throws(PlatformError) {
+            try FileIO.writeAll(contents, toStartOf: fd)
+        } catch {
+            throw FileError(path: shown, reason: error.description)
         }
         guard ftruncate(fd, off_t(contents.count)) == 0 else { throw error(shown) }
         if let mode, fchmod(fd, mode_t(mode)) != 0 { throw error(shown) }
@@ -279,40 +266,13 @@ struct LocalFileSystem: FileSystem {
         return candidate
     }
 
-    /// A new file beside `target` with `contents`, flushed to disk. It gets `mode` (nil: the
-    /// target's mode, or what the umask allows for a new file) and, when root rewrites
-    /// someone else's file, that file's owner.
+    /// A new file beside `target` with `contents`, flushed to disk (`AtomicFile.stage`).
     private static func stage(_ contents: [UInt8], beside target: String, mode: UInt32?, shownAs shown: String) throws(FileError) -> String {
-        let folder = parent(target) ?? "."
-        let name = String(target.split(separator: "/").last ?? "config")
-        var template = Array("\(folder)/.\(name).plenar-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileError(path: shown, reason: String(cString: strerror(errno))) }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        do throws(FileError) {
-            var existing = stat()
-            let exists = stat(target, &existing) == 0
-            let permissions = mode ?? (exists ? UInt32(existing.st_mode & 0o7777) : 0o666 & ~currentUmask())
-            guard fchmod(fd, mode_t(permissions)) == 0 else { throw error(shown) }
-            if exists, geteuid() == 0, existing.st_uid != 0 || existing.st_gid != 0 {
-                _ = fchown(fd, existing.st_uid, existing.st_gid)
-            }
-            try writeAll(contents, to: fd, path: shown)
-            guard fsync(fd) == 0 else { throw error(shown) }
-            close(fd)
-            return temporary
+        do throws(PlatformError) {
+            return try AtomicFile.stage(contents, beside: target, mode: mode)
         } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
+            throw FileError(path: shown, reason: error.description)
         }
-    }
-
-    private static func currentUmask() -> UInt32 {
-        let mask = umask(0o022)
-        umask(mask)
-        return UInt32(mask)
     }
 
     /// Creates the missing folders above `path`, returning those it made, outermost first.
@@ -334,21 +294,6 @@ struct LocalFileSystem: FileSystem {
             }
         }
         return made
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileError) {
-        var offset = 0
-        try writeAll(bytes, to: fd, path: path, progress: &offset)
-    }
-
-    /// `progress`: how many bytes are written, also when it fails.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, progress offset: inout Int) throws(FileError) {
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw error(path) }
-            offset += written
-        }
     }
 
     // MARK: Paths
@@ -379,8 +324,7 @@ struct LocalFileSystem: FileSystem {
     }
 
     static func parent(_ path: String) -> String? {
-        guard let slash = path.lastIndex(of: "/") else { return nil }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
+        AtomicFile.parent(path)
     }
 
     private static func error(_ path: String, action: String = "write") -> FileError {
@@ -391,20 +335,11 @@ struct LocalFileSystem: FileSystem {
 
     /// Runs git quietly and returns its exit status, or -1 when it cannot run.
     private static func git(_ arguments: [String]) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        let argv = (["git"] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        guard posix_spawnp(&pid, "git", &actions, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { return -1 }
-        }
-        return status & 0x7F == 0 ? (status >> 8) & 0xFF : -1
+        let environment = ProcessBytes.environment()
+        guard let git = PathSearch.find(Array("git".utf8), searchPath: ProcessBytes.value(of: "PATH", in: environment)), git.executable else { return -1 }
+        var spawn = Spawn(path: git.path, arguments: (["git"] + arguments).map { Array($0.utf8) }, environment: environment)
+        (spawn.stdin, spawn.stdout, spawn.stderr) = (.null, .null, .null)
+        guard let pid = try? spawn.start(), case .exited(let code)? = try? WaitStatus.reap(pid) else { return -1 }
+        return code
     }
 }

@@ -1,10 +1,11 @@
 import FoundationEssentials
+import Platform
 import PlenarAPI
 
 /// The one client every request goes through. It owns the invocation's deadline (connect, TLS,
 /// waiting, reading, the retry and the wait before it, all included) and the single retry on 429.
 public struct PlenarClient {
-    public static let version = "0.1.0"
+    public static let version = Release.version
     /// A second attempt is made only if, after the wait, at least this much of the deadline is left.
     public static let minimumAttempt = Duration.milliseconds(250)
     public static let defaultRetryAfter = Duration.seconds(1)
@@ -26,7 +27,7 @@ public struct PlenarClient {
         self.clock = context.clock
         self.timeout = timeout
         self.deadline = context.clock.now() + timeout
-        self.userAgent = "plenar/\(Self.version) (linux; \(Self.architecture))"
+        self.userAgent = "plenar/\(Self.version) (\(OperatingSystem.name); \(OperatingSystem.architecture))"
         self.random = context.random
     }
 
@@ -120,16 +121,6 @@ public struct PlenarClient {
         } catch {
             throw .unavailable(.badResponse("the \(reply.status) answer is not the expected JSON"))
         }
-    }
-
-    static var architecture: String {
-        #if arch(x86_64)
-        "x86_64"
-        #elseif arch(arm64)
-        "arm64"
-        #else
-        "unknown"
-        #endif
     }
 }
 

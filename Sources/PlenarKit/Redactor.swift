@@ -6,13 +6,10 @@ import PlenarAPI
 /// anything else as `***`. Messages, request bodies and `plenar run`'s output (`makeFilter()`)
 /// all go through the same automaton.
 public struct Redactor: Sendable {
-    /// The shortest secret `init(secrets: [String])` keeps: shorter strings are too common in ordinary text.
-    public static let minimumSecretLength = 6
-
     let automaton: RedactionAutomaton
 
     public init(secrets: [String]) {
-        self.init(secrets: secrets.filter { $0.count >= Self.minimumSecretLength }.map { Secret($0) })
+        self.init(secrets: secrets.filter { $0.count >= RedactionPolicy.minimumGuessedLength }.map { Secret($0) })
     }
 
     public init(secrets: [Secret]) {

@@ -15,10 +15,8 @@ public struct Reporter {
         self.context = context
         self.redactor = redactor ?? Redactor(secrets: secrets)
         self.inActions = GitHubActions.isActive(context.environment)
-        if inActions, maskInActions {
-            for secret in secrets {
-                context.stderr.write(GitHubActions.maskCommands(Array(secret.utf8)))
-            }
+        if maskInActions {
+            GitHubActions.announceMasks(secrets.map { Array($0.utf8) }, context: context)
         }
     }
 

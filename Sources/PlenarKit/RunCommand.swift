@@ -58,9 +58,7 @@ public struct RunCommand {
             // The runner learns what we mask, so a later step printing it unwrapped is masked
             // too, and a command's own `::add-mask::` of such a value (which comes out as
             // `::add-mask::***`) loses nothing. The runner consumes these lines without showing them.
-            for secret in secrets.secrets {
-                context.stderr.write(GitHubActions.maskCommands(secret.value))
-            }
+            GitHubActions.announceMasks(secrets.secrets.map(\.value), context: context)
             if secrets.secrets.contains(where: { !GitHubActions.canMask($0.value) }) {
                 notes.append("a masked value is not UTF-8: it is masked in this command's output, but the runner's ::add-mask:: takes only text, so later steps that print it are not masked")
             }
@@ -116,11 +114,11 @@ public struct RunCommand {
         secrets.addEnvironment(context.environmentBytes)
         secrets.add(token: ChildCommand.variable("PLENAR_TOKEN", in: context.environmentBytes) ?? [])
         for mask in masks where !secrets.add(mask: mask) {
-            notes.append("a --mask value shorter than \(SecretSet.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
+            notes.append("a --mask value shorter than \(RedactionPolicy.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
         let variables = SecretSet.variables(context.environmentBytes)
         for variable in maskVariables where !secrets.add(maskVariable: variable, from: variables) {
-            notes.append("--mask-env \(variable): the variable is unset or shorter than \(SecretSet.minimumExplicitLength) bytes, so nothing of it is masked")
+            notes.append("--mask-env \(variable): the variable is unset or shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so nothing of it is masked")
         }
         return secrets
     }

@@ -58,6 +58,6 @@ func encode(_ value: some Encodable) throws(Failure) -> Data {
     do {
         return try JSONEncoder.plenar.encode(value)
     } catch {
-        throw .usage("cannot encode the result: \(error)")
+        throw .encoding("\(error)")
     }
 }

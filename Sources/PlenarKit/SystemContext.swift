@@ -1,14 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FoundationEssentials
+import Platform
 
 extension PlenarContext {
     /// The real machine: process environment, monotonic clock, fds 0-2, the file system, libcurl.
     public static func live() -> PlenarContext {
         // A reader that goes away (`plenar signal --json | true`) must not kill us with SIGPIPE:
         // writes fail with EPIPE instead, and the exit status stays the contract's.
-        signal(SIGPIPE, SIG_IGN)
+        Signals.ignoreBrokenPipes()
         let environment = ProcessInfo.processInfo.environment
         return PlenarContext(
             environment: environment,
@@ -21,30 +19,6 @@ extension PlenarContext {
             environmentBytes: ProcessBytes.environment()
         )
     }
-}
-
-/// The process's arguments and environment as the kernel handed them over: `CommandLine.arguments`
-/// and `ProcessInfo` decode them as UTF-8, turning any other byte into U+FFFD.
-public enum ProcessBytes {
-    public static func arguments() -> [[UInt8]] {
-        (0..<Int(CommandLine.argc)).map { bytes(of: CommandLine.unsafeArgv[$0]) }
-    }
-
-    static func environment() -> [[UInt8]] {
-        var entries: [[UInt8]] = []
-        var cursor = environ
-        while let entry = cursor.pointee {
-            entries.append(bytes(of: entry))
-            cursor += 1
-        }
-        return entries
-    }
-
-    static func bytes(of string: UnsafeMutablePointer<CChar>?) -> [UInt8] {
-        guard let string else { return [] }
-        return Array(UnsafeRawBufferPointer(start: string, count: strlen(string)))
-    }
-
 }
 
 struct SystemClock: Clock {
@@ -94,8 +68,8 @@ struct FileDescriptorInput: ByteInput {
             let polled = poll(&ready, 1, Int32(clamping: max(1, left.wholeMilliseconds)))
             if polled < 0, errno == EINTR { continue }
             if polled == 0 { continue }
-            let count = Glibc.read(fd, &buffer, min(buffer.count, limit - result.count))
-            if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            let count = buffer.withUnsafeMutableBytes { FileIO.readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<min($0.count, limit - result.count)])) }
+            if count < 0, errno == EAGAIN { continue }
             guard count > 0 else { break }
             result += buffer[0..<count]
             if untilNewline, buffer[0..<count].contains(UInt8(ascii: "\n")) { break }

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Hummingbird
 import Logging
 import NIOCore
+import PlenarAPI
 import ServiceLifecycle
 import UnixSignals
 
@@ -30,13 +31,13 @@ public struct SandboxConfiguration: Sendable {
     }
 
     var isLoopbackHost: Bool {
-        host == "localhost" || host.hasPrefix("127.") || host == "::1"
+        Loopback.contains(host)
     }
 }
 
 /// A Plenar server on loopback: the API of `docs/api.md`, MCP at `/mcp`, the admin API under `/_sandbox/`.
 public final class Sandbox: Sendable {
-    public static let version = "0.1.0"
+    public static let version = Release.version
     public static let maximumBodySize = 1 << 20
 
     public let configuration: SandboxConfiguration

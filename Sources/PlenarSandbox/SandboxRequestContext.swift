@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import PlenarAPI
 
 /// The request context of the sandbox: Hummingbird's core storage plus the connection, which
 /// faults close and the admin API checks for a loopback peer.
@@ -19,7 +20,7 @@ public struct SandboxRequestContext: RequestContext {
         case .unixDomainSocket?: return true
         case let address?:
             guard let ip = address.ipAddress else { return false }
-            return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+            return Loopback.contains(ip.hasPrefix("::ffff:") ? String(ip.dropFirst(7)) : ip)
         case nil: return false
         }
     }

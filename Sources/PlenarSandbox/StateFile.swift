@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import FoundationEssentials
+import Platform
 
 /// Errors that stop the sandbox from starting or saving.
 public enum SandboxError: Error, CustomStringConvertible, Equatable {
@@ -59,7 +55,11 @@ public struct StateFile: Sendable {
         } catch {
             throw .writeFailed(path: path, reason: "\(error)")
         }
-        try AtomicFile.write(data, to: path, mode: 0o600)
+        do throws(PlatformError) {
+            try AtomicFile.write(data, to: path, mode: 0o600)
+        } catch {
+            throw .writeFailed(path: path, reason: error.description)
+        }
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -69,66 +69,6 @@ public struct StateFile: Sendable {
         case let .typeMismatch(_, context)?, let .valueNotFound(_, context)?:
             "bad value at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
         default: "\(error)"
-        }
-    }
-}
-
-/// Writes a file so that readers see the old bytes or the new ones, never a mix:
-/// a unique temporary file in the same folder, fsync, rename over the target, fsync the folder.
-public enum AtomicFile {
-    public static func write(_ data: Data, to target: String, mode: mode_t) throws(SandboxError) {
-        // Through a symlink to the file it names; a device or pipe (/dev/null) is written in place, never replaced.
-        let path = realpath(target, nil).map { resolved in
-            defer { free(resolved) }
-            return String(cString: resolved)
-        } ?? target
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            return try writeInPlace(data, to: path)
-        }
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        var template = Array("\(folder.isEmpty ? "/" : folder)/.\(name).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var failure: String?
-        if fchmod(fd, mode) != 0 { failure = String(cString: strerror(errno)) }
-        if failure == nil { failure = writeAll(data, to: fd) }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw .writeFailed(path: path, reason: failure)
-        }
-        let folderFD = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY)
-        if folderFD >= 0 {
-            fsync(folderFD)
-            close(folderFD)
-        }
-    }
-
-    private static func writeInPlace(_ data: Data, to path: String) throws(SandboxError) {
-        let fd = open(path, O_WRONLY | O_TRUNC)
-        guard fd >= 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        if let failure = writeAll(data, to: fd) { throw .writeFailed(path: path, reason: failure) }
-    }
-
-    /// Writes every byte, retrying short writes and EINTR; returns the error text on failure.
-    private static func writeAll(_ data: Data, to fd: Int32) -> String? {
-        data.withUnsafeBytes { buffer -> String? in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                offset += written
-            }
-            return nil
         }
     }
 }

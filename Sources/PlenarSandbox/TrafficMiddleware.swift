@@ -1,9 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FoundationEssentials
 import Hummingbird
 import NIOCore
+import Platform
 import PlenarAPI
 
 /// Wraps every request: applies injected faults to API requests, turns thrown errors into the
@@ -114,13 +112,6 @@ public enum StandardOutput {
 
 enum FileDescriptor {
     static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
+        try? FileIO.writeAll(Array(text.utf8), to: fd)
     }
 }

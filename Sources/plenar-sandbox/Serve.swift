@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Platform
 import PlenarSandbox
 
 struct Serve: AsyncParsableCommand {
@@ -56,7 +57,11 @@ struct Serve: AsyncParsableCommand {
                     let path = keysOut ?? Self.defaultKeysPath(port: port)
                     do {
                         let data = try JSONEncoder.sorted.encode(tokens)
-                        try AtomicFile.write(data + Data("\n".utf8), to: path, mode: 0o600)
+                        do throws(PlatformError) {
+                            try AtomicFile.write(data + Data("\n".utf8), to: path, mode: 0o600)
+                        } catch {
+                            throw SandboxError.writeFailed(path: path, reason: error.description)
+                        }
                         StandardError.write("plenar-sandbox: demo keys \(tokens.keys.sorted().joined(separator: ", ")) written to \(path)\n")
                     } catch {
                         StandardError.write("plenar-sandbox: \(error)\n")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Platform
 import PlenarKit
 
 struct Run: ParsableCommand {
@@ -54,7 +55,7 @@ struct Run: ParsableCommand {
         wrapper.json = json
         let ending = wrapper.run(.live())
         if let signal = ending.signal {
-            Termination.die(by: signal)
+            Signals.die(by: signal)
         }
         try finish(ending.status)
     }

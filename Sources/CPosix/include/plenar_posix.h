@@ -1,5 +1,6 @@
-// The POSIX pieces of `plenar run` that Swift cannot express or cannot see: pipe2, posix_spawn
-// set-up, wait status decoding, and a SA_SIGINFO signal handler that forwards to the child.
+// The POSIX pieces that Swift cannot express or cannot see: pipe2, posix_spawn set-up (with the
+// signal state this process started with), the environment, and a SA_SIGINFO signal handler that
+// forwards to `plenar run`'s child. Used only through the Platform target, except forwarding.
 //
 // Forwarding works per run "slot", so several runs in one process (tests) do not clobber each
 // other. The handler only touches lock-free atomics and calls kill(2): it is async-signal-safe.
@@ -12,13 +13,32 @@
 /// child's 0-2 even when ours are closed). Returns 0 or an errno.
 int plenar_pipe(int fds[2]);
 
-/// posix_spawn of `path` (no PATH search) with `argv` and `envp`. The child's fd 0, 1 and 2 become
-/// `input`, `output` and `error` (a value already equal to its slot is inherited as is; -1 leaves
-/// that slot closed in the child). Its signal
-/// mask and SIGPIPE disposition are the ones this process started with. Exec failures
-/// (ENOENT, EACCES, ENOEXEC...) come back as the return value. Returns 0 or an errno.
-int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int input, int output,
-                 int error);
+/// A stdio slot of the child left closed (`plenar_spawn`'s `fds`).
+#define PLENAR_SPAWN_CLOSED (-1)
+/// A stdio slot of the child opened on /dev/null.
+#define PLENAR_SPAWN_NULL (-2)
+
+/// The signal state a spawned child starts with.
+enum plenar_spawn_signals {
+    /// The spawning thread's mask and this process's dispositions, as posix_spawn gives them.
+    PLENAR_SIGNALS_INHERITED = 0,
+    /// The signal mask and SIGPIPE disposition this process started with (before main), so a
+    /// wrapped command sees what it would have seen without us.
+    PLENAR_SIGNALS_AT_START = 1,
+    /// Nothing blocked, every disposition the default: how a CI runner starts a step.
+    PLENAR_SIGNALS_DEFAULT = 2,
+};
+
+/// posix_spawn of `path` (no PATH search) with `argv` and `envp`. The child's fd 0, 1 and 2 come
+/// from `fds` (a value already equal to its slot is inherited as is; PLENAR_SPAWN_CLOSED leaves
+/// the slot closed, PLENAR_SPAWN_NULL opens /dev/null). `new_group`: the child leads a new process
+/// group. `directory`: the child's working folder (NULL: ours). Exec failures (ENOENT, EACCES,
+/// ENOEXEC...) come back as the return value. Returns 0 or an errno.
+int plenar_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], const int fds[3],
+                 enum plenar_spawn_signals signals, int new_group, const char *directory);
+
+/// This process's environment (`environ`; `_NSGetEnviron()` on Darwin).
+char *const *plenar_environment(void);
 
 /// Whether fd 0, 1 or 2 was closed when this process started (`plenar run >&-`): the command
 /// must then find it closed too, not a pipe that swallows what it writes.
@@ -27,10 +47,6 @@ int plenar_stdio_closed_at_start(int fd);
 /// Blocks until `pid` has exited, without reaping it (waitid with WNOWAIT), so its pid cannot be
 /// reused while a signal may still be forwarded to it. Returns 0 or an errno.
 int plenar_wait_exit(pid_t pid);
-
-/// Reaps `pid`. On success sets `*signal` to the killing signal (0 if it exited) and `*code` to
-/// its exit code. Returns 0 or an errno.
-int plenar_reap(pid_t pid, int *code, int *signal);
 
 /// Starts forwarding SIGINT, SIGTERM, SIGHUP and SIGQUIT for one run; the first run installs the
 /// handlers (leaving alone any of these signals that is ignored, so the child inherits that) and

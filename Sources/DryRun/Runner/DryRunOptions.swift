@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// The event the dry run pretends started the workflow.
 public enum DryRunEvent: String, Sendable, CaseIterable {
@@ -97,21 +98,19 @@ public enum Git {
     }
 
     private static func run(_ arguments: [String], in folder: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", folder] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let environment = ProcessBytes.environment()
+        guard let git = PathSearch.find(Array("git".utf8), searchPath: ProcessBytes.value(of: "PATH", in: environment)), git.executable,
+            let pipe = try? FileIO.pipe()
+        else { return nil }
+        var spawn = Spawn(path: git.path, arguments: (["git", "-C", folder] + arguments).map { Array($0.utf8) }, environment: environment)
+        (spawn.stdout, spawn.stderr) = (.fd(pipe.write), .null)
+        let pid = try? spawn.start()
+        close(pipe.write)
+        defer { close(pipe.read) }
+        guard let pid else { return nil }
+        let output = try? FileIO.readAll(pipe.read)
+        guard case .exited(0)? = try? WaitStatus.reap(pid), let output else { return nil }
+        let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }
 }

@@ -1,5 +1,33 @@
 import Foundation
 
+// Design note
+//
+// The state of a run lives in two places, and every function says which it touches:
+// - `JobRun` (one per dry run): the options, the machine (`RunnerEnvironment`: workspace,
+//   RUNNER_TEMP, the files of each step), the log with its masks, the process groups, and what
+//   carries from step to step across actions: `globalEnv` (GITHUB_ENV additions), `prependPath`
+//   (GITHUB_PATH, latest first), `summaries`, `stepNumber`, `jobFailed`.
+// - `StepScope` (one for the job, one per composite action in use): its inputs, the caller's env
+//   context, its defaults, the `steps` context recorded so far and whether one of its steps
+//   failed, which is what `success()` and `failure()` read inside it.
+//
+// Invariants: a step reads the env context as it was before it (never its own GITHUB_ENV
+// writes); a step's files are read and applied (`applyFileCommands`) only after its process
+// ended; a scope's `failed` changes only through a step's conclusion, so `continue-on-error`
+// keeps it false; every process group a step left is killed in `finish`, whatever happened.
+//
+// Files: this one holds `JobRun` and the step loop; `JobRun+Script.swift` a `run:` step,
+// `JobRun+Action.swift` a `uses:` step, `StepScope.swift` the scope and a step's result.
+//
+// Order of steps for one step (`runStep`): evaluate `env`, then `if:`, then the display name,
+// `continue-on-error` and `timeout-minutes`; run it (`runScript` or `runAction`, which pushes a
+// new scope); read its file commands; record outcome and conclusion in the scope.
+//
+// Worked example: steps `a` (`run: echo X=1 >> "$GITHUB_ENV"; exit 3`, `continue-on-error:
+// true`) and `b` (`run: echo $X`). `a` exits 3: outcome failure, conclusion success, the scope
+// stays not failed; its GITHUB_ENV is still applied, so `b` runs (implicit `success()`) with
+// X=1 and prints 1; the job succeeds.
+
 /// Runs one job of a workflow on this machine, the way the GitHub Actions runner runs it.
 ///
 /// The job's steps run in order. A step's implicit condition is `success()`: after a failing
@@ -59,52 +87,8 @@ public enum JobRunner {
     }
 }
 
-/// The steps of one job or of one composite action, and what they have done so far.
-private final class StepScope {
-    let depth: Int
-    /// The composite action whose steps these are; nil for the job's own.
-    let action: CompositeAction?
-    let inputs: ExpressionValue
-    /// In a composite action, the env context of the step that used it.
-    let callerEnv: EnvironmentList
-    let defaults: RunDefaults
-    private var records: [(String, ExpressionValue)] = []
-    /// A step failed (its conclusion): the job's status, or the action's own inside one.
-    var failed = false
-    var failures: [String] = []
 
-    init(depth: Int, action: CompositeAction?, inputs: ExpressionValue, callerEnv: EnvironmentList, defaults: RunDefaults) {
-        self.depth = depth
-        self.action = action
-        self.inputs = inputs
-        self.callerEnv = callerEnv
-        self.defaults = defaults
-    }
-
-    func record(id: String, outcome: StepResult) {
-        records.append((id, .object([
-            ("outputs", .strings(outcome.outputs.map { ($0.name, $0.value) })),
-            ("outcome", .string(outcome.outcome.rawValue)),
-            ("conclusion", .string(outcome.conclusion.rawValue)),
-        ])))
-    }
-
-    /// The `steps` context.
-    var steps: ExpressionValue { .object(records) }
-}
-
-private enum StepStatus: String {
-    case success, failure, skipped
-}
-
-private struct StepResult {
-    var outcome: StepStatus
-    var conclusion: StepStatus
-    var outputs: [NamedValue] = []
-    var failure: String?
-}
-
-private final class JobRun {
+final class JobRun {
     let options: DryRunOptions
     let workflow: Workflow
     let job: Job
@@ -187,7 +171,7 @@ private final class JobRun {
     }
 
     /// Workflow `env`, then job `env` (which sees the workflow's), into the env every step starts from.
-    private func evaluateJobEnvironment(_ top: StepScope) throws(DryRunError) {
+    func evaluateJobEnvironment(_ top: StepScope) throws(DryRunError) {
         for (list, location) in [(workflow.env, SourceLocation(file: workflow.file)), (job.env, job.location)] {
             let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
             var values: [NamedValue] = []
@@ -202,7 +186,7 @@ private final class JobRun {
         }
     }
 
-    private func report(_ top: StepScope, outputs: [NamedValue]) -> DryRunResult {
+    func report(_ top: StepScope, outputs: [NamedValue]) -> DryRunResult {
         log.depth = 0
         log.endGroup()
         if !outputs.isEmpty {
@@ -233,7 +217,7 @@ private final class JobRun {
 
     // MARK: Steps
 
-    private func runSteps(_ steps: [Step], in scope: StepScope) throws(DryRunError) {
+    func runSteps(_ steps: [Step], in scope: StepScope) throws(DryRunError) {
         for step in steps {
             if StepProcess.interrupted {
                 scope.failed = true
@@ -257,7 +241,7 @@ private final class JobRun {
 
     /// The `github` context of one step: the job's, plus the step's files, `action` and, inside
     /// a composite action, `action_path` and `action_status`.
-    private func githubContext(for step: Step, in scope: StepScope, files: StepFiles) -> [(String, ExpressionValue)] {
+    func githubContext(for step: Step, in scope: StepScope, files: StepFiles) -> [(String, ExpressionValue)] {
         var github = machine.github
         stepNumber += 1
         github.append(("action", .string(step.id ?? "__run_\(stepNumber)")))
@@ -272,7 +256,7 @@ private final class JobRun {
         return github
     }
 
-    private func expressionContext(scope: StepScope, env: EnvironmentList, github: [(String, ExpressionValue)]) -> ExpressionContext {
+    func expressionContext(scope: StepScope, env: EnvironmentList, github: [(String, ExpressionValue)]) -> ExpressionContext {
         ExpressionContext(
             values: [
                 "github": .object(github), "env": env.value, "inputs": scope.inputs, "steps": scope.steps,
@@ -285,12 +269,12 @@ private final class JobRun {
 
     /// An expression error in a step: something unsupported stops the dry run; anything else
     /// fails the step, as on GitHub, and gives the message to show.
-    private func stepFailure(_ error: ExpressionError, _ construct: String, _ step: Step) throws(DryRunError) -> String {
+    func stepFailure(_ error: ExpressionError, _ construct: String, _ step: Step) throws(DryRunError) -> String {
         if case .unsupported = error { throw step.location.error(construct, error) }
         return "\(construct): \(error)"
     }
 
-    private func runStep(_ step: Step, in scope: StepScope) throws(DryRunError) -> StepResult {
+    func runStep(_ step: Step, in scope: StepScope) throws(DryRunError) -> StepResult {
         log.depth = scope.depth
         let files = try machine.stepFiles()
         let github = githubContext(for: step, in: scope, files: files)
@@ -348,7 +332,7 @@ private final class JobRun {
     }
 
     /// The name the log shows: `name` evaluated (as written if it cannot be), else the runner's default.
-    private func displayName(of step: Step, in context: ExpressionContext) -> String {
+    func displayName(of step: Step, in context: ExpressionContext) -> String {
         guard let name = step.name else { return step.defaultName }
         if let text = try? name.text(in: context) { return text }
         return name.parts.map { part in
@@ -359,7 +343,7 @@ private final class JobRun {
         }.joined()
     }
 
-    private func continuesOnError(_ step: Step, context: ExpressionContext) throws(DryRunError) -> Bool {
+    func continuesOnError(_ step: Step, context: ExpressionContext) throws(DryRunError) -> Bool {
         guard let template = step.continueOnError else { return false }
         let value: ExpressionValue
         do {
@@ -374,7 +358,7 @@ private final class JobRun {
         }
     }
 
-    private func timeout(of step: Step, context: ExpressionContext) throws(DryRunError) -> (Duration, Int)? {
+    func timeout(of step: Step, context: ExpressionContext) throws(DryRunError) -> (Duration, Int)? {
         guard let template = step.timeoutMinutes else { return nil }
         let value: ExpressionValue
         do {
@@ -388,224 +372,5 @@ private final class JobRun {
         }
         guard minutes > 0 else { return nil }
         return (options.minute * Int(minutes), Int(minutes))
-    }
-
-    // MARK: run
-
-    private func runScript(
-        _ step: Step, script: Template, shell: String?, workingDirectory: Template?, scope: StepScope,
-        context: ExpressionContext, env: EnvironmentList, github: [(String, ExpressionValue)], files: StepFiles
-    ) throws(DryRunError) -> StepResult {
-        func failed(_ message: String) -> StepResult {
-            log.annotate("Error", message)
-            return StepResult(outcome: .failure, conclusion: .failure, failure: message)
-        }
-        let limit = try timeout(of: step, context: context)
-        let scriptText: String
-        var folder = machine.workspace
-        do {
-            scriptText = try script.text(in: context)
-        } catch {
-            return failed(try stepFailure(error, "run", step))
-        }
-        // Job and workflow defaults do not reach into composite actions, as on GitHub.
-        let isJobStep = scope.action == nil
-        do {
-            if let relative = try workingDirectory?.text(in: context) ?? (isJobStep ? scope.defaults.workingDirectory : nil) {
-                folder = relative.hasPrefix("/") ? relative : (machine.workspace as NSString).appendingPathComponent(relative)
-            }
-        } catch {
-            return failed(try stepFailure(error, "working-directory", step))
-        }
-
-        var environment = processEnvironment(env: env, github: github)
-        let plan: Shell.Plan
-        switch Shell.plan(shell ?? (isJobStep ? scope.defaults.shell : nil), searchPath: environment["PATH"] ?? "") {
-        case .success(let found): plan = found
-        case .failure(let error): return failed(error.message)
-        }
-        let scriptPath = "\(machine.temp)/\(UUID().uuidString.lowercased())\(plan.fileExtension)"
-        do {
-            try Data(plan.fixUp(scriptText).utf8).write(to: URL(fileURLWithPath: scriptPath))
-        } catch {
-            return failed("cannot write the script \(scriptPath): \(error.localizedDescription)")
-        }
-        environment["PWD"] = nil
-        let command = plan.shell(script: scriptPath)
-
-        var commands = StepCommands()
-        let termination = processes.run(
-            executable: command.executable, arguments: command.arguments, environment: environment, directory: folder,
-            timeout: limit?.0
-        ) { line in
-            log.stepOutput(line, commands: &commands)
-        }
-        log.endGroup()
-
-        var result = StepResult(outcome: .success, conclusion: .success)
-        switch termination {
-        case .exited(0):
-            break
-        case .exited(let code):
-            result = failed("Process completed with exit code \(code).")
-        case .signaled(let signal):
-            result = failed("Process completed with exit code \(128 + signal).")
-        case .timedOut:
-            let minutes = limit?.1 ?? 0
-            result = failed("The action has timed out (timeout-minutes: \(minutes)).")
-        case .failed(let reason):
-            result = failed(reason)
-        }
-        if let refused = commands.errors.first, result.outcome == .success {
-            result = StepResult(outcome: .failure, conclusion: .failure, failure: refused)
-        }
-        let fileCommands = applyFileCommands(files)
-        result.outputs = commands.outputs + fileCommands.outputs
-        if let problem = fileCommands.problem, result.outcome == .success {
-            result.outcome = .failure
-            result.conclusion = .failure
-            result.failure = problem
-        }
-        return result
-    }
-
-    /// The step's environment: the machine's, the env context, then the `GITHUB_*` and `RUNNER_*`
-    /// variables of the contexts (which win), and PATH with the `GITHUB_PATH` folders first.
-    private func processEnvironment(env: EnvironmentList, github: [(String, ExpressionValue)]) -> [String: String] {
-        var environment = machine.baseEnvironment
-        for variable in env.entries { environment[variable.name] = variable.value }
-        for (key, value) in github where RunnerEnvironment.exportedGitHubKeys.contains(key) {
-            if case .string(let text) = value { environment["GITHUB_" + key.uppercased()] = text }
-        }
-        if case .object(let runner) = machine.runner {
-            for entry in runner.entries { environment["RUNNER_" + entry.key.uppercased()] = entry.value.text }
-        }
-        environment["PATH"] = EnvFiles.path(prepending: prependPath, to: environment["PATH"] ?? "")
-        return environment
-    }
-
-    /// Reads the step's files after it ran: env and PATH for later steps, outputs, summary. A
-    /// malformed env or output file fails the step with the runner's message.
-    private func applyFileCommands(_ files: StepFiles) -> (outputs: [NamedValue], problem: String?) {
-        var problem: String?
-        do {
-            for variable in try EnvFiles.parseAssignments(StepFiles.read(files.env)) {
-                globalEnv.set(variable.name, variable.value)
-            }
-        } catch {
-            problem = "Unable to process file command 'env' successfully. \(error.message)"
-            log.annotate("Error", problem!)
-        }
-        EnvFiles.prepend(EnvFiles.parsePath(StepFiles.read(files.path)), to: &prependPath)
-        var outputs: [NamedValue] = []
-        do {
-            outputs = try EnvFiles.parseAssignments(StepFiles.read(files.output))
-        } catch {
-            let message = "Unable to process file command 'output' successfully. \(error.message)"
-            log.annotate("Error", message)
-            problem = problem ?? message
-        }
-        let summary = StepFiles.read(files.summary)
-        if !summary.isEmpty { summaries.append(summary.hasSuffix("\n") ? summary : summary + "\n") }
-        return (outputs, problem)
-    }
-
-    // MARK: uses
-
-    /// The folder of a local action: `./path` under the repository root, or this repository's
-    /// own `OWNER/REPO[/PATH]@REF`; nil for any other action.
-    func localAction(_ reference: String) -> String? {
-        let root = options.repositoryRoot
-        if reference == "." || reference.hasPrefix("./") {
-            return (root as NSString).appendingPathComponent(String(reference.dropFirst(1)))
-        }
-        guard let at = reference.lastIndex(of: "@") else { return nil }
-        let name = reference[..<at]
-        let own = options.selfRepository
-        guard name.lowercased().hasPrefix(own.lowercased()) else { return nil }
-        let rest = name.dropFirst(own.count)
-        if rest.isEmpty { return root }
-        guard rest.hasPrefix("/") else { return nil }
-        return (root as NSString).appendingPathComponent(String(rest.dropFirst()))
-    }
-
-    private func runAction(
-        _ step: Step, reference: String, with: [NamedTemplate], scope: StepScope, context: ExpressionContext, env: EnvironmentList
-    ) throws(DryRunError) -> StepResult {
-        guard let folder = localAction(reference) else {
-            log.note("skipped: \(reference) is not run by the dry run")
-            let name = reference.split(separator: "@").first.map(String.init)?.lowercased() ?? ""
-            if ["actions/cache", "actions/cache/restore"].contains(name) {
-                log.note("outputs: cache-hit=false")
-                return StepResult(outcome: .success, conclusion: .success, outputs: [NamedValue("cache-hit", "false")])
-            }
-            return StepResult(outcome: .success, conclusion: .success)
-        }
-        guard scope.depth < Self.maximumDepth else {
-            throw step.location.error("uses: \(reference): composite actions nest more than \(Self.maximumDepth) deep")
-        }
-        let action: CompositeAction
-        do {
-            action = try CompositeAction.load(directory: (folder as NSString).standardizingPath)
-        } catch {
-            throw step.location.error("uses: \(reference): \(error.message)")
-        }
-
-        // Inputs: `with` values, then declared defaults, both evaluated where the action is used.
-        var given: [String: String] = [:]
-        for input in with {
-            do {
-                given[input.name.lowercased()] = try input.template.text(in: context)
-            } catch {
-                let message = try stepFailure(error, "with.\(input.name)", step)
-                log.annotate("Error", message)
-                return StepResult(outcome: .failure, conclusion: .failure, failure: message)
-            }
-        }
-        let declared = Set(action.inputs.map { $0.name.lowercased() })
-        let unexpected = with.map(\.name).filter { !declared.contains($0.lowercased()) }
-        if !unexpected.isEmpty {
-            let valid = action.inputs.map { "'\($0.name)'" }.joined(separator: ", ")
-            log.annotate("Warning", "Unexpected input(s) \(unexpected.map { "'\($0)'" }.joined(separator: ", ")), valid inputs are [\(valid)]")
-        }
-        var inputs: [(String, String)] = []
-        for input in action.inputs {
-            if let value = given[input.name.lowercased()] {
-                inputs.append((input.name, value))
-            } else if let defaultValue = input.defaultValue {
-                do {
-                    inputs.append((input.name, try defaultValue.text(in: context)))
-                } catch {
-                    throw step.location.error("\(action.file): inputs.\(input.name).default", error)
-                }
-            } else if input.required {
-                throw step.location.error("uses: \(reference): input '\(input.name)' is required by \(action.file) and has no default; give it with with:")
-            } else {
-                inputs.append((input.name, ""))
-            }
-        }
-
-        let inner = StepScope(depth: scope.depth + 1, action: action, inputs: .strings(inputs), callerEnv: env, defaults: RunDefaults())
-        try runSteps(action.steps, in: inner)
-        log.depth = scope.depth
-
-        var outputsContext = context
-        outputsContext["steps"] = inner.steps
-        outputsContext["inputs"] = inner.inputs
-        if case .object(let github) = context["github"] ?? .null {
-            outputsContext["github"] = .object(github.entries.map { ($0.key, $0.value) } + [("action_path", .string(action.directory))])
-        }
-        var outputs: [NamedValue] = []
-        for output in action.outputs {
-            do {
-                outputs.append(NamedValue(output.name, try output.template.text(in: outputsContext)))
-            } catch {
-                throw step.location.error("\(action.file): outputs.\(output.name)", error)
-            }
-        }
-        guard !inner.failed else {
-            return StepResult(outcome: .failure, conclusion: .failure, outputs: outputs, failure: "in \(reference), " + inner.failures.joined(separator: "; "))
-        }
-        return StepResult(outcome: .success, conclusion: .success, outputs: outputs)
     }
 }

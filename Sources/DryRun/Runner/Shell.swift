@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// How a run step's script is started, chosen as the runner chooses:
 ///
@@ -80,15 +81,8 @@ struct Shell: Equatable {
 
     /// The executable `command` names: itself when it holds a `/`, else the first match on `searchPath`.
     static func which(_ command: String, in searchPath: String) -> String? {
-        if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
-        for folder in searchPath.split(separator: ":") where !folder.isEmpty {
-            let candidate = "\(folder)/\(command)"
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue, access(candidate, X_OK) == 0 {
-                return candidate
-            }
-        }
-        return nil
+        guard let match = PathSearch.find(command, searchPath: searchPath), match.executable else { return nil }
+        return match.path
     }
 
     /// Splits an argument string as .NET does on Linux: at blanks outside double quotes, `\"` for a quote.

@@ -1,14 +1,9 @@
 import Foundation
+import Platform
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How a step's process ended.
-public enum Termination: Sendable, Equatable {
+enum StepEnd: Sendable, Equatable {
     case exited(Int32)
     case signaled(Int32)
     /// Killed at `timeout-minutes`.
@@ -16,7 +11,7 @@ public enum Termination: Sendable, Equatable {
     /// Could not be started, or its status could not be read; the reason.
     case failed(String)
 
-    public var succeeded: Bool { self == .exited(0) }
+    var succeeded: Bool { self == .exited(0) }
 }
 
 /// Runs a step's process the way the runner does, as the leader of a new process group, with
@@ -50,13 +45,20 @@ final class StepProcess {
     func run(
         executable: String, arguments: [String], environment: [String: String], directory: String,
         timeout: Duration?, onLine: (String) -> Void
-    ) -> Termination {
-        var output: [Int32] = [-1, -1]
-        var exitPipe: [Int32] = [-1, -1]
-        guard Self.makePipe(&output) == 0 else { return .failed("cannot create a pipe: \(String(cString: strerror(errno)))") }
-        guard Self.makePipe(&exitPipe) == 0 else {
-            close(output[0]); close(output[1])
-            return .failed("cannot create a pipe: \(String(cString: strerror(errno)))")
+    ) -> StepEnd {
+        let output: [Int32], exitPipe: [Int32]
+        do throws(PlatformError) {
+            let pipe = try FileIO.pipe()
+            output = [pipe.read, pipe.write]
+            do throws(PlatformError) {
+                let exit = try FileIO.pipe()
+                exitPipe = [exit.read, exit.write]
+            } catch {
+                close(output[0]); close(output[1])
+                throw error
+            }
+        } catch {
+            return .failed("cannot create a pipe: \(error)")
         }
 
         let spawned = Self.spawn(executable, arguments, environment, directory, outputFD: output[1])
@@ -73,15 +75,12 @@ final class StepProcess {
         Self.running.withLock { _ = $0.insert(pid) }
         defer { Self.running.withLock { _ = $0.remove(pid) } }
 
-        // A thread of its own waits for the exit and reports the status through a pipe, so the
+        // A thread of its own waits for the exit, keeps the status and closes a pipe, so the
         // reading loop below can wait for output and exit together with poll(2).
         let reportFD = exitPipe[1]
+        let report = ExitReport()
         Thread {
-            var status: Int32 = 0
-            var result: pid_t
-            repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
-            if result < 0 { status = Int32.min }
-            withUnsafeBytes(of: &status) { _ = write(reportFD, $0.baseAddress, 4) }
+            report.status.withLock { $0 = Result { () throws(PlatformError) in try WaitStatus.reap(pid) } }
             close(reportFD)
         }.start()
 
@@ -90,7 +89,7 @@ final class StepProcess {
         let deadline = timeout.map { ContinuousClock.now + $0 }
         var timedOut = false
         var outputOpen = true
-        var status: Int32?
+        var status: Result<WaitStatus, PlatformError>?
 
         func readOutput() {
             let count = buffer.withUnsafeMutableBytes { read(output[0], $0.baseAddress, $0.count) }
@@ -112,11 +111,7 @@ final class StepProcess {
             let ready = poll(&fds, nfds_t(fds.count), wait)
             if ready < 0, errno == EINTR { continue }
             if fds.count > 1, fds[1].revents != 0 { readOutput() }
-            if fds[0].revents != 0 {
-                var reported: Int32 = 0
-                let count = withUnsafeMutableBytes(of: &reported) { read(exitPipe[0], $0.baseAddress, 4) }
-                if count == 4 { status = reported }
-            }
+            if fds[0].revents != 0 { status = report.status.withLock { $0 } }
             if status == nil, let deadline, !timedOut, ContinuousClock.now >= deadline {
                 timedOut = true
                 kill(-pid, SIGKILL)
@@ -149,10 +144,11 @@ final class StepProcess {
         }
 
         if timedOut { return .timedOut }
-        let code = status ?? 0
-        if code == Int32.min { return .failed("lost the exit status of the step's process (waitpid failed)") }
-        if code & 0x7f == 0 { return .exited((code >> 8) & 0xff) }
-        return .signaled(code & 0x7f)
+        switch status {
+        case .success(.exited(let code)): return .exited(code)
+        case .success(.signaled(let signal)): return .signaled(signal)
+        case .failure, nil: return .failed("lost the exit status of the step's process (waitpid failed)")
+        }
     }
 
     /// Kills what is left of every step's process group: background processes a step started.
@@ -163,80 +159,37 @@ final class StepProcess {
         groups.removeAll()
     }
 
-    /// A pipe whose ends children do not inherit. pipe2(O_CLOEXEC) where the C library has it
-    /// (Linux), so that a step started by another thread at the same moment cannot inherit them.
-    private static func makePipe(_ fds: inout [Int32]) -> Int32 {
-        if let pipe2 = CLibrary.pipe2 { return pipe2(&fds, O_CLOEXEC) }
-        guard pipe(&fds) == 0 else { return -1 }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        return 0
-    }
-
     private struct SpawnError: Error {
         let message: String
     }
 
+    /// The runner's way: a new process group, stdin from /dev/null, stdout and stderr into one
+    /// pipe, nothing blocked and default dispositions (test and Dispatch threads block signals
+    /// and the Swift runtime ignores SIGPIPE).
     private static func spawn(
         _ executable: String, _ arguments: [String], _ environment: [String: String], _ directory: String, outputFD: Int32
     ) -> Result<pid_t, SpawnError> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
-        guard let addChdir = CLibrary.addChdir else {
-            return .failure(SpawnError(message: "this C library has no posix_spawn_file_actions_addchdir_np"))
-        }
-        _ = addChdir(&actions, directory)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Test and Dispatch threads block signals and the Swift runtime ignores SIGPIPE; a step
-        // starts as a runner's would, with nothing blocked and default dispositions.
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        sigdelset(&all, SIGKILL)
-        sigdelset(&all, SIGSTOP)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            let reason = String(cString: strerror(result))
-            if result == ENOENT, !FileManager.default.fileExists(atPath: directory) {
+        var spawn = Spawn(
+            path: executable, arguments: [executable] + arguments,
+            environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        (spawn.stdin, spawn.stdout, spawn.stderr) = (.null, .fd(outputFD), .fd(outputFD))
+        spawn.signals = .defaults
+        spawn.newProcessGroup = true
+        spawn.directory = directory
+        do throws(PlatformError) {
+            return .success(try spawn.start())
+        } catch {
+            if error.code == ENOENT, access(directory, F_OK) != 0 {
                 return .failure(SpawnError(message: "the working directory \(directory) does not exist"))
             }
-            return .failure(SpawnError(message: "\(executable): \(reason)"))
+            return .failure(SpawnError(message: "\(executable): \(error)"))
         }
-        return .success(pid)
     }
 }
 
-/// C functions the Swift module of the C library does not show (Glibc hides GNU extensions),
-/// looked up in the running process.
-private enum CLibrary {
-    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-    static let pipe2: Pipe2? = symbol("pipe2")
-    static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np")
-
-    private static func symbol<T>(_ name: String) -> T? {
-        guard let process = dlopen(nil, RTLD_NOW), let address = dlsym(process, name) else { return nil }
-        return unsafeBitCast(address, to: T.self)
-    }
+/// The status of a step's process, from the thread that waits for it to the loop that reads its output.
+private final class ExitReport: Sendable {
+    let status = Mutex<Result<WaitStatus, PlatformError>?>(nil)
 }
 
 /// Cuts a byte stream into lines at `\n`, dropping a `\r` before it.

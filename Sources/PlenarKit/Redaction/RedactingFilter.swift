@@ -1,3 +1,28 @@
+// Design note
+//
+// Invariants, for every call of `process` and `finish`:
+// - `passed <= position`; `held` is exactly the stream's bytes `passed..<position`, and only
+//   these bytes are kept: memory is `held` (less than the longest pattern) plus `regions`
+//   (at most `regionLimit` + 1 before they are settled).
+// - No byte goes out while a match could still cover it: everything before the frontier (the
+//   start of the longest partial match the automaton's state stands for, or of a token-shaped
+//   run in progress) is final, everything after it is held.
+// - `regions` are sorted, disjoint and not adjacent; a region's replacement is emitted once
+//   (`emitted`), when the frontier has passed the region's start.
+//
+// Order of steps for one chunk: (1) at the automaton's root, skip bytes no pattern starts with
+// (`automaton.skip`, the prefilter); (2) step the automaton one byte, extend or end a token-shaped
+// run, and record what completes (`addMatch` merges overlapping or adjacent ranges, the leftmost
+// start choosing the replacement); (3) with too many regions pending, settle up to the frontier;
+// (4) at the chunk's end, settle up to the frontier and keep the rest in `held`. `finish`
+// settles everything: a partial match that never completed goes out as it was.
+//
+// Worked example: secret `hunter2`, chunks `pw=hun` and `ter2!`. After the first chunk the
+// state stands for `hun` (depth 3): `pw=` goes out, `hun` is held. The second chunk completes
+// `hunter2` at position 10: region 3..<10 is added; at `!` the state returns to the root, the
+// frontier passes 10, the region is settled: `***` goes out (the held `hun` and the new `ter2`
+// are dropped), then `!`. Output: `pw=***!`, whatever the chunk boundaries.
+
 /// A redactor applied to a byte stream (`plenar run`'s child output): bytes come out byte-exact
 /// unless they fall inside a match, and as soon as they can no longer be part of one.
 ///

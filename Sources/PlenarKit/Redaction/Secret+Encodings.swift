@@ -9,7 +9,7 @@ extension Secret {
     var forms: [[UInt8]] {
         var forms = Self.forms(of: value)
         if value.contains(UInt8(ascii: "\n")) {
-            for line in Self.lines(of: value) where line.count >= 6 {
+            for line in Self.lines(of: value) where line.count >= RedactionPolicy.minimumGuessedLength {
                 forms += Self.forms(of: line)
             }
         }

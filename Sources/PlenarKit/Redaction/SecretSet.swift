@@ -1,11 +1,6 @@
 /// Gathers the secrets `plenar run` masks: likely secrets from the environment, explicit
 /// `--mask` values and `--mask-env` variables, and the Plenar token.
 public struct SecretSet: Sendable {
-    /// The shortest environment value taken on the strength of its variable's name.
-    public static let minimumEnvironmentLength = 6
-    /// The shortest explicit value: a shorter one would mask ordinary text.
-    public static let minimumExplicitLength = 3
-
     static let nameSuffixes = ["_TOKEN", "_SECRET", "_PASSWORD", "_API_KEY", "_ACCESS_KEY", "_PRIVATE_KEY"]
 
     public private(set) var secrets: [Secret] = []
@@ -21,7 +16,7 @@ public struct SecretSet: Sendable {
         let variables = entries.compactMap(Self.split).filter { isSecretName($0.name) }.sorted { $0.name < $1.name }
         return variables.compactMap { _, value in
             let length = String(validating: value, as: UTF8.self)?.count ?? value.count
-            return length >= minimumEnvironmentLength ? Secret(bytes: value) : nil
+            return length >= RedactionPolicy.minimumGuessedLength ? Secret(bytes: value) : nil
         }
     }
 
@@ -58,7 +53,7 @@ public struct SecretSet: Sendable {
     /// A `--mask VALUE`, as bytes. Returns false, adding nothing, when it is shorter than 3 bytes.
     @discardableResult
     public mutating func add(mask value: [UInt8]) -> Bool {
-        guard value.count >= Self.minimumExplicitLength else { return false }
+        guard value.count >= RedactionPolicy.minimumExplicitLength else { return false }
         secrets.append(Secret(bytes: value))
         return true
     }

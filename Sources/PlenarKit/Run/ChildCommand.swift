@@ -1,7 +1,31 @@
 import CPosix
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
+
+// Design note
+//
+// Correctness rests on the order of the steps in `run(path:name:stdout:stderr:)`:
+// 1. Pipes (stdout, stderr, and the exit pipe), close-on-exec and numbered above 2.
+// 2. Both pump threads start before the child: if a thread cannot be had, nothing has run yet,
+//    and a child that writes much never blocks on a pipe nobody reads.
+// 3. `plenar_forward_begin` before the spawn: a signal arriving from now on is held and
+//    forwarded once the child exists, never lost in between.
+// 4. Spawn with the signal state plenar started with (ENOEXEC: again through /bin/sh).
+// 5. Close our copies of the pipes' write ends at once: the child holds the only ones, so the
+//    pumps see end-of-file when it and its descendants are done.
+// 6. `plenar_forward_to`, then wait for the exit without reaping (WNOWAIT): until the reap the
+//    pid cannot be reused, so no forwarded signal reaches a stranger.
+// 7. `plenar_forward_end`, then reap and decode the status.
+// 8. Close the exit pipe's write end: the pumps now drain what is left (200 ms quiet, 2 s at
+//    most), run the filters' `finish`, and are joined before the filters go back to the caller.
+//
+// Invariants: every fd opened here is closed on every path; the filters are touched by one
+// thread at a time (a pump until joined, then the caller); the child's status is reported as is
+// (`ExitTable.status(of:)`), a lost one as 1, never 0.
+//
+// Worked example: `plenar run -- sh -c 'echo hi; kill -TERM $$'` while plenar receives SIGINT
+// from `kill`: forwarding holds SIGINT (step 3) and sends it at step 6; the child dies of SIGTERM;
+// the outcome is `.signaled(SIGTERM)` with `signal == SIGINT`, the run is reported cancelled, and
+// plenar dies of SIGTERM itself (`Signals.die`) after "hi" went through the stdout pump.
 
 /// The command `plenar run -- CMD ARGS…` wraps, run so that it cannot be told from running it
 /// directly: exactly its argv (no shell), a shell's PATH lookup in the environment it is given, our
@@ -53,8 +77,7 @@ public struct ChildCommand: Sendable {
 
     /// The value of `name` in `environment` (the first entry, as getenv finds it).
     static func variable(_ name: String, in environment: [[UInt8]]) -> [UInt8]? {
-        let prefix = Array(name.utf8) + [UInt8(ascii: "=")]
-        return environment.first { $0.starts(with: prefix) }.map { Array($0.dropFirst(prefix.count)) }
+        ProcessBytes.value(of: name, in: environment)
     }
 
     /// Runs the command to its end and writes all its output; the filters are used on pump
@@ -63,13 +86,10 @@ public struct ChildCommand: Sendable {
         let clock = SystemClock()
         let file = argv.first ?? []
         let name = String(decoding: file, as: UTF8.self)
-        let path: [UInt8]
-        switch CommandLookup.resolve(file, searchPath: Self.variable("PATH", in: environment)) {
-        case .notFound:
+        // A name with a `/` is spawned as it is, so the spawn tells whether it exists.
+        guard let path = file.contains(UInt8(ascii: "/")) ? file : PathSearch.find(file, searchPath: Self.variable("PATH", in: environment))?.path else {
             let now = clock.now()
             return ChildOutcome(termination: .notFound, started: now, ended: now, problem: "\(name): command not found")
-        case .found(let found):
-            path = found
         }
 
         return withUnsafeMutablePointer(to: &stdout) { stdout in
@@ -84,9 +104,19 @@ public struct ChildCommand: Sendable {
     ) -> ChildOutcome {
         let clock = SystemClock()
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], exitPipe: [Int32] = [-1, -1]
-        var failure = plenar_pipe(&outPipe)
-        if failure == 0 { failure = plenar_pipe(&errPipe) }
-        if failure == 0 { failure = plenar_pipe(&exitPipe) }
+        var failure: Int32 = 0
+        do throws(PlatformError) {
+            for index in 0..<3 {
+                let (read, write) = try FileIO.pipe()
+                switch index {
+                case 0: outPipe = [read, write]
+                case 1: errPipe = [read, write]
+                default: exitPipe = [read, write]
+                }
+            }
+        } catch {
+            failure = error.code
+        }
         // The pumps start first: if a thread cannot be had, nothing has been started yet.
         var pumps: [NativeThread] = []
         if failure == 0 {
@@ -111,20 +141,21 @@ public struct ChildCommand: Sendable {
             plenar_forward_to(slot, pid)
             // Not reaped yet, so a signal forwarded until plenar_forward_end cannot reach a new
             // process that reused the pid.
-            _ = plenar_wait_exit(pid)
+            try? WaitStatus.awaitExit(pid)
             let ended = clock.now()
             let signal = plenar_forward_end(slot)
-            var code: Int32 = 0, killer: Int32 = 0
-            let reaped = plenar_reap(pid, &code, &killer)
-            if reaped != 0 {
+            do throws(PlatformError) {
+                let termination: Termination =
+                    switch try WaitStatus.reap(pid) {
+                    case .exited(let code): .exited(code)
+                    case .signaled(let killer): .signaled(killer)
+                    }
+                outcome = ChildOutcome(termination: termination, signal: signal == 0 ? nil : signal, started: started, ended: ended)
+            } catch {
                 // Someone else reaped the child: its status is unknown, which must not read as success.
                 outcome = ChildOutcome(
                     termination: .exited(1), signal: signal == 0 ? nil : signal, started: started, ended: ended,
-                    problem: "\(name): its exit status was lost (\(String(cString: strerror(reaped))))")
-            } else {
-                outcome = ChildOutcome(
-                    termination: killer != 0 ? .signaled(killer) : .exited(code), signal: signal == 0 ? nil : signal,
-                    started: started, ended: ended)
+                    problem: "\(name): its exit status was lost (\(error))")
             }
         } else {
             _ = plenar_forward_end(slot)
@@ -144,16 +175,19 @@ public struct ChildCommand: Sendable {
     /// A stdio slot that was closed when plenar started stays closed in the command (-1), so its
     /// writes fail as they would without plenar instead of vanishing into a pipe.
     private func spawn(_ path: [UInt8], _ pid: inout pid_t, output: Int32, error: Int32, arguments: [[UInt8]]? = nil) -> Int32 {
-        let arguments = CStringArray(arguments ?? argv)
-        let variables = CStringArray(environment)
-        let slots = [(input, input), (self.output, output), (self.error, error)].map { own, given in
-            plenar_stdio_closed_at_start(own) != 0 ? -1 : given
+        var spawn = Spawn(path: path, arguments: arguments ?? argv, environment: environment)
+        spawn.signals = .atStart
+        (spawn.stdin, spawn.stdout, spawn.stderr) = (slot(input, input), slot(self.output, output), slot(self.error, error))
+        do throws(PlatformError) {
+            pid = try spawn.start()
+            return 0
+        } catch {
+            return error.code
         }
-        return (path + [0]).withUnsafeBufferPointer { file in
-            file.withMemoryRebound(to: CChar.self) { file in
-                plenar_spawn(&pid, file.baseAddress, arguments.pointers, variables.pointers, slots[0], slots[1], slots[2])
-            }
-        }
+    }
+
+    private func slot(_ own: Int32, _ given: Int32) -> Spawn.Stdio {
+        Spawn.stdioClosedAtStart(own) || given < 0 ? .closed : .fd(given)
     }
 
     private func startPump<Filter: ByteStreamFilter>(
@@ -166,7 +200,7 @@ public struct ChildCommand: Sendable {
     static func notStarted(_ name: String, path: [UInt8], errno error: Int32, started: Duration, ended: Duration) -> ChildOutcome {
         let termination: Termination, problem: String
         switch error {
-        case ENOENT where CommandLookup.isMissing(path):
+        case ENOENT where PathSearch.isMissing(path):
             termination = .notFound
             problem = name.contains("/") ? "\(name): No such file or directory" : "\(name): command not found"
         case ENOENT:
@@ -180,38 +214,6 @@ public struct ChildCommand: Sendable {
             problem = "\(name): cannot execute: \(String(cString: strerror(error)))"
         }
         return ChildOutcome(termination: termination, started: started, ended: ended, problem: problem)
-    }
-}
-
-/// A NULL-terminated array of C strings (argv, envp), freed with the value.
-final class CStringArray {
-    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-
-    /// Each string's bytes as they are (a NUL inside one ends it there, as the kernel would).
-    init(_ strings: [[UInt8]]) {
-        pointers = .allocate(capacity: strings.count + 1)
-        for (index, bytes) in strings.enumerated() {
-            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
-            bytes.withUnsafeBytes { source in
-                if let base = source.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: source.count) }
-            }
-            copy[bytes.count] = 0
-            pointers[index] = copy
-        }
-        pointers[strings.count] = nil
-    }
-
-    convenience init(_ strings: [String]) {
-        self.init(strings.map { Array($0.utf8) })
-    }
-
-    deinit {
-        var index = 0
-        while let string = pointers[index] {
-            string.deallocate()
-            index += 1
-        }
-        pointers.deallocate()
     }
 }
 

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How a child command ended, or why it never started.
 public enum Termination: Equatable, Sendable {
     /// It exited with this code.
@@ -15,16 +11,8 @@ public enum Termination: Equatable, Sendable {
     /// process could not be created at all (EAGAIN, EMFILE...).
     case notExecutable(errno: Int32)
 
-    /// The status a shell would give: the exit code, 128 + the signal, 127 when not found (or
-    /// its interpreter is missing), 126 when not executable.
-    public var status: Int32 {
-        switch self {
-        case .exited(let code): code
-        case .signaled(let signal): 128 + signal
-        case .notFound: 127
-        case .notExecutable(let error): error == ENOENT ? 127 : 126
-        }
-    }
+    /// The status a shell would give, as the exit table decides it.
+    public var status: Int32 { ExitTable.status(of: self) }
 }
 
 /// What `ChildCommand.run` reports once the child is gone and its output is written.
@@ -41,7 +29,7 @@ public struct ChildOutcome: Equatable, Sendable {
     /// the caller to print; nil when it started.
     public var problem: String?
 
-    /// The exit status the wrapper should take: the child's, as `Termination.status` maps it.
+    /// The exit status the wrapper should take: the child's, as `ExitTable.status(of:)` maps it.
     public var status: Int32 { termination.status }
 
     public init(termination: Termination, signal: Int32? = nil, started: Duration, ended: Duration, problem: String? = nil) {
@@ -50,24 +38,6 @@ public struct ChildOutcome: Equatable, Sendable {
         self.started = started
         self.ended = ended
         self.problem = problem
-    }
-}
-
-extension Termination {
-    /// Ends this process killed by `signal`, as the wrapped command was: no core file, the default
-    /// action restored and the signal unblocked first; exit 128+N if the signal does not kill.
-    public static func die(by signal: Int32) -> Never {
-        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
-        _ = getrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
-        noCore.rlim_cur = 0
-        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
-        Glibc.signal(signal, SIG_DFL)
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, signal)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        kill(getpid(), signal)
-        exit(128 + signal)
     }
 }
 

@@ -1,7 +1,5 @@
 import CPosix
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// Moves one of the child's output streams, a pipe, to one of ours through a filter: a blocking
 /// loop of 64 KiB reads, each processed and written at once, so output stays live and in order.
@@ -82,28 +80,11 @@ struct FullWriter {
     }
 
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
-        guard !readerGone, !failed, var next = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            let written = Glibc.write(fd, next, left)
-            if written > 0 {
-                next += written
-                left -= written
-                continue
-            }
-            switch written < 0 ? errno : EIO {
-            case EINTR:
-                continue
-            case EAGAIN:
-                var wait = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&wait, 1, -1)
-            case EPIPE:
-                readerGone = true
-                return
-            default:
-                failed = true
-                return
-            }
+        guard !readerGone, !failed else { return }
+        do throws(PlatformError) {
+            try FileIO.writeAll(bytes, to: fd)
+        } catch {
+            if error.code == EPIPE { readerGone = true } else { failed = true }
         }
     }
 }

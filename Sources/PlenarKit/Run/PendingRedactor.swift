@@ -1,3 +1,4 @@
+import Platform
 import Synchronization
 
 /// A redactor built on a thread of its own while the wrapped command starts: the contract says

@@ -28,6 +28,11 @@ struct ClientTests {
         #expect(transport.received[0].request.header("Idempotency-Key") == transport.received[1].request.header("Idempotency-Key"))
         #expect(transport.received[0].request.header("Authorization") == "Bearer \(Self.token)")
         #expect(transport.received[0].request.header("User-Agent")?.hasPrefix("plenar/") == true)
+        #if os(Linux)
+        #expect(transport.received[0].request.header("User-Agent")?.contains("(linux; ") == true)
+        #elseif os(macOS)
+        #expect(transport.received[0].request.header("User-Agent")?.contains("(macos; ") == true)
+        #endif
         #expect(transport.unexpected.isEmpty)
     }
 

@@ -1,5 +1,6 @@
 import CPosix
 import Foundation
+import Platform
 @testable import PlenarKit
 import Testing
 
@@ -231,15 +232,13 @@ struct ChildProcessTests {
         let slot = plenar_forward_begin()
         try #require(slot >= 0)
         plenar_forward_simulate(SIGTERM, Int32(SI_USER))
-        let arguments = CStringArray(["sleep", "30"]), variables = CStringArray([String]())
-        var pid: pid_t = 0
-        try #require(plenar_spawn(&pid, "/bin/sleep", arguments.pointers, variables.pointers, 0, 1, 2) == 0)
+        var spawn = Spawn(path: "/bin/sleep", arguments: ["sleep", "30"], environment: [])
+        spawn.signals = .atStart
+        let pid = try spawn.start()
         plenar_forward_to(slot, pid)
-        #expect(plenar_wait_exit(pid) == 0)
+        try WaitStatus.awaitExit(pid)
         #expect(plenar_forward_end(slot) == SIGTERM)
-        var code: Int32 = 0, killer: Int32 = 0
-        #expect(plenar_reap(pid, &code, &killer) == 0)
-        #expect(killer == SIGTERM)
+        #expect(try WaitStatus.reap(pid) == .signaled(SIGTERM))
     }
 
     @Test("our own signal handlers are back once the run is over")
@@ -379,10 +378,7 @@ private final class PipePair: @unchecked Sendable {
     private var writeOpen = true
 
     init() throws {
-        var fds: [Int32] = [-1, -1]
-        guard plenar_pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
-        read = fds[0]
-        write = fds[1]
+        (read, write) = try FileIO.pipe()
     }
 
     func closeWrite() {

@@ -1,5 +1,5 @@
-import CPosix
 import Foundation
+import Platform
 
 /// Where the package lives, found from this file, so tests can reach scripts and the venv.
 enum PackageRoot {
@@ -35,58 +35,44 @@ struct ChildProcess: Sendable {
         }
     }
 
-    /// posix_spawn and plain read loops rather than Foundation's Process: the tests start hundreds
-    /// of processes from many threads at once, which Process does not always survive.
+    /// The platform layer's spawn and plain read loops rather than Foundation's Process: the tests
+    /// start hundreds of processes from many threads at once, which Process does not always survive.
     private static func runBlocking(
         _ executable: String, _ arguments: [String], environment: [String: String]?, stdin: Data?, directory: URL?
     ) throws -> ChildProcess {
-        signal(SIGPIPE, SIG_IGN)
-        var output: [Int32] = [-1, -1]
-        var errors: [Int32] = [-1, -1]
-        var input: [Int32] = [-1, -1]
-        guard plenar_pipe(&output) == 0, plenar_pipe(&errors) == 0 else { throw POSIXError(.EMFILE) }
-        if stdin != nil {
-            guard plenar_pipe(&input) == 0 else { throw POSIXError(.EMFILE) }
-        } else {
-            input[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        }
-        var argv = [executable] + arguments
-        if let directory { argv = ["/usr/bin/env", "--chdir=\(directory.path)"] + argv }
-        let path = argv[0]
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        let cEnvironment = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in cEnvironment { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = plenar_spawn(&pid, path, cArguments, cEnvironment, input[0], output[1], errors[1])
-        close(input[0])
-        close(output[1])
-        close(errors[1])
-        guard spawned == 0 else {
-            for fd in [input[1], output[0], errors[0]] where fd >= 0 { close(fd) }
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
+        Signals.ignoreBrokenPipes()
+        let output = try FileIO.pipe()
+        let errors = try FileIO.pipe()
+        let input: (read: Int32, write: Int32) = try stdin != nil ? FileIO.pipe() : (open("/dev/null", O_RDONLY | O_CLOEXEC), -1)
+        var spawn = Spawn(
+            path: executable, arguments: [executable] + arguments,
+            environment: (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" })
+        (spawn.stdin, spawn.stdout, spawn.stderr) = (.fd(input.read), .fd(output.write), .fd(errors.write))
+        spawn.signals = .atStart
+        spawn.directory = directory?.path
+        let spawned = Result { () throws(PlatformError) in try spawn.start() }
+        close(input.read)
+        close(output.write)
+        close(errors.write)
+        let pid: pid_t
+        switch spawned {
+        case .success(let started):
+            pid = started
+        case .failure(let error):
+            for fd in [input.write, output.read, errors.read] where fd >= 0 { close(fd) }
+            throw error
         }
         if let stdin {
-            let fd = input[1]
+            let fd = input.write
             Thread {
-                stdin.withUnsafeBytes { bytes in
-                    var offset = 0
-                    while offset < bytes.count {
-                        let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                        if written < 0, errno == EINTR { continue }
-                        guard written > 0 else { break }
-                        offset += written
-                    }
-                }
+                try? FileIO.writeAll(Array(stdin), to: fd)
                 close(fd)
             }.start()
         }
-        let errorText = ReadAll(fd: errors[0])
-        let outputData = ReadAll.readAll(output[0])
-        close(output[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let exit = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let errorText = ReadAll(fd: errors.read)
+        let outputData = ReadAll.readAll(output.read)
+        close(output.read)
+        let exit = (try? WaitStatus.reap(pid))?.shellStatus ?? -1
         return ChildProcess(
             status: exit,
             stdout: String(decoding: outputData, as: UTF8.self),
@@ -111,14 +97,7 @@ final class ReadAll: @unchecked Sendable {
 
     /// Reads until end of input, retrying when a signal interrupts.
     static func readAll(_ fd: Int32) -> Data {
-        var result = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return result }
-            result.append(contentsOf: buffer[0..<count])
-        }
+        Data((try? FileIO.readAll(fd)) ?? [])
     }
 
     func wait() -> Data {

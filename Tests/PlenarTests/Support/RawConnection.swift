@@ -1,8 +1,6 @@
 import HTTPTypes
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// A plain TCP client for watching exactly what arrives and when: what fault tests need
 /// (a hang that holds the connection, a trickle, a dropped connection). Blocking I/O on its own thread.

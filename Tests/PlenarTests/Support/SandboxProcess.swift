@@ -1,5 +1,5 @@
-import CPosix
 import Foundation
+import Platform
 
 @testable import PlenarKit
 
@@ -21,26 +21,25 @@ final class SandboxProcess: @unchecked Sendable {
     static var executable: String { BuiltProducts.path("plenar-sandbox") }
 
     init(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        signal(SIGPIPE, SIG_IGN)
-        var out: [Int32] = [-1, -1]
-        var err: [Int32] = [-1, -1]
-        guard plenar_pipe(&out) == 0, plenar_pipe(&err) == 0 else { throw TestFailure("pipe: \(errno)") }
-        let input = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        let argv = CStringArray([Self.executable] + arguments)
-        let envp = CStringArray(environment.map { "\($0.key)=\($0.value)" })
-        var pid: pid_t = 0
-        let spawned = plenar_spawn(&pid, Self.executable, argv.pointers, envp.pointers, input, out[1], err[1])
-        close(input)
-        close(out[1])
-        close(err[1])
-        guard spawned == 0 else {
-            close(out[0])
-            close(err[0])
-            throw TestFailure("cannot start plenar-sandbox: \(spawned)")
+        Signals.ignoreBrokenPipes()
+        let out = try FileIO.pipe()
+        let err = try FileIO.pipe()
+        var spawn = Spawn(path: Self.executable, arguments: [Self.executable] + arguments, environment: environment.map { "\($0.key)=\($0.value)" })
+        (spawn.stdin, spawn.stdout, spawn.stderr) = (.null, .fd(out.write), .fd(err.write))
+        spawn.signals = .atStart
+        let spawned = Result { () throws(PlatformError) in try spawn.start() }
+        close(out.write)
+        close(err.write)
+        switch spawned {
+        case .success(let pid):
+            self.pid = pid
+        case .failure(let error):
+            close(out.read)
+            close(err.read)
+            throw TestFailure("cannot start plenar-sandbox: \(error)")
         }
-        self.pid = pid
-        errors = ReadAll(fd: err[0])
-        let reader = out[0]
+        errors = ReadAll(fd: err.read)
+        let reader = out.read
         Thread { [output, firstLine, outputDone] in
             var signalled = false
             var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -98,14 +97,15 @@ final class SandboxProcess: @unchecked Sendable {
     func finished() async -> (status: Int32, reason: Ending, stdout: String, stderr: String) {
         return await withCheckedContinuation { continuation in
             Thread { [self] in
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                let status = (try? WaitStatus.reap(pid)) ?? .exited(-1)
                 reaped.withLock { $0 = Data([1]) }
                 outputDone.wait()
                 let stderr = String(decoding: errors.wait(), as: UTF8.self)
                 let stdout = output.withLock { String(decoding: $0, as: UTF8.self) }
-                let signalled = status & 0x7F != 0
-                continuation.resume(returning: (signalled ? status & 0x7F : (status >> 8) & 0xFF, signalled ? .uncaughtSignal : .exit, stdout, stderr))
+                switch status {
+                case .exited(let code): continuation.resume(returning: (code, .exit, stdout, stderr))
+                case .signaled(let signal): continuation.resume(returning: (signal, .uncaughtSignal, stdout, stderr))
+                }
             }.start()
         }
     }
@@ -113,8 +113,7 @@ final class SandboxProcess: @unchecked Sendable {
     deinit {
         if reaped.withLock({ $0.isEmpty }) {
             kill(pid, SIGKILL)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            _ = try? WaitStatus.reap(pid)
         }
     }
 }

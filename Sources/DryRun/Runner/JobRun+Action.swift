@@ -1,0 +1,101 @@
+import Foundation
+
+/// A `uses:` step: a local composite action run in a scope of its own, or a skipped one.
+extension JobRun {
+    /// The folder of a local action: `./path` under the repository root, or this repository's
+    /// own `OWNER/REPO[/PATH]@REF`; nil for any other action.
+    func localAction(_ reference: String) -> String? {
+        let root = options.repositoryRoot
+        if reference == "." || reference.hasPrefix("./") {
+            return (root as NSString).appendingPathComponent(String(reference.dropFirst(1)))
+        }
+        guard let at = reference.lastIndex(of: "@") else { return nil }
+        let name = reference[..<at]
+        let own = options.selfRepository
+        guard name.lowercased().hasPrefix(own.lowercased()) else { return nil }
+        let rest = name.dropFirst(own.count)
+        if rest.isEmpty { return root }
+        guard rest.hasPrefix("/") else { return nil }
+        return (root as NSString).appendingPathComponent(String(rest.dropFirst()))
+    }
+
+    func runAction(
+        _ step: Step, reference: String, with: [NamedTemplate], scope: StepScope, context: ExpressionContext, env: EnvironmentList
+    ) throws(DryRunError) -> StepResult {
+        guard let folder = localAction(reference) else {
+            log.note("skipped: \(reference) is not run by the dry run")
+            let name = reference.split(separator: "@").first.map(String.init)?.lowercased() ?? ""
+            if ["actions/cache", "actions/cache/restore"].contains(name) {
+                log.note("outputs: cache-hit=false")
+                return StepResult(outcome: .success, conclusion: .success, outputs: [NamedValue("cache-hit", "false")])
+            }
+            return StepResult(outcome: .success, conclusion: .success)
+        }
+        guard scope.depth < Self.maximumDepth else {
+            throw step.location.error("uses: \(reference): composite actions nest more than \(Self.maximumDepth) deep")
+        }
+        let action: CompositeAction
+        do {
+            action = try CompositeAction.load(directory: (folder as NSString).standardizingPath)
+        } catch {
+            throw step.location.error("uses: \(reference): \(error.message)")
+        }
+
+        // Inputs: `with` values, then declared defaults, both evaluated where the action is used.
+        var given: [String: String] = [:]
+        for input in with {
+            do {
+                given[input.name.lowercased()] = try input.template.text(in: context)
+            } catch {
+                let message = try stepFailure(error, "with.\(input.name)", step)
+                log.annotate("Error", message)
+                return StepResult(outcome: .failure, conclusion: .failure, failure: message)
+            }
+        }
+        let declared = Set(action.inputs.map { $0.name.lowercased() })
+        let unexpected = with.map(\.name).filter { !declared.contains($0.lowercased()) }
+        if !unexpected.isEmpty {
+            let valid = action.inputs.map { "'\($0.name)'" }.joined(separator: ", ")
+            log.annotate("Warning", "Unexpected input(s) \(unexpected.map { "'\($0)'" }.joined(separator: ", ")), valid inputs are [\(valid)]")
+        }
+        var inputs: [(String, String)] = []
+        for input in action.inputs {
+            if let value = given[input.name.lowercased()] {
+                inputs.append((input.name, value))
+            } else if let defaultValue = input.defaultValue {
+                do {
+                    inputs.append((input.name, try defaultValue.text(in: context)))
+                } catch {
+                    throw step.location.error("\(action.file): inputs.\(input.name).default", error)
+                }
+            } else if input.required {
+                throw step.location.error("uses: \(reference): input '\(input.name)' is required by \(action.file) and has no default; give it with with:")
+            } else {
+                inputs.append((input.name, ""))
+            }
+        }
+
+        let inner = StepScope(depth: scope.depth + 1, action: action, inputs: .strings(inputs), callerEnv: env, defaults: RunDefaults())
+        try runSteps(action.steps, in: inner)
+        log.depth = scope.depth
+
+        var outputsContext = context
+        outputsContext["steps"] = inner.steps
+        outputsContext["inputs"] = inner.inputs
+        if case .object(let github) = context["github"] ?? .null {
+            outputsContext["github"] = .object(github.entries.map { ($0.key, $0.value) } + [("action_path", .string(action.directory))])
+        }
+        var outputs: [NamedValue] = []
+        for output in action.outputs {
+            do {
+                outputs.append(NamedValue(output.name, try output.template.text(in: outputsContext)))
+            } catch {
+                throw step.location.error("\(action.file): outputs.\(output.name)", error)
+            }
+        }
+        guard !inner.failed else {
+            return StepResult(outcome: .failure, conclusion: .failure, outputs: outputs, failure: "in \(reference), " + inner.failures.joined(separator: "; "))
+        }
+        return StepResult(outcome: .success, conclusion: .success, outputs: outputs)
+    }
+}
