@@ -55,7 +55,8 @@ reproduce() {
   echo "archive, clone 1: $first"
   echo "archive, clone 2: $second"
   if ! cmp -s "$bin_a" "$bin_b" || [ "$first" != "$second" ]; then
-    echo "release: NOT reproducible: the two clones built different bytes" >&2
+    trap - EXIT
+    echo "release: NOT reproducible: the two clones built different bytes; compare them in $work" >&2
     exit 1
   fi
   echo "release: reproducible: both clones built the same binary and archive"

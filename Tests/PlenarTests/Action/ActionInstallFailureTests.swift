@@ -85,12 +85,12 @@ struct ActionInstallFailureTests {
         case .failedDownload, .checksumMismatch: env["PLENAR_CHECKSUMS_FILE"] = checksums.path
         }
         let files = failure == .checksumMismatch ? [setup.archiveName: setup.archive] : [:]
+        let common = env
         return try await InstallScriptTests.serving(files) { url in
-            env["PLENAR_DOWNLOAD_URL"] = url
-            return try await RunningSandbox.process { sandbox in
+            try await RunningSandbox.process { sandbox in
                 try await ActionDryRunTests.dryRun(
-                    sandbox, key: try sandbox.token("org_demo"), workflow: workflow(required: required), plenarOnPath: false, env: env,
-                    pathPrefix: tools.path
+                    sandbox, key: try sandbox.token("org_demo"), workflow: workflow(required: required), plenarOnPath: false,
+                    env: common.merging(["PLENAR_DOWNLOAD_URL": url]) { $1 }, pathPrefix: tools.path
                 )
             }
         }
@@ -101,14 +101,14 @@ struct ActionInstallFailureTests {
         let outcome = try await Self.run(failure, required: false)
         let log = outcome.log
         #expect(outcome.result.status == 0, "\(log)")
-        #expect(log.contains("Warning: plenar: \(failure.cause)"), "\(log)")
+        #expect(log.contains("Warning: plenar not installed: plenar: \(failure.cause)"), "\(log)")
         #expect(log.contains("set required: true to fail instead"))
         #expect(log.contains("the command ran"))
         #expect(log.contains("plenar is not installed: running the command without plenar's masking"), "\(log)")
         #expect(log.contains("connected=false exit-code=3 outcome=failure sent=false"), "\(log)")
         #expect(!log.contains("Error: plenar"), "\(log)")
         if failure == .checksumMismatch {
-            #expect(log.contains("SECURITY: \(Self.archiveName) has SHA-256"), "\(log)")
+            #expect(log.contains("SECURITY: \(Self.archiveName) from http://127.0.0.1:"), "\(log)")
             #expect(log.contains("it may have been tampered with, so it was deleted, not installed"))
         }
         if failure == .failedBuild { #expect(log.contains("error: a build that fails")) }
@@ -119,7 +119,7 @@ struct ActionInstallFailureTests {
         let outcome = try await Self.run(failure, required: true)
         let log = outcome.log
         #expect(outcome.result.status == 1, "\(log)")
-        #expect(log.contains("Error: plenar: \(failure.cause)"), "\(log)")
+        #expect(log.contains("Error: plenar not installed: plenar: \(failure.cause)"), "\(log)")
         #expect(log.contains("(required is true)"))
         #expect(!log.contains("the command ran"), "\(log)")
         if failure == .checksumMismatch { #expect(log.contains("it may have been tampered with, so it was deleted, not installed")) }
