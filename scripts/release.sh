@@ -30,7 +30,8 @@ pin() {
 }
 
 reproduce() {
-  local work commit first second
+  local commit first second
+  # Global: the EXIT trap runs after this function's locals are gone.
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   commit=$(git rev-parse HEAD)
