@@ -23,8 +23,13 @@ static const char *failure = "libcurl was not loaded";
     if ((*(void **)(&curl.field) = dlsym(library, name)) == NULL) { failure = "libcurl lacks " name; return; }
 
 static void load(void) {
+#ifdef __APPLE__
+    // macOS ships libcurl in the system's shared cache.
+    void *library = dlopen("/usr/lib/libcurl.4.dylib", RTLD_NOW | RTLD_LOCAL);
+#else
     void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) library = dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL);
+#endif
     if (library == NULL) {
         failure = "libcurl.so.4 could not be loaded (install the libcurl4 package)";
         return;

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # The plenar-ci action's connect step. Inputs arrive as environment variables, never spliced
 # into the script. An empty key (pull requests from forks get no secrets) skips with a warning,
-# unless PLENAR_FAIL_ON_MISSING_KEY is true. Otherwise plenar's own exit status is the step's.
+# unless PLENAR_FAIL_ON_MISSING_KEY or PLENAR_REQUIRED is true; so does a plenar the install step
+# could not install (PLENAR_INSTALLED is not true; that step has warned). Otherwise plenar's own
+# exit status is the step's.
 set -euo pipefail
+
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 
 key=${PLENAR_KEY:-${PLENAR_TOKEN:-}}
 if [ -z "$key" ]; then
-  if [ "$(printf '%s' "${PLENAR_FAIL_ON_MISSING_KEY:-false}" | tr '[:upper:]' '[:lower:]')" = true ]; then
-    echo "::error::plenar: the key is empty: pass a secret as the key input (fail-on-missing-key is true)"
+  if [ "$(lower "${PLENAR_FAIL_ON_MISSING_KEY:-false}")" = true ] || [ "$(lower "${PLENAR_REQUIRED:-false}")" = true ]; then
+    echo "::error::plenar: the key is empty: pass a secret as the key input (fail-on-missing-key or required is true)"
     exit 1
   fi
   echo "::warning::plenar: the key is empty (pull requests from forks get no secrets): not connected; plenar steps will skip"
+  printf 'connected=false\n' >>"$GITHUB_OUTPUT"
+  exit 0
+fi
+
+if [ "${PLENAR_INSTALLED:-}" != true ]; then
+  echo "plenar is not installed (the install step says why): not connected"
   printf 'connected=false\n' >>"$GITHUB_OUTPUT"
   exit 0
 fi

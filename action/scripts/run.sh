@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The plenar-ci run action's step: the command (a bash line, from an environment variable, never
 # spliced into a script) runs through plenar run, so its log is masked and the run reported; the
-# step's status is the command's. Without plenar on PATH the command still runs, unmasked, with
-# a warning.
+# step's status is the command's. Without plenar on PATH (not installed: the action warned why)
+# the command still runs, with a warning that plenar's masking is not active.
 set -uo pipefail
 
 command_line=$PLENAR_INPUT_COMMAND
@@ -25,7 +25,7 @@ if command -v plenar >/dev/null 2>&1; then
   plenar "${args[@]}" -- bash --noprofile --norc -eo pipefail -c "$command_line"
   status=$?
 else
-  echo "::warning::plenar is not on PATH: running the command without masking; run the plenar-ci action first"
+  echo "::warning::plenar is not installed: running the command without plenar's masking (the runner still masks the workflow's secrets); see the plenar-ci action's install step"
   bash --noprofile --norc -eo pipefail -c "$command_line"
   status=$?
 fi

@@ -4,7 +4,7 @@
 set -uo pipefail
 
 if ! command -v plenar >/dev/null 2>&1; then
-  echo "::warning::plenar is not on PATH: signal not sent; run the plenar-ci action first"
+  echo "::warning::plenar is not installed: signal not sent; see the plenar-ci action's install step"
   printf 'sent=false\n' >>"$GITHUB_OUTPUT"
   exit 0
 fi

@@ -55,7 +55,7 @@ struct ActionDryRunTests {
 
     static func dryRun(
         _ sandbox: RunningSandbox, key: String?, event: String = "push", timeout: String? = nil, workflow: String = workflow,
-        plenarOnPath: Bool = true
+        plenarOnPath: Bool = true, env: [String: String] = [:], pathPrefix: String? = nil
     ) async throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-dryrun-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("workspace"), withIntermediateDirectories: true)
@@ -69,9 +69,11 @@ struct ActionDryRunTests {
         ]
         if let key { arguments += ["--secret", "PLENAR_TOKEN=\(key)"] }
         if let timeout { arguments += ["--env", "PLENAR_TIMEOUT_MS=\(timeout)"] }
+        for (name, value) in env.sorted(by: { $0.key < $1.key }) { arguments += ["--env", "\(name)=\(value)"] }
+        let path = [pathPrefix, plenarOnPath ? BuiltProducts.folder.path : nil, "/usr/bin:/bin"].compactMap { $0 }.joined(separator: ":")
         let result = try await ChildProcess.run(
             BuiltProducts.path("plenar-dry-run"), arguments,
-            environment: ["PATH": (plenarOnPath ? BuiltProducts.folder.path + ":" : "") + "/usr/bin:/bin", "HOME": folder.path, "LANG": "C.UTF-8"]
+            environment: ["PATH": path, "HOME": folder.path, "LANG": "C.UTF-8"]
         )
         return Outcome(result: result)
     }
@@ -115,7 +117,7 @@ struct ActionDryRunTests {
             let outcome = try await Self.dryRun(sandbox, key: nil, event: "pull_request_fork", workflow: workflow, plenarOnPath: false)
             #expect(outcome.result.status == 0, "\(outcome.log)")
             #expect(outcome.log.contains("no key: nothing to install"), "\(outcome.log)")
-            #expect(outcome.log.contains("plenar is not on PATH: running the command without masking"))
+            #expect(outcome.log.contains("plenar is not installed: running the command without plenar's masking"))
         }
     }
 

@@ -4,8 +4,9 @@ import HTTPTypes
 import Testing
 
 /// `action/scripts/install.sh` against a real HTTP server on loopback serving a real archive of the
-/// built plenar: a pinned checksum that matches installs, one that does not fails closed.
-@Suite("The action's installer: pinned checksums, fail closed")
+/// built plenar: a pinned checksum that matches installs; one that does not installs nothing and
+/// warns (exit 0), or fails with `PLENAR_REQUIRED=true`.
+@Suite("The action's installer: pinned checksums, nothing installed on a mismatch")
 struct InstallScriptTests {
     static let script = PackageRoot.url.appendingPathComponent("action/scripts/install.sh").path
 
@@ -38,7 +39,7 @@ struct InstallScriptTests {
             }
         }
 
-        func install(pinning checksum: String, from url: String) async throws -> (ChildProcess, githubPath: String) {
+        func install(pinning checksum: String, from url: String, required: Bool = false) async throws -> (ChildProcess, githubPath: String) {
             let checksums = folder.appendingPathComponent("checksums.txt")
             try Data("# pinned\n\(checksum)  \(archiveName)\n".utf8).write(to: checksums)
             let githubPath = folder.appendingPathComponent("runner/path")
@@ -47,6 +48,7 @@ struct InstallScriptTests {
                 "PATH": "/usr/bin:/bin", "HOME": folder.path,
                 "PLENAR_VERSION": version, "PLENAR_DOWNLOAD_URL": url, "PLENAR_CHECKSUMS_FILE": checksums.path,
                 "RUNNER_TEMP": folder.appendingPathComponent("runner").path, "GITHUB_PATH": githubPath.path,
+                "PLENAR_REQUIRED": String(required),
             ])
             return (result, (try? String(contentsOf: githubPath, encoding: .utf8)) ?? "")
         }
@@ -94,30 +96,35 @@ struct InstallScriptTests {
         #expect(try await ChildProcess.run(setup.installed, ["--version"]).stdout == setup.version + "\n")
     }
 
-    @Test("a checksum that does not match: nothing installed, an error, exit 1")
-    func badChecksum() async throws {
+    @Test("a checksum that does not match: nothing installed, a security warning, exit 0; with required, an error, exit 1", arguments: [false, true])
+    func badChecksum(required: Bool) async throws {
         let setup = try await Setup()
         defer { setup.remove() }
         let wrong = String(repeating: "0", count: 64)
         let (result, path) = try await Self.serving([setup.archiveName: setup.archive]) { url in
-            try await setup.install(pinning: wrong, from: url)
+            try await setup.install(pinning: wrong, from: url, required: required)
         }
-        #expect(result.status == 1)
+        #expect(result.status == (required ? 1 : 0), "\(result.stdout)\(result.stderr)")
         let actual = try await setup.sha256
-        #expect(result.stdout.contains("::error::plenar: \(setup.archiveName) has SHA-256 \(actual), not the pinned \(wrong): not installed"))
+        #expect(result.stdout.contains("::warning title=plenar: checksum mismatch::SECURITY: \(setup.archiveName) from "), "\(result.stdout)")
+        #expect(result.stdout.contains("has SHA-256 \(actual), not the \(wrong) pinned in this action"))
+        #expect(result.stdout.contains(required ? "::error title=plenar not installed::" : "::warning title=plenar not installed::"))
         #expect(!FileManager.default.fileExists(atPath: setup.installed))
         #expect(path.isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: setup.folder.appendingPathComponent("runner").path)
+        #expect(leftovers.allSatisfy { !$0.hasPrefix("plenar-download") }, "the download is deleted: \(leftovers)")
     }
 
-    @Test("an archive that cannot be downloaded: an error, exit 1, nothing installed")
-    func missingArchive() async throws {
+    @Test("an archive that cannot be downloaded: a warning, exit 0, nothing installed; with required, an error, exit 1", arguments: [false, true])
+    func missingArchive(required: Bool) async throws {
         let setup = try await Setup()
         defer { setup.remove() }
         let (result, path) = try await Self.serving([:]) { url in
-            try await setup.install(pinning: try await setup.sha256, from: url)
+            try await setup.install(pinning: try await setup.sha256, from: url, required: required)
         }
-        #expect(result.status == 1)
-        #expect(result.stdout.contains("::error::plenar: cannot download"))
+        #expect(result.status == (required ? 1 : 0))
+        #expect(result.stdout.contains("::\(required ? "error" : "warning") title=plenar not installed::plenar: cannot download"), "\(result.stdout)")
+        #expect(result.stdout.contains("installed=false") == false, "outputs go to GITHUB_OUTPUT, not stdout")
         #expect(!FileManager.default.fileExists(atPath: setup.installed) && path.isEmpty)
     }
 
