@@ -12,7 +12,8 @@ key=${PLENAR_KEY:-${PLENAR_TOKEN:-}}
 if [ -z "$key" ]; then
   if [ "$(lower "${PLENAR_FAIL_ON_MISSING_KEY:-false}")" = true ] || [ "$(lower "${PLENAR_REQUIRED:-false}")" = true ]; then
     echo "::error::plenar: the key is empty: pass a secret as the key input (fail-on-missing-key or required is true)"
-    exit 1
+    # 2, as plenar connect exits for a missing key (the failure contract's credential status).
+    exit 2
   fi
   echo "::warning::plenar: the key is empty (pull requests from forks get no secrets): not connected; plenar steps will skip"
   printf 'connected=false\n' >>"$GITHUB_OUTPUT"
