@@ -53,7 +53,9 @@ public struct LoginPoll: Codable, Sendable, Hashable {
     /// When the session ends if unused (24 h after its last use).
     @ExplicitNull public var expiresAt: String?
 
-    public init(status: Status, sessionToken: String? = nil, user: UserRef? = nil, organization: OrganizationRef? = nil, expiresAt: String? = nil) {
+    public init(
+        status: Status, sessionToken: String? = nil, user: UserRef? = nil, organization: OrganizationRef? = nil, expiresAt: String? = nil
+    ) {
         self.status = status
         self.sessionToken = sessionToken
         self.user = user

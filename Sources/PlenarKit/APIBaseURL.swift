@@ -27,7 +27,11 @@ public struct APIBaseURL: Equatable, Sendable, CustomStringConvertible {
         while base.hasSuffix("/") { base.removeLast() }
         let lower = base.lowercased()
         let scheme: String
-        if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
+        if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else if lower.hasPrefix("http://") {
+            scheme = "http"
+        } else {
             throw .malformed("it must start with https://")
         }
         let rest = base.dropFirst(scheme.count + 3)

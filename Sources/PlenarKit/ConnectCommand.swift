@@ -44,7 +44,9 @@ public struct ConnectCommand {
         var flagKey = key
         if key == "-" {
             guard !context.stdin.isTerminal else {
-                return invocation.fail(.usage("--key - reads the key from standard input: pipe it in, for example printf %s \"$KEY\" | plenar connect --key -"))
+                return invocation.fail(
+                    .usage("--key - reads the key from standard input: pipe it in, for example printf %s \"$KEY\" | plenar connect --key -")
+                )
             }
             let (timeout, _) = Settings.timeout(context.environment)
             let input = context.stdin.read(limit: 4096, timeout: timeout, untilNewline: true)
@@ -71,7 +73,9 @@ public struct ConnectCommand {
                 reporter.result(String(decoding: try encode(connection.summary(report, dryRun: dryRun)), as: UTF8.self) + "\n")
             } else {
                 reporter.result(report.diff)
-                reporter.result("\(dryRun ? "Dry run, nothing written: would connect" : "Connected") to Plenar (\(connection.mode) mode): \(whoami.organization.name.printable), project [\(connection.project.key.printable)] \(connection.project.name.printable)\n")
+                reporter.result(
+                    "\(dryRun ? "Dry run, nothing written: would connect" : "Connected") to Plenar (\(connection.mode) mode): \(whoami.organization.name.printable), project [\(connection.project.key.printable)] \(connection.project.name.printable)\n"
+                )
             }
         }
     }
@@ -100,7 +104,8 @@ public struct ConnectCommand {
     /// The named project if the key reaches it, else the key's own default; never a guess.
     static func project(_ requested: String?, _ whoami: WhoAmI) throws(Failure) -> ProjectRef {
         if let requested {
-            guard let project = whoami.scope.projects.first(where: { $0.id == requested || $0.key.lowercased() == requested.lowercased() }) else {
+            guard let project = whoami.scope.projects.first(where: { $0.id == requested || $0.key.lowercased() == requested.lowercased() })
+            else {
                 throw .projectUnreachable(requested)
             }
             return project
@@ -177,7 +182,10 @@ struct WorkflowEnvironment {
     func appends(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> [FileAppend] {
         let files: [(String, [(String, String)])] = [
             ("GITHUB_ENV", [("PLENAR_API_URL", connection.api.base), ("PLENAR_PROJECT_ID", connection.project.key)]),
-            ("GITHUB_OUTPUT", [("organization", connection.whoami.organization.name), ("mode", connection.mode), ("project-id", connection.project.key)]),
+            (
+                "GITHUB_OUTPUT",
+                [("organization", connection.whoami.organization.name), ("mode", connection.mode), ("project-id", connection.project.key)]
+            ),
         ]
         var appends: [FileAppend] = []
         for (variable, entries) in files {

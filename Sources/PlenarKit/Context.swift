@@ -101,7 +101,9 @@ public struct FileSnapshot: Equatable, Sendable {
     /// How many names (hard links) the existing file has.
     public var links: Int
 
-    public init(path: String, realPath: String? = nil, contents: [UInt8]?, mode: UInt32? = nil, identity: FileIdentity? = nil, links: Int = 1) {
+    public init(
+        path: String, realPath: String? = nil, contents: [UInt8]?, mode: UInt32? = nil, identity: FileIdentity? = nil, links: Int = 1
+    ) {
         self.path = path
         self.realPath = realPath ?? path
         self.contents = contents

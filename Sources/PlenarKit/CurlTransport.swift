@@ -94,7 +94,11 @@ private final class ReplySink {
             sink.overflowed = true
             return 0
         }
-        if let data { data.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) } }
+        if let data {
+            data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+            }
+        }
         return length
     }
 
@@ -102,7 +106,9 @@ private final class ReplySink {
         let sink = Unmanaged<ReplySink>.fromOpaque(context!).takeUnretainedValue()
         let length = size * count
         guard let data else { return length }
-        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
         if line.lowercased().hasPrefix("http/") { sink.retryAfter = nil }
         if let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "retry-after" {
             sink.retryAfter = String(line[line.index(after: colon)...]).trimmed

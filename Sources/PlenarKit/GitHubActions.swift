@@ -57,7 +57,9 @@ public enum GitHubActions {
     public static func environmentFileEntries(_ entries: [(String, String)], random: (Int) -> String) throws(FileError) -> String {
         var text = ""
         for (name, value) in entries {
-            guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }), !name.contains("="), !name.contains("<<") else {
+            guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }), !name.contains("="),
+                !name.contains("<<")
+            else {
                 throw FileError(path: name, reason: "not a valid variable name")
             }
             var delimiter = "ghadelimiter_" + random(24)

@@ -16,7 +16,9 @@ public struct Invocation {
 
     /// `keyFlag`: the command takes `--key`, so the key is masked in GitHub Actions before any output.
     /// `redactor`: one that knows more secrets than the token (`run`'s masks).
-    public func run(_ settings: Settings, keyFlag: Bool = false, redactor: Redactor? = nil, _ body: (Reporter) throws(Failure) -> Void) -> Int32 {
+    public func run(
+        _ settings: Settings, keyFlag: Bool = false, redactor: Redactor? = nil, _ body: (Reporter) throws(Failure) -> Void
+    ) -> Int32 {
         let secrets = [settings.token].compactMap { $0 }
         let reporter = Reporter(context: context, secrets: secrets, redactor: redactor, maskInActions: keyFlag)
         for warning in settings.warnings {

@@ -10,7 +10,9 @@ struct LocalFileSystem: FileSystem {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Self.error(path) }
         defer { close(fd) }
-        do throws(PlatformError) { try FileIO.writeAll(Array(text.utf8), to: fd) } catch { throw FileError(path: path, reason: error.description) }
+        do throws(PlatformError) { try FileIO.writeAll(Array(text.utf8), to: fd) } catch {
+            throw FileError(path: path, reason: error.description)
+        }
     }
 
     func projectRoot() -> String {
@@ -144,7 +146,9 @@ struct LocalFileSystem: FileSystem {
         guard fd >= 0 else { throw error(append.shownAs, action: "open") }
         var info = stat()
         let regular = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-        return AppendTarget(fd: fd, path: append.path, shownAs: append.shownAs, bytes: Array(append.text.utf8), length: regular ? info.st_size : nil, created: created)
+        return AppendTarget(
+            fd: fd, path: append.path, shownAs: append.shownAs, bytes: Array(append.text.utf8), length: regular ? info.st_size : nil,
+            created: created)
     }
 
     /// All temporary files first (any failure removes them and the folders made for them); then
@@ -172,7 +176,11 @@ struct LocalFileSystem: FileSystem {
                 madeFolders += try makeFolders(for: target, shownAs: write.snapshot.path)
                 if write.backup, let previous = write.snapshot.contents {
                     let backup = freeName(target + ".bak")
-                    staged.append(Staged(temporary: try stage(previous, beside: backup, mode: write.snapshot.mode ?? 0o600, shownAs: write.snapshot.path + ".bak"), target: backup))
+                    staged.append(
+                        Staged(
+                            temporary: try stage(
+                                previous, beside: backup, mode: write.snapshot.mode ?? 0o600, shownAs: write.snapshot.path + ".bak"),
+                            target: backup))
                 }
                 // A rename would give this name a file of its own and leave the other names
                 // with the old contents: rewrite the one file instead.
@@ -182,7 +190,11 @@ struct LocalFileSystem: FileSystem {
                     inPlace.append(InPlace(fd: fd, write: write))
                     continue
                 }
-                staged.append(Staged(temporary: try stage(write.contents, beside: target, mode: write.mode ?? write.snapshot.mode, shownAs: write.snapshot.path), target: target))
+                staged.append(
+                    Staged(
+                        temporary: try stage(
+                            write.contents, beside: target, mode: write.mode ?? write.snapshot.mode, shownAs: write.snapshot.path),
+                        target: target))
             }
         } catch {
             discard()
@@ -267,7 +279,8 @@ struct LocalFileSystem: FileSystem {
     }
 
     /// A new file beside `target` with `contents`, flushed to disk (`AtomicFile.stage`).
-    private static func stage(_ contents: [UInt8], beside target: String, mode: UInt32?, shownAs shown: String) throws(FileError) -> String {
+    private static func stage(_ contents: [UInt8], beside target: String, mode: UInt32?, shownAs shown: String) throws(FileError) -> String
+    {
         do throws(PlatformError) {
             return try AtomicFile.stage(contents, beside: target, mode: mode)
         } catch {
@@ -336,7 +349,8 @@ struct LocalFileSystem: FileSystem {
     /// Runs git quietly and returns its exit status, or -1 when it cannot run.
     private static func git(_ arguments: [String]) -> Int32 {
         let environment = ProcessBytes.environment()
-        guard let git = PathSearch.find(Array("git".utf8), searchPath: ProcessBytes.value(of: "PATH", in: environment)), git.executable else { return -1 }
+        guard let git = PathSearch.find(Array("git".utf8), searchPath: ProcessBytes.value(of: "PATH", in: environment)), git.executable
+        else { return -1 }
         var spawn = Spawn(path: git.path, arguments: (["git"] + arguments).map { Array($0.utf8) }, environment: environment)
         (spawn.stdin, spawn.stdout, spawn.stderr) = (.null, .null, .null)
         guard let pid = try? spawn.start(), case .exited(let code)? = try? WaitStatus.reap(pid) else { return -1 }

@@ -22,7 +22,10 @@ public struct RunCommand {
     /// After a forwarded signal (a cancelled job), the report gets at most this long.
     public static let cancelledReportTimeout = Duration.seconds(1)
 
-    public init(command: [[UInt8]], name: String? = nil, project: String? = nil, masks: [[UInt8]] = [], maskVariables: [String] = [], redact: Bool = true) {
+    public init(
+        command: [[UInt8]], name: String? = nil, project: String? = nil, masks: [[UInt8]] = [], maskVariables: [String] = [],
+        redact: Bool = true
+    ) {
         self.command = command
         self.name = name
         self.project = project
@@ -31,7 +34,10 @@ public struct RunCommand {
         self.redact = redact
     }
 
-    public init(command: [String], name: String? = nil, project: String? = nil, masks: [String] = [], maskVariables: [String] = [], redact: Bool = true) {
+    public init(
+        command: [String], name: String? = nil, project: String? = nil, masks: [String] = [], maskVariables: [String] = [],
+        redact: Bool = true
+    ) {
         self.init(
             command: command.map { Array($0.utf8) }, name: name, project: project, masks: masks.map { Array($0.utf8) },
             maskVariables: maskVariables, redact: redact)
@@ -60,7 +66,9 @@ public struct RunCommand {
             // `::add-mask::***`) loses nothing. The runner consumes these lines without showing them.
             GitHubActions.announceMasks(secrets.secrets.map(\.value), context: context)
             if secrets.secrets.contains(where: { !GitHubActions.canMask($0.value) }) {
-                notes.append("a masked value is not UTF-8: it is masked in this command's output, but the runner's ::add-mask:: takes only text, so later steps that print it are not masked")
+                notes.append(
+                    "a masked value is not UTF-8: it is masked in this command's output, but the runner's ::add-mask:: takes only text, so later steps that print it are not masked"
+                )
             }
         }
         // The environment as plenar got it, byte for byte and in order, plus PLENAR_RUN_ID.
@@ -114,11 +122,14 @@ public struct RunCommand {
         secrets.addEnvironment(context.environmentBytes)
         secrets.add(token: ChildCommand.variable("PLENAR_TOKEN", in: context.environmentBytes) ?? [])
         for mask in masks where !secrets.add(mask: mask) {
-            notes.append("a --mask value shorter than \(RedactionPolicy.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
+            notes.append(
+                "a --mask value shorter than \(RedactionPolicy.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
         let variables = SecretSet.variables(context.environmentBytes)
         for variable in maskVariables where !secrets.add(maskVariable: variable, from: variables) {
-            notes.append("--mask-env \(variable): the variable is unset or shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so nothing of it is masked")
+            notes.append(
+                "--mask-env \(variable): the variable is unset or shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so nothing of it is masked"
+            )
         }
         return secrets
     }
@@ -163,9 +174,11 @@ public struct RunCommand {
     /// The argv as a shell would need it typed, so the report reads like the step's own line.
     static func commandLine(_ argv: [String]) -> String {
         argv.map { argument in
-            let plain = !argument.isEmpty && argument.unicodeScalars.allSatisfy {
-                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "@%+=:,./_-".unicodeScalars.contains($0)
-            }
+            let plain =
+                !argument.isEmpty
+                && argument.unicodeScalars.allSatisfy {
+                    ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "@%+=:,./_-".unicodeScalars.contains($0)
+                }
             return plain ? argument : "'" + argument.replacing("'", with: #"'\''"#) + "'"
         }.joined(separator: " ")
     }

@@ -40,7 +40,10 @@ public struct Settings {
         if let milliseconds = Int(text.trimmed), milliseconds > 0 {
             return (.milliseconds(min(milliseconds, Int(Int32.max))), [])
         }
-        return (defaultTimeout, ["\(timeoutVariable)=\(text.printable) is not a positive number of milliseconds: using \(defaultTimeout.wholeMilliseconds)"])
+        return (
+            defaultTimeout,
+            ["\(timeoutVariable)=\(text.printable) is not a positive number of milliseconds: using \(defaultTimeout.wholeMilliseconds)"]
+        )
     }
 
     /// The checks made before any byte is sent: a token of the right shape, a URL that keeps it safe.

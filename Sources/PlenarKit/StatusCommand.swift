@@ -16,7 +16,8 @@ public struct StatusCommand {
             let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
             let whoami = try client.get("/whoami", as: WhoAmI.self)
             var report = StatusReport(whoami, api: api)
-            report.configs = Self.configs(context, api: api, token: token, project: settings.project.map { (try? ConnectCommand.project($0, whoami))?.key ?? $0 })
+            report.configs = Self.configs(
+                context, api: api, token: token, project: settings.project.map { (try? ConnectCommand.project($0, whoami))?.key ?? $0 })
             if let warning = report.expiryWarning(now: context.clock.date()) {
                 reporter.warning(warning)
             }

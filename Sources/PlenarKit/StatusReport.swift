@@ -53,9 +53,13 @@ public struct StatusReport: Codable, Equatable {
         case .all: lines.append("Scope: all \(scope.projects.count) project(s) of the organization")
         }
         lines += scope.projects.map { "• [\($0.key.printable)] \($0.name.printable)" }
-        lines.append("Default project: \(defaultProject.map { "[\($0.key.printable)] \($0.name.printable)" } ?? "none (name one with --project or PLENAR_PROJECT_ID)")")
+        lines.append(
+            "Default project: \(defaultProject.map { "[\($0.key.printable)] \($0.name.printable)" } ?? "none (name one with --project or PLENAR_PROJECT_ID)")"
+        )
         lines.append("Permissions: \(scopes.map(\.rawValue.printable).joined(separator: ", "))")
-        lines.append("Key: \(key.prefix.printable)…, expires \((key.expiresAt ?? "never").printable), last used \((key.lastUsedAt ?? "never").printable)")
+        lines.append(
+            "Key: \(key.prefix.printable)…, expires \((key.expiresAt ?? "never").printable), last used \((key.lastUsedAt ?? "never").printable)"
+        )
         lines.append("API: \(apiURL)")
         lines += configs.filter(\.present).map { "Config \($0.text)" }
         return lines.joined(separator: "\n") + "\n"
@@ -83,7 +87,8 @@ public struct StatusReport: Codable, Equatable {
         let left = expires.timeIntervalSince(now)
         guard left <= window else { return nil }
         let days = max(0, Int((left / 86_400).rounded(.down)))
-        return "the key \(key.prefix.printable)… expires on \(text.printable) (in \(days) day(s)): create a new key and update the PLENAR_TOKEN secret before then"
+        return
+            "the key \(key.prefix.printable)… expires on \(text.printable) (in \(days) day(s)): create a new key and update the PLENAR_TOKEN secret before then"
     }
 
     static func parse(_ text: String) -> Date? {

@@ -68,7 +68,9 @@ struct FileDescriptorInput: ByteInput {
             let polled = poll(&ready, 1, Int32(clamping: max(1, left.wholeMilliseconds)))
             if polled < 0, errno == EINTR { continue }
             if polled == 0 { continue }
-            let count = buffer.withUnsafeMutableBytes { FileIO.readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<min($0.count, limit - result.count)])) }
+            let count = buffer.withUnsafeMutableBytes {
+                FileIO.readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<min($0.count, limit - result.count)]))
+            }
             if count < 0, errno == EAGAIN { continue }
             guard count > 0 else { break }
             result += buffer[0..<count]

@@ -10,7 +10,10 @@ public struct SignalCommand {
     public var project: String?
     public var json: Bool
 
-    public init(kind: String, status: String? = nil, message: String? = nil, attributes: [(String, String)] = [], project: String? = nil, json: Bool = false) {
+    public init(
+        kind: String, status: String? = nil, message: String? = nil, attributes: [(String, String)] = [], project: String? = nil,
+        json: Bool = false
+    ) {
         self.kind = kind
         self.status = status
         self.message = message
@@ -62,7 +65,9 @@ public struct HookCommand {
             let input = context.stdin.read(limit: Self.maximumPayload + 1, timeout: timeout, untilNewline: false)
             let bytes = input.bytes
             if input.timedOut {
-                notes.append("stdin stayed open past \(timeout.wholeMilliseconds) ms (\(Settings.timeoutVariable)): sent the \(bytes.count) bytes of payload read by then")
+                notes.append(
+                    "stdin stayed open past \(timeout.wholeMilliseconds) ms (\(Settings.timeoutVariable)): sent the \(bytes.count) bytes of payload read by then"
+                )
             }
             if bytes.count > Self.maximumPayload {
                 body["payload"] = .string(Self.truncatedText(bytes))

@@ -14,9 +14,10 @@ struct MCPEndpoint: Sendable {
     func handle(_ request: MCP.HTTPRequest, caller: Caller, projectHeader: String?) async -> MCP.HTTPResponse {
         let transport: StatelessHTTPServerTransport
         if allowAnyHost {
-            transport = StatelessHTTPServerTransport(validationPipeline: StandardValidationPipeline(validators: [
-                OriginValidator.disabled, AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
-            ]))
+            transport = StatelessHTTPServerTransport(
+                validationPipeline: StandardValidationPipeline(validators: [
+                    OriginValidator.disabled, AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+                ]))
         } else {
             transport = StatelessHTTPServerTransport()
         }
@@ -56,7 +57,8 @@ struct MCPEndpoint: Sendable {
         ),
         Tool(
             name: "signal",
-            description: "Record one signal (a CI or agent event) in a project. Organization keys must pass project_id unless their allowlist holds one project.",
+            description:
+                "Record one signal (a CI or agent event) in a project. Organization keys must pass project_id unless their allowlist holds one project.",
             inputSchema: .object([
                 "type": "object",
                 "properties": .object([
@@ -71,7 +73,9 @@ struct MCPEndpoint: Sendable {
         ),
     ]
 
-    private static func call(_ call: CallTool.Parameters, caller: Caller, store: SandboxStore, projectHeader: String?) async -> CallTool.Result {
+    private static func call(
+        _ call: CallTool.Parameters, caller: Caller, store: SandboxStore, projectHeader: String?
+    ) async -> CallTool.Result {
         do {
             switch call.name {
             case "whoami":
@@ -80,7 +84,8 @@ struct MCPEndpoint: Sendable {
                 return try result(await store.projects(caller))
             case "signal":
                 let body = JSONValue.object((call.arguments ?? [:]).mapValues(JSONValue.init))
-                return try result(await store.record(.signal, body: body, caller: caller, projectHeader: projectHeader, idempotencyKey: nil))
+                return try result(
+                    await store.record(.signal, body: body, caller: caller, projectHeader: projectHeader, idempotencyKey: nil))
             default:
                 return CallTool.Result(content: [text("unknown tool \(call.name)")], isError: true)
             }

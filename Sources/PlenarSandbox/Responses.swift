@@ -32,11 +32,12 @@ enum Responses {
         case let error as any HTTPResponseError:
             let status = Int(error.status.code)
             let code = ErrorCode.forStatus(status)
-            let message = switch code {
-            case .payloadTooLarge: "the request body is larger than 1 MiB"
-            case .notFound: "no such endpoint"
-            default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
-            }
+            let message =
+                switch code {
+                case .payloadTooLarge: "the request body is larger than 1 MiB"
+                case .notFound: "no such endpoint"
+                default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
+                }
             return self.error(APIError(code, message, status: status))
         default:
             return self.error(APIError(.internal, "internal error: \(thrown)"))

@@ -70,9 +70,13 @@ extension Sandbox {
                 return LoginPage.html(LoginPage.message("Unknown user", "Choose one of the demo users."), status: .badRequest)
             }
             guard let login = await store.pendingLogin(code: code) else {
-                return LoginPage.html(LoginPage.message("No such login", "No login waits for the code \(code): it expired or was decided already. Run plenar login again."), status: .notFound)
+                return LoginPage.html(
+                    LoginPage.message(
+                        "No such login", "No login waits for the code \(code): it expired or was decided already. Run plenar login again."),
+                    status: .notFound)
             }
-            return LoginPage.html(LoginPage.confirm(code: login.userCode, client: login.client, user: user.user, organization: user.organization))
+            return LoginPage.html(
+                LoginPage.confirm(code: login.userCode, client: login.client, user: user.user, organization: user.organization))
         }
         router.post("login/decide") { request, _ in
             let form = try await LoginPage.form(request)
@@ -83,9 +87,11 @@ extension Sandbox {
             } catch let error as APIError {
                 return LoginPage.html(LoginPage.message("Not done", error.message), status: .notFound)
             }
-            return LoginPage.html(approve
-                ? LoginPage.message("Approved", "You are logged in. You can close this window and return to the terminal.", id: "approved")
-                : LoginPage.message("Denied", "The login was denied; nothing was granted.", id: "denied"))
+            return LoginPage.html(
+                approve
+                    ? LoginPage.message(
+                        "Approved", "You are logged in. You can close this window and return to the terminal.", id: "approved")
+                    : LoginPage.message("Denied", "The login was denied; nothing was granted.", id: "denied"))
         }
 
         let admin = router.group("_sandbox").add(middleware: LoopbackOnlyMiddleware())
@@ -131,7 +137,8 @@ enum LoginPage {
     static func signIn(code: String, users: [(user: User, organization: String)]) -> String {
         let options = users.enumerated().map { index, entry in
             let checked = index == 0 ? " checked" : ""
-            return "<label><input type=\"radio\" name=\"user\" value=\"\(escape(entry.user.email))\"\(checked)> \(escape(entry.user.name)) (\(escape(entry.user.email)), \(escape(entry.organization)))</label><br>"
+            return
+                "<label><input type=\"radio\" name=\"user\" value=\"\(escape(entry.user.email))\"\(checked)> \(escape(entry.user.name)) (\(escape(entry.user.email)), \(escape(entry.organization)))</label><br>"
         }.joined(separator: "\n")
         return """
             <h1>Sign in to the Plenar sandbox</h1>
@@ -200,7 +207,9 @@ enum LoginPage {
         while let byte = utf8.popFirst() {
             if byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+            } else if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 utf8 = utf8.dropFirst(2)
             } else {

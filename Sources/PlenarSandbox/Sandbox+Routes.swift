@@ -8,7 +8,9 @@ import PlenarAPI
 extension Sandbox {
     func buildRouter() -> Router<SandboxRequestContext> {
         let router = Router(context: SandboxRequestContext.self)
-        router.add(middleware: TrafficMiddleware(faults: faults, journal: journal, clock: configuration.clock, logRequests: configuration.logRequests))
+        router.add(
+            middleware: TrafficMiddleware(
+                faults: faults, journal: journal, clock: configuration.clock, logRequests: configuration.logRequests))
         addAPIRoutes(to: router.group("v1"))
         addPeopleRoutes(to: router)
         addMCPRoutes(to: router)
@@ -54,7 +56,8 @@ extension Sandbox {
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             if let authority = request.head.authority { headers["Host"] = authority }
             let answer = await endpoint.handle(
-                MCP.HTTPRequest(method: request.method.rawValue, headers: headers, body: Data(body.readableBytesView), path: request.uri.path),
+                MCP.HTTPRequest(
+                    method: request.method.rawValue, headers: headers, body: Data(body.readableBytesView), path: request.uri.path),
                 caller: caller,
                 projectHeader: request.headers[.plenarProject]
             )

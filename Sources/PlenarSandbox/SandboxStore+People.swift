@@ -95,7 +95,8 @@ extension SandboxStore {
                 return project.id
             }
         }
-        let user = User(id: Secrets.newID("usr"), organizationID: organization.id, email: request.email, name: request.name, projects: projectIDs)
+        let user = User(
+            id: Secrets.newID("usr"), organizationID: organization.id, email: request.email, name: request.name, projects: projectIDs)
         state.users.append(user)
         dirty = true
         return user.ref
@@ -190,7 +191,8 @@ extension SandboxStore {
 
     func decideLogin(code: String, email: String, approve: Bool) throws(APIError) {
         let code = Self.normalizedCode(code)
-        guard let index = state.logins.firstIndex(where: { $0.userCode == code && $0.status == .pending && $0.expiresAt > clock.now() }) else {
+        guard let index = state.logins.firstIndex(where: { $0.userCode == code && $0.status == .pending && $0.expiresAt > clock.now() })
+        else {
             throw APIError(.notFound, "no login waits for the code \(code): it expired or was decided already")
         }
         guard let user = state.users.first(where: { $0.email == email }) else {
@@ -222,7 +224,9 @@ extension SandboxStore {
 
     func requireSession(_ caller: Caller) throws(APIError) {
         guard caller.key.kind == .session else {
-            throw APIError(.sessionRequired, "this needs a login session (plenar login); an API key (\(caller.key.kind.prefix)…) can never list, create or revoke keys")
+            throw APIError(
+                .sessionRequired,
+                "this needs a login session (plenar login); an API key (\(caller.key.kind.prefix)…) can never list, create or revoke keys")
         }
     }
 
@@ -314,12 +318,15 @@ extension SandboxStore {
 
     private func ensureUserIndex(_ caller: Caller) throws(APIError) -> Int {
         guard caller.key.kind != .org else {
-            throw APIError(.forbidden, "organization keys have no default project on purpose: name the project in each call (PLENAR_PROJECT_ID or project_id)")
+            throw APIError(
+                .forbidden,
+                "organization keys have no default project on purpose: name the project in each call (PLENAR_PROJECT_ID or project_id)")
         }
         if let index = state.users.firstIndex(where: { $0.organizationID == caller.organization.id && $0.email == caller.key.createdBy }) {
             return index
         }
-        state.users.append(User(id: Secrets.newID("usr"), organizationID: caller.organization.id, email: caller.key.createdBy, name: caller.key.createdBy))
+        state.users.append(
+            User(id: Secrets.newID("usr"), organizationID: caller.organization.id, email: caller.key.createdBy, name: caller.key.createdBy))
         dirty = true
         return state.users.count - 1
     }

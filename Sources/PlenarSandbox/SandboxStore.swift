@@ -69,7 +69,8 @@ public actor SandboxStore {
         state.keys[index].lastUsedAt = now
         state.keys[index].lastUsedIP = peer
         if let wait = limiter?.take(key: key.id, now: now) {
-            throw APIError(.rateLimited, "rate limit of \(limiter!.rate) requests per second exceeded; retry after \(wait) s", retryAfter: wait)
+            throw APIError(
+                .rateLimited, "rate limit of \(limiter!.rate) requests per second exceeded; retry after \(wait) s", retryAfter: wait)
         }
         guard let organization = state.organizations.first(where: { $0.id == key.organizationID }) else {
             throw APIError(.internal, "key \(key.id) belongs to no organization")
@@ -91,7 +92,8 @@ public actor SandboxStore {
                 prefix: key.displayPrefix,
                 description: key.description,
                 createdAt: Timestamp.format(key.createdAt),
-                expiresAt: key.kind == .session ? Timestamp.format(Self.sessionEnd(lastActive: clock.now())) : key.expiresAt.map(Timestamp.format),
+                expiresAt: key.kind == .session
+                    ? Timestamp.format(Self.sessionEnd(lastActive: clock.now())) : key.expiresAt.map(Timestamp.format),
                 lastUsedAt: caller.previousUse.map(Timestamp.format)
             ),
             scopes: key.scopes.sorted(),
@@ -174,7 +176,9 @@ public actor SandboxStore {
         if let projectID = caller.key.defaultProjectID, let project = state.projects.first(where: { $0.id == projectID }) {
             return project
         }
-        throw APIError(.projectRequired, "no project was named and this key has no single default; send project_id (a project id or key such as PLEN-DEMO)")
+        throw APIError(
+            .projectRequired,
+            "no project was named and this key has no single default; send project_id (a project id or key such as PLEN-DEMO)")
     }
 
     func findProject(_ name: String, organizationID: String) -> Project? {

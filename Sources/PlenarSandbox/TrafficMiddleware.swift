@@ -45,10 +45,13 @@ struct TrafficMiddleware: RouterMiddleware {
         return finish(response, request, fault: applied, started: started, record: isAPI)
     }
 
-    private func finish(_ response: Response, _ request: Request, fault: Fault.Mode?, started: ContinuousClock.Instant, record: Bool = true) -> Response {
+    private func finish(
+        _ response: Response, _ request: Request, fault: Fault.Mode?, started: ContinuousClock.Instant, record: Bool = true
+    ) -> Response {
         let status = Int(response.status.code)
         if record {
-            journal.append(RequestEntry(method: request.method.rawValue, path: request.uri.path, status: status, fault: fault, at: clock.now()))
+            journal.append(
+                RequestEntry(method: request.method.rawValue, path: request.uri.path, status: status, fault: fault, at: clock.now()))
         }
         log(request, status: status, fault: fault, started: started)
         return response
@@ -63,14 +66,16 @@ struct TrafficMiddleware: RouterMiddleware {
             context.channel.close(promise: nil)
         default:
             let faults = self.faults
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
-                let end = ContinuousClock.now + Self.heldAnswerLimit
-                while !faults.isReleased(generation), ContinuousClock.now < end {
-                    try await writer.write(ByteBuffer(string: " "))
-                    try await Task.sleep(for: .milliseconds(500))
-                }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody { writer in
+                    let end = ContinuousClock.now + Self.heldAnswerLimit
+                    while !faults.isReleased(generation), ContinuousClock.now < end {
+                        try await writer.write(ByteBuffer(string: " "))
+                        try await Task.sleep(for: .milliseconds(500))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         return Response(status: .ok)
     }

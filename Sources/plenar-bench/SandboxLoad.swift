@@ -33,7 +33,9 @@ struct SandboxLoad: AsyncParsableCommand {
             throw ValidationError("--url must look like http://127.0.0.1:PORT/v1")
         }
         let base = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
-        let token = try self.token ?? String(contentsOfFile: ProcessInfo.processInfo.environment["PLENAR_BENCH_TOKEN_FILE"] ?? "", encoding: .utf8)
+        let token =
+            try self.token
+            ?? String(contentsOfFile: ProcessInfo.processInfo.environment["PLENAR_BENCH_TOKEN_FILE"] ?? "", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let clock = ContinuousClock()
         let start = clock.now

@@ -50,7 +50,9 @@ struct DryRunCommand: ParsableCommand {
     @Option(name: .customLong("var"), help: ArgumentHelp("A configuration variable, NAME=VALUE or NAME (repeat).", valueName: "name=value"))
     var vars: [String] = []
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("A variable in every step's environment, NAME=VALUE or NAME (repeat).", valueName: "name=value"))
+    @Option(
+        name: .customLong("env"),
+        help: ArgumentHelp("A variable in every step's environment, NAME=VALUE or NAME (repeat).", valueName: "name=value"))
     var env: [String] = []
 
     @Option(help: "Where ./ actions are found (default: the git repository holding the current folder).")

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import PlenarSandbox
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import PlenarSandbox
 
 /// Talks to a running sandbox's admin API; prints its JSON answers on stdout.
 struct AdminClient {

@@ -42,7 +42,8 @@ struct Keys: AsyncParsableCommand {
         @Option(name: .customLong("project"), help: "A project the key may reach (repeat); none means every project.")
         var projects: [String] = []
 
-        @Option(name: .customLong("scope"), help: "A scope (repeat): signals:write, hooks:write, runs:write, projects:read; none means all.")
+        @Option(
+            name: .customLong("scope"), help: "A scope (repeat): signals:write, hooks:write, runs:write, projects:read; none means all.")
         var scopes: [String] = []
 
         @Option(help: "Expiry as an RFC 3339 timestamp.")

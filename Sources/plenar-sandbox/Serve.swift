@@ -42,9 +42,10 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let sandbox: Sandbox
         do {
-            sandbox = try Sandbox(configuration: SandboxConfiguration(
-                host: host, port: port, rateLimit: rateLimit, statePath: state, logRequests: !quiet
-            ))
+            sandbox = try Sandbox(
+                configuration: SandboxConfiguration(
+                    host: host, port: port, rateLimit: rateLimit, statePath: state, logRequests: !quiet
+                ))
         } catch {
             StandardError.write("plenar-sandbox: \(error)\n")
             throw ExitCode.failure
@@ -62,7 +63,8 @@ struct Serve: AsyncParsableCommand {
                         } catch {
                             throw SandboxError.writeFailed(path: path, reason: error.description)
                         }
-                        StandardError.write("plenar-sandbox: demo keys \(tokens.keys.sorted().joined(separator: ", ")) written to \(path)\n")
+                        StandardError.write(
+                            "plenar-sandbox: demo keys \(tokens.keys.sorted().joined(separator: ", ")) written to \(path)\n")
                     } catch {
                         StandardError.write("plenar-sandbox: \(error)\n")
                     }

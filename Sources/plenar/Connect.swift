@@ -28,7 +28,11 @@ struct Connect: ParsableCommand {
     @Option(help: "API base including /v1 (default: $PLENAR_API_URL, else https://api.plenar.dev/v1).")
     var apiURL: String?
 
-    @Option(name: .customLong("client"), help: ArgumentHelp("MCP clients to configure: a comma-separated list of claude, cursor, vscode, gemini, codex, or all (default: claude).", valueName: "list"))
+    @Option(
+        name: .customLong("client"),
+        help: ArgumentHelp(
+            "MCP clients to configure: a comma-separated list of claude, cursor, vscode, gemini, codex, or all (default: claude).",
+            valueName: "list"))
     var clients: String?
 
     @Flag(help: "Write no MCP client config.")

@@ -40,7 +40,8 @@ struct HandoverOptions: ParsableArguments {
 }
 
 struct KeysList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "The organization's keys and your personal tokens, with last use.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "The organization's keys and your personal tokens, with last use.")
 
     @OptionGroup var options: KeysOptions
 
@@ -72,7 +73,9 @@ struct KeysCreate: ParsableCommand {
     @Option(help: ArgumentHelp("all, or a comma-separated allowlist of project keys (default: all).", valueName: "list"))
     var projects = "all"
 
-    @Option(help: ArgumentHelp("Comma-separated scopes (default: all of signals:write, hooks:write, runs:write, projects:read).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated scopes (default: all of signals:write, hooks:write, runs:write, projects:read).", valueName: "list"))
     var scopes: String?
 
     @OptionGroup var handover: HandoverOptions

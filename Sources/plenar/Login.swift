@@ -38,7 +38,8 @@ struct Login: ParsableCommand {
     }
 
     func run() throws {
-        try finish(LoginCommand(apiURL: apiURL, noBrowser: noBrowser, json: json, timeout: timeout.flatMap(DurationText.parse)).run(.live()))
+        try finish(
+            LoginCommand(apiURL: apiURL, noBrowser: noBrowser, json: json, timeout: timeout.flatMap(DurationText.parse)).run(.live()))
     }
 }
 
@@ -69,7 +70,9 @@ struct AuthStatus: ParsableCommand {
         abstract: "User, organization, expiry, and where the credential comes from (--key, PLENAR_TOKEN or the login file)."
     )
 
-    @Option(help: ArgumentHelp("An org key, personal token or session to check (default: $PLENAR_TOKEN, else the login file).", valueName: "key"))
+    @Option(
+        help: ArgumentHelp(
+            "An org key, personal token or session to check (default: $PLENAR_TOKEN, else the login file).", valueName: "key"))
     var key: String?
 
     @Option(help: "API base including /v1 (default: $PLENAR_API_URL, else the login's, else https://api.plenar.dev/v1).")

@@ -22,7 +22,10 @@ struct Plenar: ParsableCommand {
             Shell completions: plenar --generate-completion-script bash|zsh|fish.
             """,
         version: PlenarClient.version,
-        subcommands: [Connect.self, Status.self, Whoami.self, Signal.self, Hook.self, Run.self, Login.self, Logout.self, Auth.self, Project.self, Keys.self]
+        subcommands: [
+            Connect.self, Status.self, Whoami.self, Signal.self, Hook.self, Run.self, Login.self, Logout.self, Auth.self, Project.self,
+            Keys.self,
+        ]
     )
 }
 

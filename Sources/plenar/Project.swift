@@ -17,7 +17,8 @@ struct ProjectOptions: ParsableArguments {
 }
 
 struct ListProjects: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the projects the credential reaches; * marks the default.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the projects the credential reaches; * marks the default.")
 
     @OptionGroup var options: ProjectOptions
 

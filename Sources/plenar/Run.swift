@@ -31,7 +31,9 @@ struct Run: ParsableCommand {
     @Option(help: "Project id or key (default: $PLENAR_PROJECT_ID, else the key's own default).")
     var project: String?
 
-    @Option(name: .customLong("mask"), help: ArgumentHelp("A value to mask (repeat). It shows in the process list: prefer --mask-env.", valueName: "value"))
+    @Option(
+        name: .customLong("mask"),
+        help: ArgumentHelp("A value to mask (repeat). It shows in the process list: prefer --mask-env.", valueName: "value"))
     var masks: [String] = []
 
     @Option(name: .customLong("mask-env"), help: ArgumentHelp("An environment variable whose value to mask (repeat).", valueName: "name"))
@@ -50,7 +52,8 @@ struct Run: ParsableCommand {
         // The command and the masks as bytes, read by RunArguments (see Plenar.main).
         let words = RunArguments(Array(ProcessBytes.arguments().dropFirst()))
         var wrapper = RunCommand(
-            command: words.command ?? command.map { Array($0.utf8) }, name: name, project: project, masks: words.masks + masks.map { Array($0.utf8) },
+            command: words.command ?? command.map { Array($0.utf8) }, name: name, project: project,
+            masks: words.masks + masks.map { Array($0.utf8) },
             maskVariables: words.maskVariables + maskVariables, redact: !noRedact)
         wrapper.json = json
         let ending = wrapper.run(.live())

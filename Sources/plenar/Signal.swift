@@ -38,6 +38,7 @@ struct Signal: ParsableCommand {
 
     func run() throws {
         let pairs = attributes.compactMap(SignalCommand.attribute).map { ($0.key, $0.value) }
-        try finish(SignalCommand(kind: kind, status: status, message: message, attributes: pairs, project: project, json: json).run(.live()))
+        try finish(
+            SignalCommand(kind: kind, status: status, message: message, attributes: pairs, project: project, json: json).run(.live()))
     }
 }

@@ -39,7 +39,9 @@ public struct ExpressionContext: Sendable {
             switch try evaluate(base) {
             case .array(let array):
                 let number = index.number
-                guard number.isFinite, number >= 0, number == number.rounded(.down), Int(number) < array.elements.count else { return .null }
+                guard number.isFinite, number >= 0, number == number.rounded(.down), Int(number) < array.elements.count else {
+                    return .null
+                }
                 return array.elements[Int(number)]
             case .object(let object):
                 guard index.isPrimitive else { return .null }
@@ -138,7 +140,9 @@ public struct ExpressionContext: Sendable {
                 }
                 var end = index + 1
                 while end < characters.count, characters[end].isASCII, characters[end].isNumber { end += 1 }
-                guard end > index + 1, end < characters.count, characters[end] == "}", let argument = Int(String(characters[index + 1..<end])) else {
+                guard end > index + 1, end < characters.count, characters[end] == "}",
+                    let argument = Int(String(characters[index + 1..<end]))
+                else {
                     throw invalid
                 }
                 guard argument < arguments.count else {

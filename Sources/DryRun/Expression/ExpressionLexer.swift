@@ -133,11 +133,21 @@ struct ExpressionLexer {
         let lexeme = String(characters[start..<offset])
         if tokens.last != .dot {
             switch lexeme {
-            case "true": tokens.append(.keyword(.bool(true))); return
-            case "false": tokens.append(.keyword(.bool(false))); return
-            case "null": tokens.append(.keyword(.null)); return
-            case "NaN": tokens.append(.number(.nan)); return
-            case "Infinity": tokens.append(.number(.infinity)); return
+            case "true":
+                tokens.append(.keyword(.bool(true)))
+                return
+            case "false":
+                tokens.append(.keyword(.bool(false)))
+                return
+            case "null":
+                tokens.append(.keyword(.null))
+                return
+            case "NaN":
+                tokens.append(.number(.nan))
+                return
+            case "Infinity":
+                tokens.append(.number(.infinity))
+                return
             default: break
             }
         }
@@ -153,7 +163,8 @@ struct ExpressionLexer {
     private func unexpected(from start: Int) -> ExpressionError {
         var end = start + 1
         while end < characters.count, !Self.isBoundary(characters[end]) { end += 1 }
-        return .syntax("Unexpected symbol: '\(String(characters[start..<end]))'. Located at position \(start + 1) within expression: \(source)")
+        return .syntax(
+            "Unexpected symbol: '\(String(characters[start..<end]))'. Located at position \(start + 1) within expression: \(source)")
     }
 }
 

@@ -108,7 +108,9 @@ public struct ExpressionParser {
 
     private mutating func comparison() throws(ExpressionError) -> ExpressionNode {
         var node = try unary()
-        let operators: [ExpressionToken: ComparisonOperator] = [.less: .less, .lessOrEqual: .lessOrEqual, .greater: .greater, .greaterOrEqual: .greaterOrEqual]
+        let operators: [ExpressionToken: ComparisonOperator] = [
+            .less: .less, .lessOrEqual: .lessOrEqual, .greater: .greater, .greaterOrEqual: .greaterOrEqual,
+        ]
         while let token = current, let op = operators[token] {
             position += 1
             node = .compare(op, node, try unary())
@@ -167,7 +169,9 @@ public struct ExpressionParser {
         case .identifier(let name):
             let lowered = name.lowercased()
             if take(.leftParen) {
-                guard let arity = Self.functions[lowered] else { throw .syntax("Unrecognized function: '\(name)'. Located within expression: \(source)") }
+                guard let arity = Self.functions[lowered] else {
+                    throw .syntax("Unrecognized function: '\(name)'. Located within expression: \(source)")
+                }
                 var arguments: [ExpressionNode] = []
                 if !take(.rightParen) {
                     repeat { arguments.append(try or()) } while take(.comma)

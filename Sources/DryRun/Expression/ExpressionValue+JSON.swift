@@ -80,9 +80,15 @@ private struct JSONParser {
         case "{": return try object()
         case "[": return try array()
         case "\"": return .string(try string())
-        case "t": try keyword("true"); return .bool(true)
-        case "f": try keyword("false"); return .bool(false)
-        case "n": try keyword("null"); return .null
+        case "t":
+            try keyword("true")
+            return .bool(true)
+        case "f":
+            try keyword("false")
+            return .bool(false)
+        case "n":
+            try keyword("null")
+            return .null
         default: return .number(try number())
         }
     }
@@ -167,7 +173,9 @@ private struct JSONParser {
                 case "t": out.append("\t")
                 case "u":
                     var code = try hex4()
-                    if (0xD800...0xDBFF).contains(code), position + 1 < scalars.count, scalars[position] == "\\", scalars[position + 1] == "u" {
+                    if (0xD800...0xDBFF).contains(code), position + 1 < scalars.count, scalars[position] == "\\",
+                        scalars[position + 1] == "u"
+                    {
                         position += 2
                         let low = try hex4()
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
@@ -185,7 +193,7 @@ private struct JSONParser {
 
     mutating func hex4() throws(ExpressionError) -> UInt32 {
         guard position + 4 <= scalars.count,
-              let code = UInt32(String(String.UnicodeScalarView(scalars[position..<position + 4])), radix: 16)
+            let code = UInt32(String(String.UnicodeScalarView(scalars[position..<position + 4])), radix: 16)
         else { throw failure("invalid \\u escape") }
         position += 4
         return code

@@ -126,7 +126,8 @@ public enum ExpressionValue: Sendable, Equatable, CustomStringConvertible {
         case (.number(let a), .number(let b)): a == b || (a.isNaN && b.isNaN)
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a.elements == b.elements
-        case (.object(let a), .object(let b)): a.entries.map(\.key) == b.entries.map(\.key) && a.entries.map(\.value) == b.entries.map(\.value)
+        case (.object(let a), .object(let b)):
+            a.entries.map(\.key) == b.entries.map(\.key) && a.entries.map(\.value) == b.entries.map(\.value)
         default: false
         }
     }

@@ -19,7 +19,9 @@ public struct Template: Sendable, Equatable {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
             let inner = rest[open.upperBound...]
             guard let close = Self.closing(in: inner) else {
-                throw .syntax("The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found: \(source)")
+                throw .syntax(
+                    "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found: \(source)"
+                )
             }
             let expression = String(inner[..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
             parts.append(.expression(try ExpressionParser.parse(expression), source: expression))

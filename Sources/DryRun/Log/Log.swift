@@ -124,12 +124,14 @@ final class Log {
         case "stop-commands":
             stopToken = command.data
         case "set-output":
-            annotate("Warning", "The `set-output` command is deprecated and will be disabled soon. Please upgrade to using Environment Files.")
+            annotate(
+                "Warning", "The `set-output` command is deprecated and will be disabled soon. Please upgrade to using Environment Files.")
             if let name = command.properties["name"], !name.isEmpty {
                 commands.outputs.append(NamedValue(name, command.data))
             }
         case "set-env", "add-path":
-            let message = "Unable to process command '\(raw.trimmingCharacters(in: .whitespaces))' successfully. The `\(command.name)` command is disabled. Please upgrade to using Environment Files."
+            let message =
+                "Unable to process command '\(raw.trimmingCharacters(in: .whitespaces))' successfully. The `\(command.name)` command is disabled. Please upgrade to using Environment Files."
             annotate("Error", message)
             commands.errors.append(message)
         default:

@@ -62,7 +62,9 @@ public struct CompositeAction: Sendable {
                 }
             }
             let required = try inputPairs["required"]?.string("inputs.\(pair.key).required", at: location)
-            inputs.append(ActionInput(name: pair.key, defaultValue: defaultValue, required: ["true", "yes", "on"].contains(required?.lowercased() ?? "")))
+            inputs.append(
+                ActionInput(
+                    name: pair.key, defaultValue: defaultValue, required: ["true", "yes", "on"].contains(required?.lowercased() ?? "")))
         }
         return CompositeAction(
             file: file,

@@ -118,7 +118,8 @@ public struct Step: Sendable {
         }
         if inComposite {
             for key in ["continue-on-error", "timeout-minutes"] where pairs[key] != nil {
-                throw location.error("\(key) in a composite action step is not supported by the dry run (the runner does not apply it there)")
+                throw location.error(
+                    "\(key) in a composite action step is not supported by the dry run (the runner does not apply it there)")
             }
         }
         return Step(

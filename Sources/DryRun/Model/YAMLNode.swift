@@ -29,7 +29,8 @@ indirect enum YAMLNode: Sendable {
         let line = node.mark?.line ?? 0
         switch node {
         case .scalar(let scalar):
-            let isNull = scalar.style == .plain || scalar.style == .any
+            let isNull =
+                scalar.style == .plain || scalar.style == .any
                 ? ["", "~", "null", "Null", "NULL"].contains(scalar.string)
                 : false
             return .scalar(scalar.string, isNull: isNull, line: line)
@@ -100,7 +101,8 @@ extension [(key: String, value: YAMLNode)] {
     /// Fails on a key GitHub would not accept there, so a typo is not silently ignored.
     func checkKeys(_ allowed: Set<String>, in what: String, at location: SourceLocation) throws(DryRunError) {
         for pair in self where !allowed.contains(pair.key) {
-            throw location.with(line: pair.value.line).error("\(what): unexpected key '\(pair.key)' (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            throw location.with(line: pair.value.line).error(
+                "\(what): unexpected key '\(pair.key)' (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 }

@@ -56,7 +56,8 @@ extension JobRun {
         let unexpected = with.map(\.name).filter { !declared.contains($0.lowercased()) }
         if !unexpected.isEmpty {
             let valid = action.inputs.map { "'\($0.name)'" }.joined(separator: ", ")
-            log.annotate("Warning", "Unexpected input(s) \(unexpected.map { "'\($0)'" }.joined(separator: ", ")), valid inputs are [\(valid)]")
+            log.annotate(
+                "Warning", "Unexpected input(s) \(unexpected.map { "'\($0)'" }.joined(separator: ", ")), valid inputs are [\(valid)]")
         }
         var inputs: [(String, String)] = []
         for input in action.inputs {
@@ -69,7 +70,8 @@ extension JobRun {
                     throw step.location.error("\(action.file): inputs.\(input.name).default", error)
                 }
             } else if input.required {
-                throw step.location.error("uses: \(reference): input '\(input.name)' is required by \(action.file) and has no default; give it with with:")
+                throw step.location.error(
+                    "uses: \(reference): input '\(input.name)' is required by \(action.file) and has no default; give it with with:")
             } else {
                 inputs.append((input.name, ""))
             }
@@ -94,7 +96,9 @@ extension JobRun {
             }
         }
         guard !inner.failed else {
-            return StepResult(outcome: .failure, conclusion: .failure, outputs: outputs, failure: "in \(reference), " + inner.failures.joined(separator: "; "))
+            return StepResult(
+                outcome: .failure, conclusion: .failure, outputs: outputs,
+                failure: "in \(reference), " + inner.failures.joined(separator: "; "))
         }
         return StepResult(outcome: .success, conclusion: .success, outputs: outputs)
     }

@@ -87,7 +87,6 @@ public enum JobRunner {
     }
 }
 
-
 final class JobRun {
     let options: DryRunOptions
     let workflow: Workflow
@@ -139,7 +138,8 @@ final class JobRun {
             log.note("needs: \(job.needs.joined(separator: ", ")) taken as succeeded; the needs context is not available")
         }
 
-        let top = StepScope(depth: 0, action: nil, inputs: .object([]), callerEnv: EnvironmentList(), defaults: job.defaults.overriding(workflow.defaults))
+        let top = StepScope(
+            depth: 0, action: nil, inputs: .object([]), callerEnv: EnvironmentList(), defaults: job.defaults.overriding(workflow.defaults))
         try evaluateJobEnvironment(top)
         if let condition = job.condition {
             let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
@@ -212,7 +212,8 @@ final class JobRun {
         } else {
             log.plain("✓ Job \(job.id) succeeded")
         }
-        return DryRunResult(succeeded: !jobFailed, failures: top.failures, outputs: outputs, summary: summary, interrupted: StepProcess.interrupted)
+        return DryRunResult(
+            succeeded: !jobFailed, failures: top.failures, outputs: outputs, summary: summary, interrupted: StepProcess.interrupted)
     }
 
     // MARK: Steps
@@ -313,7 +314,9 @@ final class JobRun {
         } else {
             switch step.body {
             case .run(let script, _, let shell, let workingDirectory):
-                result = try runScript(step, script: script, shell: shell, workingDirectory: workingDirectory, scope: scope, context: context, env: env, github: github, files: files)
+                result = try runScript(
+                    step, script: script, shell: shell, workingDirectory: workingDirectory, scope: scope, context: context, env: env,
+                    github: github, files: files)
             case .uses(let reference, let with):
                 result = try runAction(step, reference: reference, with: with, scope: scope, context: context, env: env)
             }

@@ -86,11 +86,26 @@ final class RunnerEnvironment {
             ])
             event = .object([
                 ("action", .string("opened")), ("number", .number(1)),
-                ("pull_request", .object([
-                    ("number", .number(1)), ("title", .string("Dry run")), ("user", .object([("login", .string(actor))])),
-                    ("head", .object([("ref", .string("feature")), ("sha", .string(sha)), ("label", .string("\(actor):feature")), ("repo", forkRepository)])),
-                    ("base", .object([("ref", .string("main")), ("sha", .string(sha)), ("label", .string("\(owner):main")), ("repo", repositoryValue)])),
-                ])),
+                (
+                    "pull_request",
+                    .object([
+                        ("number", .number(1)), ("title", .string("Dry run")), ("user", .object([("login", .string(actor))])),
+                        (
+                            "head",
+                            .object([
+                                ("ref", .string("feature")), ("sha", .string(sha)), ("label", .string("\(actor):feature")),
+                                ("repo", forkRepository),
+                            ])
+                        ),
+                        (
+                            "base",
+                            .object([
+                                ("ref", .string("main")), ("sha", .string(sha)), ("label", .string("\(owner):main")),
+                                ("repo", repositoryValue),
+                            ])
+                        ),
+                    ])
+                ),
                 ("repository", repositoryValue), ("sender", .object([("login", .string(actor))])),
             ])
         } else {
@@ -130,7 +145,8 @@ final class RunnerEnvironment {
         ])
 
         var environment: [String: String] = [:]
-        for (name, value) in host where ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "TMPDIR", "LANG"].contains(name) || name.hasPrefix("LC_") {
+        for (name, value) in host
+        where ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "TMPDIR", "LANG"].contains(name) || name.hasPrefix("LC_") {
             environment[name] = value
         }
         environment["HOME"] = home
@@ -155,12 +171,13 @@ final class RunnerEnvironment {
             withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
         let os = field(name.sysname) == "Darwin" ? "macOS" : "Linux"
-        let arch = switch field(name.machine) {
-        case "x86_64", "amd64": "X64"
-        case "aarch64", "arm64": "ARM64"
-        case let machine where machine.hasPrefix("arm"): "ARM"
-        default: "X86"
-        }
+        let arch =
+            switch field(name.machine) {
+            case "x86_64", "amd64": "X64"
+            case "aarch64", "arm64": "ARM64"
+            case let machine where machine.hasPrefix("arm"): "ARM"
+            default: "X86"
+            }
         return (os, arch)
     }
 

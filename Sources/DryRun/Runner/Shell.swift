@@ -69,7 +69,11 @@ struct Shell: Equatable {
         }
         if format.isEmpty { format = defaultArguments[command.lowercased()] ?? "" }
         guard format.contains("{0}") else {
-            return .failure(ShellError(message: "Invalid shell option. Shell must be a valid built-in (bash, sh, cmd, powershell, pwsh) or a format string containing '{0}'"))
+            return .failure(
+                ShellError(
+                    message:
+                        "Invalid shell option. Shell must be a valid built-in (bash, sh, cmd, powershell, pwsh) or a format string containing '{0}'"
+                ))
         }
         guard let path = which(command, in: searchPath) else { return .failure(ShellError(message: notFound(command))) }
         return .success(Plan(command: command, path: path, argumentFormat: format))

@@ -54,7 +54,8 @@ final class StepProcess {
                 let exit = try FileIO.pipe()
                 exitPipe = [exit.read, exit.write]
             } catch {
-                close(output[0]); close(output[1])
+                close(output[0])
+                close(output[1])
                 throw error
             }
         } catch {
@@ -66,7 +67,9 @@ final class StepProcess {
         let pid: pid_t
         switch spawned {
         case .failure(let problem):
-            close(output[0]); close(exitPipe[0]); close(exitPipe[1])
+            close(output[0])
+            close(exitPipe[0])
+            close(exitPipe[1])
             return .failed(problem.message)
         case .success(let child):
             pid = child

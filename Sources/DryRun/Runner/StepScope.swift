@@ -21,11 +21,15 @@ final class StepScope {
     }
 
     func record(id: String, outcome: StepResult) {
-        records.append((id, .object([
-            ("outputs", .strings(outcome.outputs.map { ($0.name, $0.value) })),
-            ("outcome", .string(outcome.outcome.rawValue)),
-            ("conclusion", .string(outcome.conclusion.rawValue)),
-        ])))
+        records.append(
+            (
+                id,
+                .object([
+                    ("outputs", .strings(outcome.outputs.map { ($0.name, $0.value) })),
+                    ("outcome", .string(outcome.outcome.rawValue)),
+                    ("conclusion", .string(outcome.conclusion.rawValue)),
+                ])
+            ))
     }
 
     /// The `steps` context.

@@ -27,7 +27,9 @@ struct ClientConfigs {
     static let hookEvents = ["SessionStart", "PostToolUse", "Stop"]
 
     /// Writes the configs, and appends `appends` (the workflow's files) in the same step.
-    func apply(_ connection: Connection, appending appends: [FileAppend] = [], context: PlenarContext, reporter: Reporter) throws(Failure) -> ConnectionReport {
+    func apply(
+        _ connection: Connection, appending appends: [FileAppend] = [], context: PlenarContext, reporter: Reporter
+    ) throws(Failure) -> ConnectionReport {
         let root = context.files.projectRoot()
         let server = MCPServer(
             endpoint: connection.api.mcpEndpoint,
@@ -45,12 +47,18 @@ struct ClientConfigs {
                 // Two clients' files may be one file through a link (symbolic or hard); their
                 // entries differ, so one would undo the other on every run.
                 if let twin = plans.first(where: { $0.snapshot.isSameFile(as: snapshot) }) {
-                    throw .configFile(path: file, reason: "it is the same file as \(twin.file) (a link), and the two clients want different entries; configure one of them")
+                    throw .configFile(
+                        path: file,
+                        reason:
+                            "it is the same file as \(twin.file) (a link), and the two clients want different entries; configure one of them"
+                    )
                 }
                 plans.append(try plan(file, snapshot, server: server))
             }
             return plans.compactMap { plan in
-                plan.contents.map { FileWrite(snapshot: plan.snapshot, contents: $0, mode: plan.literalSecret ? 0o600 : nil, backup: plan.backup) }
+                plan.contents.map {
+                    FileWrite(snapshot: plan.snapshot, contents: $0, mode: plan.literalSecret ? 0o600 : nil, backup: plan.backup)
+                }
             }
         }
         do throws(Failure) {
@@ -68,20 +76,24 @@ struct ClientConfigs {
         }
         var report = ConnectionReport()
         for plan in plans {
-            report.configs.append(.init(file: plan.file, result: dryRun && plan.contents != nil ? "would be " + plan.outcome : plan.outcome))
+            report.configs.append(
+                .init(file: plan.file, result: dryRun && plan.contents != nil ? "would be " + plan.outcome : plan.outcome))
             if dryRun, let contents = plan.contents {
                 report.diff += TextDiff.unified(old: plan.snapshot.contents ?? [], new: contents, path: plan.file)
             }
             if !dryRun {
                 let inPlace = plan.contents != nil && plan.snapshot.links > 1 ? " in place (it has other hard links, which keep it)" : ""
-                reporter.note("\(plan.file): \(plan.outcome)\(inPlace)\(plan.backup ? ", the previous version kept as \(plan.file).bak" : "")")
+                reporter.note(
+                    "\(plan.file): \(plan.outcome)\(inPlace)\(plan.backup ? ", the previous version kept as \(plan.file).bak" : "")")
             }
             if plan.literalSecret, !dryRun {
                 warnAboutLiteral(plan, context: context, reporter: reporter)
             }
         }
         if inlineToken, clients.contains(.codex) {
-            reporter.warning("\(MCPClient.codex.file) names the variable \(MCPClient.tokenVariable): Codex reads a bearer token only from the environment")
+            reporter.warning(
+                "\(MCPClient.codex.file) names the variable \(MCPClient.tokenVariable): Codex reads a bearer token only from the environment"
+            )
         }
         return report
     }
@@ -117,9 +129,12 @@ struct ClientConfigs {
             for event in Self.hookEvents {
                 let command = "plenar hook \(event) || exit 1"
                 let element: ConfigValue = .object([("hooks", .array([.object([("type", "command"), ("command", .string(command))])]))])
-                if let next = try parse(text, comments: false).upserting(element, into: ["hooks", event], mergeMatch: false, force: force, matches: { entry in
-                    (entry["hooks"]?.array ?? []).contains { $0["command"]?.string?.hasPrefix("plenar hook \(event)") == true }
-                }) {
+                if let next = try parse(text, comments: false).upserting(
+                    element, into: ["hooks", event], mergeMatch: false, force: force,
+                    matches: { entry in
+                        (entry["hooks"]?.array ?? []).contains { $0["command"]?.string?.hasPrefix("plenar hook \(event)") == true }
+                    })
+                {
                     text = next
                     changed = true
                 }
@@ -141,9 +156,11 @@ struct ClientConfigs {
             }
         }
         if client == .vscode, server.inlineToken == nil,
-            let next = try parse(text, comments: true).upserting(MCPClient.vscodeTokenInput, into: ["inputs"], shape: Self.vscodeInputShape, force: force, matches: {
-                $0["id"]?.string == MCPClient.vscodeInput
-            })
+            let next = try parse(text, comments: true).upserting(
+                MCPClient.vscodeTokenInput, into: ["inputs"], shape: Self.vscodeInputShape, force: force,
+                matches: {
+                    $0["id"]?.string == MCPClient.vscodeInput
+                })
         {
             text = next
             changed = true
@@ -152,7 +169,9 @@ struct ClientConfigs {
     }
 
     /// An input `plenar-token` of another type (a `pickString`, say) is the user's.
-    static let vscodeInputShape = JSONCDocument.Shape(name: "an input \(MCPClient.vscodeInput)", expected: "the promptString input plenar writes") {
+    static let vscodeInputShape = JSONCDocument.Shape(
+        name: "an input \(MCPClient.vscodeInput)", expected: "the promptString input plenar writes"
+    ) {
         $0["type"]?.string == "promptString"
     }
 
@@ -160,14 +179,17 @@ struct ClientConfigs {
         do {
             return try JSONCDocument(text, allowsComments: comments)
         } catch {
-            throw EditRefusal(reason: "it does not parse as \(comments ? "JSON with comments" : "JSON") (\(error)); fix or remove it", unparseable: true)
+            throw EditRefusal(
+                reason: "it does not parse as \(comments ? "JSON with comments" : "JSON") (\(error)); fix or remove it", unparseable: true)
         }
     }
 
     private func warnAboutLiteral(_ plan: Plan, context: PlenarContext, reporter: Reporter) {
         switch context.files.gitExposure(of: plan.snapshot.realPath) {
         case .tracked:
-            reporter.warning("\(plan.file) holds the literal key and git tracks it: remove it from the repository (git rm --cached \(plan.file)) and create a new key")
+            reporter.warning(
+                "\(plan.file) holds the literal key and git tracks it: remove it from the repository (git rm --cached \(plan.file)) and create a new key"
+            )
         case .unignored:
             reporter.warning("\(plan.file) holds the literal key and git does not ignore it: add it to .gitignore before committing")
         case .ignored, .unknown:

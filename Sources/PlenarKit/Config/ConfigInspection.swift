@@ -27,7 +27,9 @@ public struct ConfigFileStatus: Codable, Equatable, Sendable {
     var text: String {
         guard present else { return "\(file): absent" }
         if let problem { return "\(file): \(problem)" }
-        var state = !hasEntry ? "no plenar entry" : !pointsAtAPI ? "points at another server" : upToDate ? "up to date" : "out of date (run plenar connect)"
+        var state =
+            !hasEntry
+            ? "no plenar entry" : !pointsAtAPI ? "points at another server" : upToDate ? "up to date" : "out of date (run plenar connect)"
         if literalSecret { state += "; holds a literal key" }
         return "\(file): \(state)"
     }
@@ -35,7 +37,8 @@ public struct ConfigFileStatus: Codable, Equatable, Sendable {
 
 extension MCPClient {
     func inspect(_ snapshot: FileSnapshot, server: MCPServer, token: String) -> ConfigFileStatus {
-        var status = ConfigFileStatus(client: rawValue, file: file, present: false, hasEntry: false, pointsAtAPI: false, upToDate: false, literalSecret: false)
+        var status = ConfigFileStatus(
+            client: rawValue, file: file, present: false, hasEntry: false, pointsAtAPI: false, upToDate: false, literalSecret: false)
         guard let contents = snapshot.contents else { return status }
         status.present = true
         let text = String(decoding: contents, as: UTF8.self)

@@ -85,4 +85,3 @@ extension ConfigValue {
         number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
     }
 }
-

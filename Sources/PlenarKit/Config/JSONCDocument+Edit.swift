@@ -56,7 +56,10 @@ extension JSONCDocument {
         guard mergeMatch else { return nil }
         if let shape, !match.isObject || !shape.fits(match.value) {
             guard force else {
-                throw EditRefusal(reason: "\(path.joined(separator: ".")) holds \(shape.name) that is not \(shape.expected); rename or fix it by hand, or pass --force to replace it (the original is kept as .bak)")
+                throw EditRefusal(
+                    reason:
+                        "\(path.joined(separator: ".")) holds \(shape.name) that is not \(shape.expected); rename or fix it by hand, or pass --force to replace it (the original is kept as .bak)"
+                )
             }
             return replacing(match.range, with: element, at: match.range.lowerBound)
         }
@@ -64,7 +67,9 @@ extension JSONCDocument {
         var document = self
         var changed = false
         for (key, value) in members {
-            guard case let .array(items)? = document.node(at: path)?.kind, let match = items.last(where: { matches($0.value) }) else { break }
+            guard case let .array(items)? = document.node(at: path)?.kind, let match = items.last(where: { matches($0.value) }) else {
+                break
+            }
             guard let next = try document.setting([key], to: value, from: match, force: force) else { continue }
             do {
                 document = try JSONCDocument(next, allowsComments: allowsComments)
@@ -84,7 +89,10 @@ extension JSONCDocument {
         case .array: kind = "an array"
         case .scalar: kind = "a single value"
         }
-        return EditRefusal(reason: "\(name) is \(kind), not the \(expected) plenar expects; fix it by hand, or pass --force to replace it (the original is kept as .bak)")
+        return EditRefusal(
+            reason:
+                "\(name) is \(kind), not the \(expected) plenar expects; fix it by hand, or pass --force to replace it (the original is kept as .bak)"
+        )
     }
 
     private static func nest(_ path: ArraySlice<String>, _ value: ConfigValue) -> ConfigValue {
@@ -209,7 +217,9 @@ extension JSONCDocument {
             return "[" + items.map { newline + inner + render($0, indent: inner) }.joined(separator: ",") + newline + indent + "]"
         case let .object(members):
             guard !members.isEmpty else { return "{}" }
-            return "{" + members.map { newline + inner + ConfigValue.quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",") + newline + indent + "}"
+            return "{"
+                + members.map { newline + inner + ConfigValue.quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",")
+                + newline + indent + "}"
         }
     }
 }

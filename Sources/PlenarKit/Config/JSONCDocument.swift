@@ -110,9 +110,15 @@ extension JSONCDocument {
             case UInt8(ascii: "{"): return try object()
             case UInt8(ascii: "["): return try array()
             case UInt8(ascii: "\""): return Node(kind: .scalar(.string(try string())), range: start..<index)
-            case UInt8(ascii: "t"): try literal("true"); return Node(kind: .scalar(.bool(true)), range: start..<index)
-            case UInt8(ascii: "f"): try literal("false"); return Node(kind: .scalar(.bool(false)), range: start..<index)
-            case UInt8(ascii: "n"): try literal("null"); return Node(kind: .scalar(.null), range: start..<index)
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return Node(kind: .scalar(.bool(true)), range: start..<index)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return Node(kind: .scalar(.bool(false)), range: start..<index)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return Node(kind: .scalar(.null), range: start..<index)
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
             default: throw error("unexpected character \(Self.show(bytes[index]))")
             }
@@ -136,7 +142,9 @@ extension JSONCDocument {
                 let key = try string()
                 let keyRange = keyStart..<index
                 try skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected : after the member name \"\(key)\"") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                    throw error("expected : after the member name \"\(key)\"")
+                }
                 index += 1
                 try skipSpace()
                 let value = try value()
@@ -215,7 +223,9 @@ extension JSONCDocument {
                     case UInt8(ascii: "t"): scalars.append("\t")
                     case UInt8(ascii: "u"):
                         var code = try hex4()
-                        if (0xD800..<0xDC00).contains(code), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u") {
+                        if (0xD800..<0xDC00).contains(code), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"),
+                            bytes[index + 2] == UInt8(ascii: "u")
+                        {
                             index += 2
                             let low = try hex4()
                             guard (0xDC00..<0xE000).contains(low) else { throw error("an unpaired surrogate in a \\u escape") }
@@ -293,7 +303,9 @@ extension JSONCDocument {
                     guard allowsComments else { throw error("a comment (JSON allows none)") }
                     let open = index
                     index += 2
-                    while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) { index += 1 }
+                    while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) {
+                        index += 1
+                    }
                     guard index + 1 < bytes.count else {
                         index = open
                         throw error("a /* comment is not closed")

@@ -28,11 +28,14 @@ public enum MCPClient: String, CaseIterable, Sendable {
         var clients: [MCPClient] = []
         for name in names {
             guard let client = MCPClient(rawValue: name) else {
-                throw .usage("--client takes a comma-separated list of \(allCases.map(\.rawValue).joined(separator: ", ")), or all; not \(name)")
+                throw .usage(
+                    "--client takes a comma-separated list of \(allCases.map(\.rawValue).joined(separator: ", ")), or all; not \(name)")
             }
             if !clients.contains(client) { clients.append(client) }
         }
-        guard !clients.isEmpty else { throw .usage("--client needs at least one of \(allCases.map(\.rawValue).joined(separator: ", ")), or all") }
+        guard !clients.isEmpty else {
+            throw .usage("--client needs at least one of \(allCases.map(\.rawValue).joined(separator: ", ")), or all")
+        }
         return clients
     }
 

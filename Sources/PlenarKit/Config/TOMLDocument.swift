@@ -45,7 +45,10 @@ struct TOMLDocument {
                 let full = table.path + entry.key
                 if path.starts(with: full) || full.starts(with: path) {
                     let owner = table.path.isEmpty ? "the top level" : "[\(table.path.joined(separator: "."))]"
-                    throw EditRefusal(reason: "\(name) is written as the key \(entry.key.joined(separator: ".")) of \(owner), a form plenar does not edit; move it into its own [\(name)] table")
+                    throw EditRefusal(
+                        reason:
+                            "\(name) is written as the key \(entry.key.joined(separator: ".")) of \(owner), a form plenar does not edit; move it into its own [\(name)] table"
+                    )
                 }
             }
         }
@@ -141,7 +144,9 @@ extension TOMLDocument {
                     let path = try keyPath()
                     skipSpaces()
                     for _ in 0..<(isArray ? 2 : 1) {
-                        guard index < bytes.count, bytes[index] == UInt8(ascii: "]") else { throw error("expected ] to close the table header") }
+                        guard index < bytes.count, bytes[index] == UInt8(ascii: "]") else {
+                            throw error("expected ] to close the table header")
+                        }
                         index += 1
                     }
                     try endOfLine()
@@ -151,20 +156,28 @@ extension TOMLDocument {
                         throw error("[\(name)] is already defined as a value")
                     }
                     if isArray {
-                        guard !headers.contains(path) else { index = start; throw error("[[\(name)]] is already a table") }
+                        guard !headers.contains(path) else {
+                            index = start
+                            throw error("[[\(name)]] is already a table")
+                        }
                         arrays.insert(path)
                         // A new element: what was defined under the previous one may be defined again.
                         headers = headers.filter { !($0.count > path.count && $0.starts(with: path)) }
                         values = values.filter { !($0.count > path.count && $0.starts(with: path)) }
                     } else {
-                        guard !headers.contains(path), !arrays.contains(path) else { index = start; throw error("the table [\(name)] is defined twice") }
+                        guard !headers.contains(path), !arrays.contains(path) else {
+                            index = start
+                            throw error("the table [\(name)] is defined twice")
+                        }
                         headers.insert(path)
                     }
                     tables.append(Table(path: path, isArrayTable: isArray, range: start..<index, entries: []))
                 } else {
                     let key = try keyPath()
                     skipSpaces()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw error("expected = after the key \(key.joined(separator: "."))") }
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else {
+                        throw error("expected = after the key \(key.joined(separator: "."))")
+                    }
                     index += 1
                     skipSpaces()
                     let valueStart = index
@@ -216,11 +229,16 @@ extension TOMLDocument {
                 while true {
                     skipBlank()
                     guard index < bytes.count else { throw error("an array is not closed") }
-                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                    if bytes[index] == UInt8(ascii: "]") {
+                        index += 1
+                        return .array(items)
+                    }
                     items.append(try value(depth: depth + 1))
                     skipBlank()
                     guard index < bytes.count else { throw error("an array is not closed") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1 } else if bytes[index] != UInt8(ascii: "]") {
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                    } else if bytes[index] != UInt8(ascii: "]") {
                         throw error("expected , or ] in an array")
                     }
                 }
@@ -228,7 +246,10 @@ extension TOMLDocument {
                 index += 1
                 var members: [(String, ConfigValue)] = []
                 skipSpaces()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([]) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .object([])
+                }
                 while true {
                     skipSpaces()
                     let key = try keyPath()
@@ -239,7 +260,10 @@ extension TOMLDocument {
                     members.append((key.joined(separator: "."), try value(depth: depth + 1)))
                     skipSpaces()
                     guard index < bytes.count else { throw error("an inline table is not closed") }
-                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                    if bytes[index] == UInt8(ascii: "}") {
+                        index += 1
+                        return .object(members)
+                    }
                     guard bytes[index] == UInt8(ascii: ",") else { throw error("expected , or } in an inline table") }
                     index += 1
                 }
@@ -248,7 +272,8 @@ extension TOMLDocument {
             }
         }
 
-        nonisolated(unsafe) static let number = /[+-]?(?:(?:0|[1-9](?:_?[0-9])*)(?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?|inf|nan)/
+        nonisolated(unsafe) static let number =
+            /[+-]?(?:(?:0|[1-9](?:_?[0-9])*)(?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?|inf|nan)/
         nonisolated(unsafe) static let integerWithBase = /0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0o[0-7](?:_?[0-7])*|0b[01](?:_?[01])*/
         nonisolated(unsafe) static let dateTime =
             /(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?)|[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?/
@@ -256,7 +281,9 @@ extension TOMLDocument {
         /// Booleans, numbers, dates and times: checked against TOML's forms, kept as written.
         mutating func scalar() throws(ParseError) -> ConfigValue {
             let start = index
-            while index < bytes.count, Self.isBareKey(bytes[index]) || [UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: ":")].contains(bytes[index]) {
+            while index < bytes.count,
+                Self.isBareKey(bytes[index]) || [UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: ":")].contains(bytes[index])
+            {
                 index += 1
                 // A date and a time may be separated by one space: 1979-05-27 07:32:00Z.
                 if index - start == 10, index + 1 < bytes.count, bytes[index] == UInt8(ascii: " "), bytes[start + 4] == UInt8(ascii: "-"),
@@ -293,7 +320,10 @@ extension TOMLDocument {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == quote {
-                    if !multiline { index += 1; return .string(String(scalars)) }
+                    if !multiline {
+                        index += 1
+                        return .string(String(scalars))
+                    }
                     if index + 2 < bytes.count, bytes[index + 1] == quote, bytes[index + 2] == quote {
                         // Up to two quotes may end the content right before the closing three.
                         var extra = 0
@@ -318,7 +348,8 @@ extension TOMLDocument {
                     case UInt8(ascii: "\\"): scalars.append("\\")
                     case UInt8(ascii: "u"), UInt8(ascii: "U"):
                         let count = bytes[index] == UInt8(ascii: "u") ? 4 : 8
-                        guard index + count < bytes.count, let code = UInt32(String(decoding: bytes[(index + 1)...(index + count)], as: UTF8.self), radix: 16),
+                        guard index + count < bytes.count,
+                            let code = UInt32(String(decoding: bytes[(index + 1)...(index + count)], as: UTF8.self), radix: 16),
                             let scalar = Unicode.Scalar(code)
                         else { throw error("a \\u escape needs hex digits of a Unicode scalar") }
                         scalars.append(scalar)
@@ -329,8 +360,12 @@ extension TOMLDocument {
                         guard multiline else { throw error("an unknown escape in a string") }
                         while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
                         if index < bytes.count, bytes[index] == UInt8(ascii: "\r") { index += 1 }
-                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\n") else { throw error("a backslash followed by spaces must end its line") }
-                        while index < bytes.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[index]) { index += 1 }
+                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\n") else {
+                            throw error("a backslash followed by spaces must end its line")
+                        }
+                        while index < bytes.count,
+                            [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[index])
+                        { index += 1 }
                         continue
                     default:
                         throw error("an unknown escape in a string")

@@ -8,12 +8,18 @@ enum TextDiff {
         var output = "--- \(old.isEmpty ? "/dev/null" : "a/" + path)\n+++ b/\(path)\n"
         var index = 0
         while index < edits.count {
-            guard edits[index].kind != .same else { index += 1; continue }
+            guard edits[index].kind != .same else {
+                index += 1
+                continue
+            }
             var start = max(0, index - context)
             var end = index
             // Extend the hunk while changes are no more than 2 × context lines apart.
             while end < edits.count {
-                if edits[end].kind != .same { end += 1; continue }
+                if edits[end].kind != .same {
+                    end += 1
+                    continue
+                }
                 var run = end
                 while run < edits.count, edits[run].kind == .same { run += 1 }
                 if run < edits.count, run - end <= 2 * context { end = run } else { break }
@@ -25,7 +31,8 @@ enum TextDiff {
             let newStart = hunk.first.map { $0.newLine } ?? 0
             let oldCount = hunk.filter { $0.kind != .insert }.count
             let newCount = hunk.filter { $0.kind != .delete }.count
-            output += "@@ -\(oldCount == 0 ? oldStart : oldStart + 1),\(oldCount) +\(newCount == 0 ? newStart : newStart + 1),\(newCount) @@\n"
+            output +=
+                "@@ -\(oldCount == 0 ? oldStart : oldStart + 1),\(oldCount) +\(newCount == 0 ? newStart : newStart + 1),\(newCount) @@\n"
             for edit in hunk {
                 switch edit.kind {
                 case .same: output += " " + edit.text

@@ -39,9 +39,11 @@ public struct AuthStatusCommand {
 
     public func run(_ context: PlenarContext) -> Int32 {
         let settings = Settings(context: context, token: key, apiURL: apiURL)
-        return Invocation(context: context, kind: .probe, skipped: "status unknown").run(settings, keyFlag: key != nil) { reporter throws(Failure) in
+        return Invocation(context: context, kind: .probe, skipped: "status unknown").run(settings, keyFlag: key != nil) {
+            reporter throws(Failure) in
             let (token, api) = try settings.validated()
-            let whoami = try PlenarClient(api: api, token: token, timeout: settings.timeout, context: context).get("/whoami", as: WhoAmI.self)
+            let whoami = try PlenarClient(api: api, token: token, timeout: settings.timeout, context: context).get(
+                "/whoami", as: WhoAmI.self)
             let status = AuthStatus(
                 mode: whoami.kind.modeName, user: whoami.user, organization: whoami.organization, expiresAt: whoami.key.expiresAt,
                 source: CredentialSource.of(settings), apiURL: api.base, loginFile: Self.loginFileNote(settings, context: context)
@@ -69,7 +71,8 @@ public struct AuthStatusCommand {
     static func loginFileNote(_ settings: Settings, context: PlenarContext) -> LoginFileNote? {
         switch settings.login {
         case let .found(_, path, _):
-            return settings.tokenSource == LoginLookup.sourceName(path) ? nil : LoginFileNote(path: path, used: false, note: "\(path) is there, not used: \(settings.tokenSource) wins")
+            return settings.tokenSource == LoginLookup.sourceName(path)
+                ? nil : LoginFileNote(path: path, used: false, note: "\(path) is there, not used: \(settings.tokenSource) wins")
         case let .unusable(path, reason):
             return LoginFileNote(path: path, used: false, note: "\(path) is not used: \(reason)")
         case let .skippedInCI(path):
@@ -79,7 +82,10 @@ public struct AuthStatusCommand {
                 context.credentials.read(path) != .absent
             else { return nil }
             let inCI = LoginLookup.isCI(context.environment) && context.env("PLENAR_USE_LOGIN") != "1"
-            return LoginFileNote(path: path, used: false, note: "\(path) is there, not used: \(settings.tokenSource) wins" + (inCI ? "; and it is not read in CI (CI is set) unless PLENAR_USE_LOGIN=1" : ""))
+            return LoginFileNote(
+                path: path, used: false,
+                note: "\(path) is there, not used: \(settings.tokenSource) wins"
+                    + (inCI ? "; and it is not read in CI (CI is set) unless PLENAR_USE_LOGIN=1" : ""))
         }
     }
 }
@@ -151,7 +157,9 @@ public struct LogoutCommand {
                 } catch {
                     problem = error.message(
                         kind: .probe, action: "logout",
-                        context: MessageContext(host: api.host, tokenDisplay: TokenShape.display(file.token), keyFlag: false, timeoutSource: settings.timeoutSource)
+                        context: MessageContext(
+                            host: api.host, tokenDisplay: TokenShape.display(file.token), keyFlag: false,
+                            timeoutSource: settings.timeoutSource)
                     )
                 }
             } else {

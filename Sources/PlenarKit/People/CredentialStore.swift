@@ -102,7 +102,8 @@ extension PrivateFileRead {
         switch self {
         case .absent, .found: nil
         case let .refused(reason): reason
-        case let .exposed(mode): "its mode is \(mode.octalMode), so other users may read it: run chmod 600 \(path), or delete it and run plenar login"
+        case let .exposed(mode):
+            "its mode is \(mode.octalMode), so other users may read it: run chmod 600 \(path), or delete it and run plenar login"
         }
     }
 }

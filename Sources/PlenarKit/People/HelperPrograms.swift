@@ -1,7 +1,8 @@
+import CPosix
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CPosix
 
 /// Other programs a person's command hands work to: a browser for login, `gh secret set` for a
 /// new key. Behind a protocol so logic tests never start one.
@@ -102,8 +103,12 @@ public struct LocalHelpers: HelperPrograms {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let text = String(decoding: errors, as: UTF8.self)
-        if timedOut { return HelperOutcome(status: nil, stderr: text, problem: "\(argv[0]) did not finish within \(timeout.wholeMilliseconds) ms") }
-        if status & 0x7F != 0 { return HelperOutcome(status: nil, stderr: text, problem: "\(argv[0]) was killed by signal \(status & 0x7F)") }
+        if timedOut {
+            return HelperOutcome(status: nil, stderr: text, problem: "\(argv[0]) did not finish within \(timeout.wholeMilliseconds) ms")
+        }
+        if status & 0x7F != 0 {
+            return HelperOutcome(status: nil, stderr: text, problem: "\(argv[0]) was killed by signal \(status & 0x7F)")
+        }
         return HelperOutcome(status: (status >> 8) & 0xFF, stderr: text)
     }
 

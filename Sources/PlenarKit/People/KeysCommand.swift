@@ -97,15 +97,19 @@ public struct KeysCommand {
                 if json {
                     reporter.result(String(decoding: try encode(keys), as: UTF8.self) + "\n")
                 } else {
-                    reporter.result(keys.keys.map(Self.line).joined() )
+                    reporter.result(keys.keys.map(Self.line).joined())
                     reporter.note("\(keys.keys.count) key(s): the organization's keys and your personal tokens")
                 }
             case let .create(spec, handover):
                 let request = CreateKeyRequest(
-                    kind: spec.kind, description: spec.description, expiresInDays: spec.expiresInDays, projects: spec.projects, scopes: spec.scopes
+                    kind: spec.kind, description: spec.description, expiresInDays: spec.expiresInDays, projects: spec.projects,
+                    scopes: spec.scopes
                 )
-                let created = try client.call("POST", "/keys", body: request, notFound: "a project named in --projects does not exist", as: CreatedKey.self)
-                reporter.note("created \(created.key.id) (\(created.key.prefix)…, \(created.key.kind.modeName)) \"\(created.key.description.printable)\"; its plaintext goes to \(handover.text), once")
+                let created = try client.call(
+                    "POST", "/keys", body: request, notFound: "a project named in --projects does not exist", as: CreatedKey.self)
+                reporter.note(
+                    "created \(created.key.id) (\(created.key.prefix)…, \(created.key.kind.modeName)) \"\(created.key.description.printable)\"; its plaintext goes to \(handover.text), once"
+                )
                 do throws(Failure) {
                     try handover.deliver(created.token, key: created.key, json: json, context: context, reporter: reporter)
                 } catch {
@@ -126,10 +130,14 @@ public struct KeysCommand {
                 if json {
                     reporter.result(String(decoding: try encode(revoked), as: UTF8.self) + "\n")
                 } else {
-                    reporter.result("Revoked \(revoked.id) (\(revoked.prefix)…) \"\(revoked.description.printable)\"; its next request gets 401\n")
+                    reporter.result(
+                        "Revoked \(revoked.id) (\(revoked.prefix)…) \"\(revoked.description.printable)\"; its next request gets 401\n")
                 }
             case let .rotate(id, handover, wait):
-                try Rotation(oldID: id, handover: handover, wait: wait, json: json, client: client, settings: settings, context: context, reporter: reporter).run()
+                try Rotation(
+                    oldID: id, handover: handover, wait: wait, json: json, client: client, settings: settings, context: context,
+                    reporter: reporter
+                ).run()
             }
         }
     }
@@ -142,6 +150,7 @@ public struct KeysCommand {
         let projects = key.scope.mode == .all ? "all projects" : key.scope.projects.map(\.key).joined(separator: ",")
         let used = key.lastUsedAt.map { "last used \($0) from \(key.lastUsedIP ?? "?")" } ?? "never used"
         let state = key.revokedAt.map { "revoked \($0)" } ?? "expires \(key.expiresAt ?? "never")"
-        return "\(key.id)  \(key.prefix)…  \(key.kind.modeName)  \"\(key.description.printable)\"  \(projects)  \(key.scopes.map(\.rawValue).joined(separator: ","))  \(state)  \(used)\n"
+        return
+            "\(key.id)  \(key.prefix)…  \(key.kind.modeName)  \"\(key.description.printable)\"  \(projects)  \(key.scopes.map(\.rawValue).joined(separator: ","))  \(state)  \(used)\n"
     }
 }

@@ -102,18 +102,21 @@ public struct LoginCommand {
         } else {
             reporter.note("to log in, open \(start.verificationURLComplete) in a browser (on any machine)")
         }
-        reporter.note("check that the page shows the code \(start.userCode), then approve; waiting up to \(timeout.wholeMilliseconds / 1000) s")
+        reporter.note(
+            "check that the page shows the code \(start.userCode), then approve; waiting up to \(timeout.wholeMilliseconds / 1000) s")
     }
 
     private func finish(_ file: LoginFile, path: String, expiresAt: String?, reporter: Reporter, secret: String) {
         let redactor = Redactor(secrets: [secret])
         if json {
-            let document = LoginResult(user: file.user, organization: file.organization, credentialsFile: path, expiresAt: expiresAt, apiURL: file.apiURL)
+            let document = LoginResult(
+                user: file.user, organization: file.organization, credentialsFile: path, expiresAt: expiresAt, apiURL: file.apiURL)
             if let data = try? JSONEncoder.plenar.encode(document) {
                 reporter.result(redactor.redact(String(decoding: data, as: UTF8.self)) + "\n")
             }
         } else {
-            reporter.result(redactor.redact("Logged in as \(file.user.email) (\(file.organization.name)); session stored in \(path) (mode 0600)\n"))
+            reporter.result(
+                redactor.redact("Logged in as \(file.user.email) (\(file.organization.name)); session stored in \(path) (mode 0600)\n"))
             reporter.note("the session ends after 24 h without use; plenar logout ends it now")
         }
     }

@@ -43,24 +43,29 @@ public enum PeopleProblem: Equatable, Sendable {
         case .loginExpired:
             return "the login code expired before anyone approved it: nothing was stored; run plenar login again"
         case let .loginTimedOut(limit):
-            return "no approval within \(limit.wholeMilliseconds / 1000) s (--timeout): nothing was stored; run plenar login again, or use a personal token (PLENAR_TOKEN=plt_…)"
+            return
+                "no approval within \(limit.wholeMilliseconds / 1000) s (--timeout): nothing was stored; run plenar login again, or use a personal token (PLENAR_TOKEN=plt_…)"
         case .loginConsumed:
             return "this login was already collected by another plenar process: run plenar login again"
         case .noConfigFolder:
-            return "neither XDG_CONFIG_HOME nor HOME names a folder for the login file: set one, or use a personal token (PLENAR_TOKEN=plt_…)"
+            return
+                "neither XDG_CONFIG_HOME nor HOME names a folder for the login file: set one, or use a personal token (PLENAR_TOKEN=plt_…)"
         case let .loginFileUnusable(path, reason):
             return "the login in \(path) is not used: \(reason)"
         case let .logoutNotRevoked(path, reason):
-            return "\(path) was deleted, but the session could not be ended on the server (\(reason)): it stays valid until 24 h without use; run plenar logout again when the service is reachable to end it now"
+            return
+                "\(path) was deleted, but the session could not be ended on the server (\(reason)): it stays valid until 24 h without use; run plenar logout again when the service is reachable to end it now"
         case let .orgKeyHasNoDefault(project):
             let name = project ?? "KEY"
-            return "organization keys (pko_…) have no default project on purpose: every call names its project. Set PLENAR_PROJECT_ID=\(name) (in CI, in the workflow's env) or pass --project \(name)"
+            return
+                "organization keys (pko_…) have no default project on purpose: every call names its project. Set PLENAR_PROJECT_ID=\(name) (in CI, in the workflow's env) or pass --project \(name)"
         case let .notFound(what):
             return what
         case let .handoverFailed(reason):
             return reason
         case let .keyInUse(id, lastUsedAt, ip):
-            return "key \(id) was used after the handover, at \(lastUsedAt) from \(ip ?? "an unknown address"): not revoked. Find what still uses it (update that secret), then run plenar keys rotate \(id) again, which resumes; or add --wait DURATION to watch for a quiet period"
+            return
+                "key \(id) was used after the handover, at \(lastUsedAt) from \(ip ?? "an unknown address"): not revoked. Find what still uses it (update that secret), then run plenar keys rotate \(id) again, which resumes; or add --wait DURATION to watch for a quiet period"
         case let .rotation(reason):
             return reason
         }

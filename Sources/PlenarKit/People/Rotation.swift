@@ -53,20 +53,31 @@ struct Rotation {
         if let resumed = state {
             reporter.note("resuming the rotation of \(oldID) to \(resumed.newID) (state in \(statePath))")
             if resumed.token == nil, !resumed.verified {
-                throw .people(.rotation("the state in \(statePath) lost the replacement's plaintext before it was verified: revoke \(resumed.newID) (plenar keys revoke \(resumed.newID)), delete that file, and rotate again"))
+                throw .people(
+                    .rotation(
+                        "the state in \(statePath) lost the replacement's plaintext before it was verified: revoke \(resumed.newID) (plenar keys revoke \(resumed.newID)), delete that file, and rotate again"
+                    ))
             }
         } else {
             let keys = try client.call("GET", "/keys", as: KeyList.self).keys
             if let orphan = keys.first(where: { $0.replaces == oldID && $0.revokedAt == nil }) {
-                throw .people(.rotation("\(orphan.id) already replaces \(oldID), but no rotation state is here to resume (another machine, or a deleted \(statePath)): finish that rotation there, or revoke \(orphan.id) and rotate again"))
+                throw .people(
+                    .rotation(
+                        "\(orphan.id) already replaces \(oldID), but no rotation state is here to resume (another machine, or a deleted \(statePath)): finish that rotation there, or revoke \(orphan.id) and rotate again"
+                    ))
             }
-            step(2, "creating the replacement: \"\(old.description.printable)\", \(old.kind.modeName), \(old.scope.mode == .all ? "all projects" : old.scope.projects.map(\.key).joined(separator: ",")), expiry \(old.expiresInDays.map { "\($0) days" } ?? "never")")
+            step(
+                2,
+                "creating the replacement: \"\(old.description.printable)\", \(old.kind.modeName), \(old.scope.mode == .all ? "all projects" : old.scope.projects.map(\.key).joined(separator: ",")), expiry \(old.expiresInDays.map { "\($0) days" } ?? "never")"
+            )
             let request = CreateKeyRequest(
                 kind: old.kind, description: old.description, expiresInDays: old.expiresInDays,
                 projects: old.scope.mode == .all ? nil : old.scope.projects.map(\.id), scopes: old.scopes, replaces: oldID
             )
             let created = try client.call("POST", "/keys", body: request, as: CreatedKey.self)
-            state = State(oldID: oldID, newID: created.key.id, token: created.token, handedOver: false, verified: false, lastUsedAt: old.lastUsedAt, lastUsedIP: old.lastUsedIP)
+            state = State(
+                oldID: oldID, newID: created.key.id, token: created.token, handedOver: false, verified: false, lastUsedAt: old.lastUsedAt,
+                lastUsedIP: old.lastUsedIP)
             try save(state!, to: statePath)
             reporter.note("created \(created.key.id) (\(created.key.prefix)…)")
         }

@@ -7,7 +7,9 @@ extension Settings {
         switch login {
         case let .found(file, path, _):
             if let explicitURL, Self.sameAPI(explicitURL, file.apiURL) == false {
-                warnings.append("the login in \(path) is for \(file.apiURL), not \(APIBaseURL.display(explicitURL)) (--api-url or PLENAR_API_URL): not used; run plenar login against that API")
+                warnings.append(
+                    "the login in \(path) is for \(file.apiURL), not \(APIBaseURL.display(explicitURL)) (--api-url or PLENAR_API_URL): not used; run plenar login against that API"
+                )
                 login = .unusable(path: path, reason: "it is for another API")
                 return
             }

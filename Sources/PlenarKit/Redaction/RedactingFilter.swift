@@ -190,7 +190,9 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
     }
 
     /// Passes on the raw bytes from `passed` to `target`, from `held` and then from the chunk.
-    mutating func pass(upTo target: Int, chunk: UnsafeRawBufferPointer, chunkStart: Int, heldStart: Int, emit: (UnsafeRawBufferPointer) -> Void) {
+    mutating func pass(
+        upTo target: Int, chunk: UnsafeRawBufferPointer, chunkStart: Int, heldStart: Int, emit: (UnsafeRawBufferPointer) -> Void
+    ) {
         guard target > passed else { return }
         if passed < chunkStart {
             let stop = min(target, chunkStart)

@@ -44,20 +44,25 @@ extension RedactionAutomaton {
     /// States, depths and edges; `info` holds what ends at each state until `linkFailures`: a
     /// pattern's replacement + 1 (low half of the byte), a token prefix's + 1 (high half).
     /// Returns each state's parent and the byte that leads to it, for `linkFailures`.
-    static func buildTrie(_ entries: [Entry], into storage: inout Storage) -> (UnsafeMutableBufferPointer<UInt32>, UnsafeMutableBufferPointer<UInt8>) {
+    static func buildTrie(
+        _ entries: [Entry], into storage: inout Storage
+    ) -> (UnsafeMutableBufferPointer<UInt32>, UnsafeMutableBufferPointer<UInt8>) {
         let count = walk(entries, visit: { _, _, _, _ in }, end: { _, _ in })
         storage.stateCount = count
         let edges = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
         let depth = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
         let info = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
         for buffer in [edges, depth, info] { buffer.initialize(repeating: 0) }
-        _ = walk(entries, visit: { state, parent, _, level in
-            edges[parent] += 1
-            depth[state] = UInt32(level)
-        }, end: { state, entry in
-            if entry.replacement >= 0 { info[state] |= UInt32(entry.replacement + 1) }
-            if entry.token >= 0 { info[state] |= UInt32(entry.token + 1) << 4 }
-        })
+        _ = walk(
+            entries,
+            visit: { state, parent, _, level in
+                edges[parent] += 1
+                depth[state] = UInt32(level)
+            },
+            end: { state, entry in
+                if entry.replacement >= 0 { info[state] |= UInt32(entry.replacement + 1) }
+                if entry.token >= 0 { info[state] |= UInt32(entry.token + 1) << 4 }
+            })
 
         // A state with one child stores its byte; one with several gets a slot in the branch table.
         let pending: UInt32 = 0x4000_0000
@@ -85,21 +90,23 @@ extension RedactionAutomaton {
         let incoming = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: count)
         parents[0] = 0
         incoming[0] = 0
-        _ = walk(entries, visit: { state, parent, byte, _ in
-            parents[state] = UInt32(parent)
-            incoming[state] = byte
-            if parent == 0 { rootNext[Int(byte)] = UInt32(state) }
-            if edges[parent] == pending {
-                edges[parent] = UInt32(byte)
-            } else {
-                // The label slot before a branch's bytes counts the children filled in so far.
-                let offset = Int(edges[parent] & ~branch)
-                let slot = offset + 1 + Int(labels[offset])
-                labels[offset] &+= 1
-                labels[slot] = byte
-                targets[slot] = UInt32(state)
-            }
-        }, end: { _, _ in })
+        _ = walk(
+            entries,
+            visit: { state, parent, byte, _ in
+                parents[state] = UInt32(parent)
+                incoming[state] = byte
+                if parent == 0 { rootNext[Int(byte)] = UInt32(state) }
+                if edges[parent] == pending {
+                    edges[parent] = UInt32(byte)
+                } else {
+                    // The label slot before a branch's bytes counts the children filled in so far.
+                    let offset = Int(edges[parent] & ~branch)
+                    let slot = offset + 1 + Int(labels[offset])
+                    labels[offset] &+= 1
+                    labels[slot] = byte
+                    targets[slot] = UInt32(state)
+                }
+            }, end: { _, _ in })
         storage.edges = edges
         storage.depth = depth
         storage.info = info
@@ -117,8 +124,12 @@ extension RedactionAutomaton {
     /// patterns' total length (`storage.buildSteps` counts the work). Level by level, which
     /// revisits every long pattern at each level all over memory, took 10% longer for 10,000
     /// secrets; either way the time goes to cache misses, a few per state.
-    static func linkFailures(parents: UnsafeMutableBufferPointer<UInt32>, incoming: UnsafeMutableBufferPointer<UInt8>, into storage: inout Storage) {
-        let (edges, labels, targets, rootNext, info) = (storage.edges, storage.branchLabels, storage.branchTargets, storage.rootNext, storage.info)
+    static func linkFailures(
+        parents: UnsafeMutableBufferPointer<UInt32>, incoming: UnsafeMutableBufferPointer<UInt8>, into storage: inout Storage
+    ) {
+        let (edges, labels, targets, rootNext, info) = (
+            storage.edges, storage.branchLabels, storage.branchTargets, storage.rootNext, storage.info
+        )
         let depth = storage.depth
         let fail = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: storage.stateCount)
         fail.initialize(repeating: 0)
@@ -244,7 +255,9 @@ extension RedactionAutomaton {
         for entry in entries where storage.sampleStride > 0 && entry.replacement >= 0 {
             let bytes = entry.bytes
             for offset in 0..<storage.sampleStride {
-                let key = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+                let key =
+                    UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3])
+                    << 24
                 let hash = (key &* Self.hashMultiplier) >> storage.sampleShift
                 storage.sampleFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
             }

@@ -135,10 +135,13 @@ extension Secret {
     /// (Python). Bytes that are not UTF-8 pass as they are, except as the encoders that check
     /// write them: `\ufffd` each with `htmlSafe` (Go), `\udcXX` each with `asciiOnly` alone
     /// (Python's `json.dumps` of a value read from the environment or argv, `surrogateescape`).
-    static func jsonEscaped(_ value: [UInt8], escapeSlash: Bool, uppercaseHex: Bool, htmlSafe: Bool = false, asciiOnly: Bool = false) -> [UInt8] {
+    static func jsonEscaped(
+        _ value: [UInt8], escapeSlash: Bool, uppercaseHex: Bool, htmlSafe: Bool = false, asciiOnly: Bool = false
+    ) -> [UInt8] {
         var escaped: [UInt8] = []
         func unicode(_ unit: UInt16) {
-            escaped += Array(#"\u"#.utf8) + hex(UInt8(unit >> 8), uppercase: uppercaseHex) + hex(UInt8(unit & 0xFF), uppercase: uppercaseHex)
+            escaped +=
+                Array(#"\u"#.utf8) + hex(UInt8(unit >> 8), uppercase: uppercaseHex) + hex(UInt8(unit & 0xFF), uppercase: uppercaseHex)
         }
         func ascii(_ byte: UInt8) {
             switch byte {

@@ -71,7 +71,8 @@ public struct ChildCommand: Sendable {
 
     public init(argv: [String], environment: [String: String], input: Int32 = 0, output: Int32 = 1, error: Int32 = 2) {
         self.init(
-            argv: argv.map { Array($0.utf8) }, environment: environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) },
+            argv: argv.map { Array($0.utf8) },
+            environment: environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) },
             input: input, output: output, error: error)
     }
 
@@ -87,7 +88,10 @@ public struct ChildCommand: Sendable {
         let file = argv.first ?? []
         let name = String(decoding: file, as: UTF8.self)
         // A name with a `/` is spawned as it is, so the spawn tells whether it exists.
-        guard let path = file.contains(UInt8(ascii: "/")) ? file : PathSearch.find(file, searchPath: Self.variable("PATH", in: environment))?.path else {
+        guard
+            let path = file.contains(UInt8(ascii: "/"))
+                ? file : PathSearch.find(file, searchPath: Self.variable("PATH", in: environment))?.path
+        else {
             let now = clock.now()
             return ChildOutcome(termination: .notFound, started: now, ended: now, problem: "\(name): command not found")
         }
@@ -131,7 +135,9 @@ public struct ChildCommand: Sendable {
         if failure == 0 { failure = spawn(path, &pid, output: outPipe[1], error: errPipe[1]) }
         if failure == ENOEXEC {
             // A script without a #! line: run it with /bin/sh, as shells and execvp do.
-            failure = spawn(Array(Self.shell.utf8), &pid, output: outPipe[1], error: errPipe[1], arguments: [Array(Self.shell.utf8), path] + argv.dropFirst())
+            failure = spawn(
+                Array(Self.shell.utf8), &pid, output: outPipe[1], error: errPipe[1],
+                arguments: [Array(Self.shell.utf8), path] + argv.dropFirst())
         }
         // From here the child holds the only write ends, so the pumps see end-of-file when it is
         // done with them (at once if it never started).
@@ -193,7 +199,8 @@ public struct ChildCommand: Sendable {
     private func startPump<Filter: ByteStreamFilter>(
         source: Int32, sink: Int32, childExit: Int32, filter: UnsafeMutablePointer<Filter>
     ) -> NativeThread? {
-        let pump = OutputPump(source: source, sink: sink, childExit: childExit, quiet: quietAfterExit, linger: lingerAfterExit, filter: filter)
+        let pump = OutputPump(
+            source: source, sink: sink, childExit: childExit, quiet: quietAfterExit, linger: lingerAfterExit, filter: filter)
         return NativeThread { pump.run() }
     }
 

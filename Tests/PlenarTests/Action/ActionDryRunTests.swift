@@ -6,7 +6,8 @@ import Testing
 /// real sandbox: what a workflow gets from the actions, and what it never shows.
 @Suite("The GitHub Actions, run by the dry run against the sandbox")
 struct ActionDryRunTests {
-    static let workflow = Self.job("""
+    static let workflow = Self.job(
+        """
         - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
         - name: Connect
           id: plenar
@@ -124,7 +125,8 @@ struct ActionDryRunTests {
     @Test("values plenar run masks are masked by the runner too, in later steps that print them unwrapped")
     func runnerLearnsMasks() async throws {
         try await RunningSandbox.process { sandbox in
-            let workflow = Self.job("""
+            let workflow = Self.job(
+                """
                 - run: echo "DEPLOY_API_KEY=k-1795616936944911870" >> "$GITHUB_ENV"
                 - uses: ./action/run
                   with:
@@ -141,7 +143,8 @@ struct ActionDryRunTests {
     @Test("a value that starts with - reaches signal as a value, not an option")
     func dashValue() async throws {
         try await RunningSandbox.process { sandbox in
-            let workflow = Self.job("""
+            let workflow = Self.job(
+                """
                 - uses: ./action/signal
                   with:
                     kind: deploy
@@ -159,7 +162,10 @@ struct ActionDryRunTests {
             let outcome = try await Self.dryRun(sandbox, key: try sandbox.token("revoked"))
             #expect(outcome.result.status == 1)
             #expect(outcome.log.contains("was revoked (token_revoked)"), "\(outcome.log)")
-            #expect(outcome.log.contains("step 2 \"Connect\": in plenar/plenar-ci/action@0123456789012345678901234567890123456789, step 4 \"Connect\": Process completed with exit code 2."), "\(outcome.log)")
+            #expect(
+                outcome.log.contains(
+                    "step 2 \"Connect\": in plenar/plenar-ci/action@0123456789012345678901234567890123456789, step 4 \"Connect\": Process completed with exit code 2."
+                ), "\(outcome.log)")
             #expect(!outcome.log.contains("connected=true"))
         }
     }

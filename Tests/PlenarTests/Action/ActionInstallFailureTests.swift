@@ -23,7 +23,8 @@ struct ActionInstallFailureTests {
         }
     }
 
-    static let version = (try? String(contentsOf: PackageRoot.url.appendingPathComponent("action/VERSION"), encoding: .utf8))?
+    static let version =
+        (try? String(contentsOf: PackageRoot.url.appendingPathComponent("action/VERSION"), encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
 
     /// The archive name this machine's installer asks for.
@@ -36,7 +37,8 @@ struct ActionInstallFailureTests {
     }
 
     static func workflow(required: Bool) -> String {
-        ActionDryRunTests.job("""
+        ActionDryRunTests.job(
+            """
             - name: Connect
               id: plenar
               uses: plenar/plenar-ci/action@0123456789012345678901234567890123456789
@@ -81,7 +83,10 @@ struct ActionInstallFailureTests {
         case .unsupportedSystem: try tool("uname", #"case "$1" in -m) echo amd64 ;; *) echo FreeBSD ;; esac"#)
         case .windows: try tool("uname", #"case "$1" in -m) echo x86_64 ;; *) echo MINGW64_NT-10.0-20348 ;; esac"#)
         case .failedBuild:
-            try tool("swift", #"if [ "$1" = --version ]; then echo "Swift version 6.3.1 (a test double)"; exit 0; fi; echo "error: a build that fails" >&2; exit 1"#)
+            try tool(
+                "swift",
+                #"if [ "$1" = --version ]; then echo "Swift version 6.3.1 (a test double)"; exit 0; fi; echo "error: a build that fails" >&2; exit 1"#
+            )
         case .failedDownload, .checksumMismatch: env["PLENAR_CHECKSUMS_FILE"] = checksums.path
         }
         let files = failure == .checksumMismatch ? [setup.archiveName: setup.archive] : [:]
@@ -96,7 +101,9 @@ struct ActionInstallFailureTests {
         }
     }
 
-    @Test("the job passes: a warning naming the cause, connected=false, the command runs with its own status, signal skips", arguments: Failure.allCases)
+    @Test(
+        "the job passes: a warning naming the cause, connected=false, the command runs with its own status, signal skips",
+        arguments: Failure.allCases)
     func warns(_ failure: Failure) async throws {
         let outcome = try await Self.run(failure, required: false)
         let log = outcome.log

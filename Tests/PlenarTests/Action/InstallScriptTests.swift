@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Testing
 
 /// `action/scripts/install.sh` against a real HTTP server on loopback serving a real archive of the
@@ -27,7 +27,9 @@ struct InstallScriptTests {
             #else
             archiveName = "plenar-\(version)-linux-x86_64.tar.gz"
             #endif
-            let tar = try await ChildProcess.run("/bin/tar", ["-czf", folder.appendingPathComponent(archiveName).path, "-C", folder.appendingPathComponent("pack").path, "plenar"])
+            let tar = try await ChildProcess.run(
+                "/bin/tar",
+                ["-czf", folder.appendingPathComponent(archiveName).path, "-C", folder.appendingPathComponent("pack").path, "plenar"])
             try #require(tar.status == 0, "tar: \(tar.stderr)")
             archive = try Data(contentsOf: folder.appendingPathComponent(archiveName))
         }
@@ -39,17 +41,20 @@ struct InstallScriptTests {
             }
         }
 
-        func install(pinning checksum: String, from url: String, required: Bool = false) async throws -> (ChildProcess, githubPath: String) {
+        func install(pinning checksum: String, from url: String, required: Bool = false) async throws -> (ChildProcess, githubPath: String)
+        {
             let checksums = folder.appendingPathComponent("checksums.txt")
             try Data("# pinned\n\(checksum)  \(archiveName)\n".utf8).write(to: checksums)
             let githubPath = folder.appendingPathComponent("runner/path")
             try Data().write(to: githubPath)
-            let result = try await ChildProcess.run("/bin/bash", [InstallScriptTests.script, "install"], environment: [
-                "PATH": "/usr/bin:/bin", "HOME": folder.path,
-                "PLENAR_VERSION": version, "PLENAR_DOWNLOAD_URL": url, "PLENAR_CHECKSUMS_FILE": checksums.path,
-                "RUNNER_TEMP": folder.appendingPathComponent("runner").path, "GITHUB_PATH": githubPath.path,
-                "PLENAR_REQUIRED": String(required),
-            ])
+            let result = try await ChildProcess.run(
+                "/bin/bash", [InstallScriptTests.script, "install"],
+                environment: [
+                    "PATH": "/usr/bin:/bin", "HOME": folder.path,
+                    "PLENAR_VERSION": version, "PLENAR_DOWNLOAD_URL": url, "PLENAR_CHECKSUMS_FILE": checksums.path,
+                    "RUNNER_TEMP": folder.appendingPathComponent("runner").path, "GITHUB_PATH": githubPath.path,
+                    "PLENAR_REQUIRED": String(required),
+                ])
             return (result, (try? String(contentsOf: githubPath, encoding: .utf8)) ?? "")
         }
 
@@ -96,7 +101,9 @@ struct InstallScriptTests {
         #expect(try await ChildProcess.run(setup.installed, ["--version"]).stdout == setup.version + "\n")
     }
 
-    @Test("a checksum that does not match: nothing installed, a security warning, exit 0; with required, an error, exit 1", arguments: [false, true])
+    @Test(
+        "a checksum that does not match: nothing installed, a security warning, exit 0; with required, an error, exit 1",
+        arguments: [false, true])
     func badChecksum(required: Bool) async throws {
         let setup = try await Setup()
         defer { setup.remove() }
@@ -106,7 +113,8 @@ struct InstallScriptTests {
         }
         #expect(result.status == (required ? 1 : 0), "\(result.stdout)\(result.stderr)")
         let actual = try await setup.sha256
-        #expect(result.stdout.contains("::warning title=plenar: checksum mismatch::SECURITY: \(setup.archiveName) from "), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("::warning title=plenar: checksum mismatch::SECURITY: \(setup.archiveName) from "), "\(result.stdout)")
         #expect(result.stdout.contains("has SHA-256 \(actual), not the \(wrong) pinned in this action"))
         #expect(result.stdout.contains(required ? "::error title=plenar not installed::" : "::warning title=plenar not installed::"))
         #expect(!FileManager.default.fileExists(atPath: setup.installed))
@@ -115,7 +123,9 @@ struct InstallScriptTests {
         #expect(leftovers.allSatisfy { !$0.hasPrefix("plenar-download") }, "the download is deleted: \(leftovers)")
     }
 
-    @Test("an archive that cannot be downloaded: a warning, exit 0, nothing installed; with required, an error, exit 1", arguments: [false, true])
+    @Test(
+        "an archive that cannot be downloaded: a warning, exit 0, nothing installed; with required, an error, exit 1",
+        arguments: [false, true])
     func missingArchive(required: Bool) async throws {
         let setup = try await Setup()
         defer { setup.remove() }
@@ -123,7 +133,9 @@ struct InstallScriptTests {
             try await setup.install(pinning: try await setup.sha256, from: url, required: required)
         }
         #expect(result.status == (required ? 1 : 0))
-        #expect(result.stdout.contains("::\(required ? "error" : "warning") title=plenar not installed::plenar: cannot download"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("::\(required ? "error" : "warning") title=plenar not installed::plenar: cannot download"),
+            "\(result.stdout)")
         #expect(result.stdout.contains("installed=false") == false, "outputs go to GITHUB_OUTPUT, not stdout")
         #expect(!FileManager.default.fileExists(atPath: setup.installed) && path.isEmpty)
     }

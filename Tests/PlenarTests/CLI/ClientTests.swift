@@ -1,7 +1,8 @@
 import FoundationEssentials
 import PlenarAPI
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 @Suite("PlenarClient: deadline and the single retry")
 struct ClientTests {
@@ -17,10 +18,16 @@ struct ClientTests {
     @Test("429 then success: one wait of Retry-After, two requests, the same Idempotency-Key")
     func retryOnceThenSuccess() throws {
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [
-            .init(expect: ("POST", "http://127.0.0.1:9/v1/signals"), takes: .milliseconds(20), answer: .success(HTTPReply(status: 429, retryAfter: "2"))),
-            .init(expect: ("POST", "http://127.0.0.1:9/v1/signals"), takes: .milliseconds(20), answer: .success(HTTPReply(status: 202, body: Array(#"{"id":"sig_1"}"#.utf8)))),
-        ])
+        let transport = ScriptedTransport(
+            clock: clock,
+            [
+                .init(
+                    expect: ("POST", "http://127.0.0.1:9/v1/signals"), takes: .milliseconds(20),
+                    answer: .success(HTTPReply(status: 429, retryAfter: "2"))),
+                .init(
+                    expect: ("POST", "http://127.0.0.1:9/v1/signals"), takes: .milliseconds(20),
+                    answer: .success(HTTPReply(status: 202, body: Array(#"{"id":"sig_1"}"#.utf8)))),
+            ])
         let accepted = try client(transport).post("/signals", body: Array(#"{"kind":"x"}"#.utf8), namesProject: false)
         #expect(accepted.id == "sig_1")
         #expect(clock.slept == [.seconds(2)])
@@ -39,21 +46,26 @@ struct ClientTests {
     @Test("429 twice: exactly two requests, then rate limited")
     func retryOnlyOnce() {
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [
-            .init(expect: Self.whoami, answer: .success(HTTPReply(status: 429))),
-            .init(expect: Self.whoami, answer: .success(HTTPReply(status: 429))),
-        ])
+        let transport = ScriptedTransport(
+            clock: clock,
+            [
+                .init(expect: Self.whoami, answer: .success(HTTPReply(status: 429))),
+                .init(expect: Self.whoami, answer: .success(HTTPReply(status: 429))),
+            ])
         #expect(throws: Failure.unavailable(.rateLimited(wait: nil))) { try client(transport).get("/whoami", as: WhoAmI.self) }
         #expect(transport.received.count == 2)
         #expect(clock.slept == [PlenarClient.defaultRetryAfter])
     }
 
-    @Test("no retry when the wait and a second attempt do not fit in what is left", arguments: [
-        (Duration.seconds(10), "15" as String?), (.milliseconds(1000), "1"), (.milliseconds(1200), nil),
-    ])
+    @Test(
+        "no retry when the wait and a second attempt do not fit in what is left",
+        arguments: [
+            (Duration.seconds(10), "15" as String?), (.milliseconds(1000), "1"), (.milliseconds(1200), nil),
+        ])
     func noRetryPastTheDeadline(timeout: Duration, retryAfter: String?) {
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [.init(expect: Self.whoami, answer: .success(HTTPReply(status: 429, retryAfter: retryAfter)))])
+        let transport = ScriptedTransport(
+            clock: clock, [.init(expect: Self.whoami, answer: .success(HTTPReply(status: 429, retryAfter: retryAfter)))])
         #expect(throws: Failure.unavailable(.rateLimited(wait: PlenarClient.retryAfter(retryAfter, now: clock.wall)))) {
             try client(transport, timeout: timeout).get("/whoami", as: WhoAmI.self)
         }
@@ -64,27 +76,37 @@ struct ClientTests {
     @Test("each attempt gets only what is left of the one deadline")
     func sharedDeadline() {
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [
-            .init(expect: Self.whoami, takes: .milliseconds(700), answer: .success(HTTPReply(status: 429, retryAfter: "1"))),
-            .init(expect: Self.whoami, takes: .seconds(60), answer: .success(Self.ok)),
-        ])
-        #expect(throws: Failure.unavailable(.timedOut(milliseconds: 3000))) { try client(transport, timeout: .seconds(3)).get("/whoami", as: WhoAmI.self) }
+        let transport = ScriptedTransport(
+            clock: clock,
+            [
+                .init(expect: Self.whoami, takes: .milliseconds(700), answer: .success(HTTPReply(status: 429, retryAfter: "1"))),
+                .init(expect: Self.whoami, takes: .seconds(60), answer: .success(Self.ok)),
+            ])
+        #expect(throws: Failure.unavailable(.timedOut(milliseconds: 3000))) {
+            try client(transport, timeout: .seconds(3)).get("/whoami", as: WhoAmI.self)
+        }
         #expect(transport.received.map(\.timeout) == [.seconds(3), .milliseconds(1300)])
         #expect(clock.current == .seconds(1003))
     }
 
-    @Test("statuses map to the contract", arguments: [
-        (401, #"{"error":{"code":"token_revoked","message":"m"}}"#, Failure.rejected(status: 401, code: "token_revoked", message: "m")),
-        (403, #"{"error":{"code":"insufficient_scope","message":"m"}}"#, .rejected(status: 403, code: "insufficient_scope", message: "m")),
-        (422, "", .rejected(status: 422, code: "project_required", message: "")),
-        (404, "not json", .unavailable(.server(status: 404, code: "not_found"))),
-        (503, #"{"error":{"code":"unavailable","message":"m"}}"#, .unavailable(.server(status: 503, code: "unavailable"))),
-        (500, "", .unavailable(.server(status: 500, code: "internal"))),
-        (400, "", .unavailable(.server(status: 400, code: "invalid_request"))),
-    ])
+    @Test(
+        "statuses map to the contract",
+        arguments: [
+            (401, #"{"error":{"code":"token_revoked","message":"m"}}"#, Failure.rejected(status: 401, code: "token_revoked", message: "m")),
+            (
+                403, #"{"error":{"code":"insufficient_scope","message":"m"}}"#,
+                .rejected(status: 403, code: "insufficient_scope", message: "m")
+            ),
+            (422, "", .rejected(status: 422, code: "project_required", message: "")),
+            (404, "not json", .unavailable(.server(status: 404, code: "not_found"))),
+            (503, #"{"error":{"code":"unavailable","message":"m"}}"#, .unavailable(.server(status: 503, code: "unavailable"))),
+            (500, "", .unavailable(.server(status: 500, code: "internal"))),
+            (400, "", .unavailable(.server(status: 400, code: "invalid_request"))),
+        ])
     func statusMapping(status: Int, body: String, expected: Failure) {
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [.init(expect: Self.whoami, answer: .success(HTTPReply(status: status, body: Array(body.utf8))))])
+        let transport = ScriptedTransport(
+            clock: clock, [.init(expect: Self.whoami, answer: .success(HTTPReply(status: status, body: Array(body.utf8))))])
         #expect(throws: expected) { try client(transport).get("/whoami", as: WhoAmI.self) }
     }
 

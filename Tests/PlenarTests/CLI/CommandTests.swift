@@ -1,7 +1,8 @@
 import Foundation
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("plenar commands against the sandbox")
 struct CommandTests {
@@ -12,10 +13,11 @@ struct CommandTests {
             #expect(result.status == 0)
             #expect(result.stderr.isEmpty)
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            #expect(Array(lines.prefix(5)) == [
-                "Connected to Plenar (org-key mode)", "Org: Acme", "Created: alice.chen@acme.com",
-                "Scope: 1 project(s), allowlist enforced", "• [PLEN-DEMO] Demo App",
-            ])
+            #expect(
+                Array(lines.prefix(5)) == [
+                    "Connected to Plenar (org-key mode)", "Org: Acme", "Created: alice.chen@acme.com",
+                    "Scope: 1 project(s), allowlist enforced", "• [PLEN-DEMO] Demo App",
+                ])
             let personal = try await CLI.run(["whoami"], api: sandbox.apiURL, token: sandbox.token("personal"))
             #expect(personal.stdout.hasPrefix("Connected to Plenar (personal-token mode)\n"))
             let all = try await CLI.run(["status"], api: sandbox.apiURL, token: sandbox.token("org_all"))
@@ -29,13 +31,24 @@ struct CommandTests {
             let result = try await CLI.run(["status", "--json"], api: sandbox.apiURL + "/", token: sandbox.token("org_demo"))
             #expect(result.status == 0)
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
-            guard case let .object(fields) = json else { Issue.record("not an object: \(result.stdout)"); return }
-            #expect(Set(fields.keys) == ["mode", "organization", "created_by", "key", "scopes", "scope", "default_project", "api_url", "configs"])
-            guard case let .array(configs)? = json["configs"] else { Issue.record("no configs"); return }
-            #expect(configs.first == .object([
-                "client": .string("claude"), "file": .string(".mcp.json"), "present": .bool(false), "has_entry": .bool(false),
-                "points_at_api": .bool(false), "up_to_date": .bool(false), "literal_secret": .bool(false), "problem": .null,
-            ]))
+            guard case let .object(fields) = json else {
+                Issue.record("not an object: \(result.stdout)")
+                return
+            }
+            #expect(
+                Set(fields.keys) == [
+                    "mode", "organization", "created_by", "key", "scopes", "scope", "default_project", "api_url", "configs",
+                ])
+            guard case let .array(configs)? = json["configs"] else {
+                Issue.record("no configs")
+                return
+            }
+            #expect(
+                configs.first
+                    == .object([
+                        "client": .string("claude"), "file": .string(".mcp.json"), "present": .bool(false), "has_entry": .bool(false),
+                        "points_at_api": .bool(false), "up_to_date": .bool(false), "literal_secret": .bool(false), "problem": .null,
+                    ]))
             #expect(configs.count == 5)
             #expect(json["mode"] == .string("org-key"))
             #expect(json["organization"]?["name"] == .string("Acme"))
@@ -83,7 +96,8 @@ struct CommandTests {
     func connectKeySources() async throws {
         try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("personal")
-            let piped = try await CLI.run(["connect", "--key", "-", "--json"], api: sandbox.apiURL, token: nil, stdin: Data((token + "\n").utf8))
+            let piped = try await CLI.run(
+                ["connect", "--key", "-", "--json"], api: sandbox.apiURL, token: nil, stdin: Data((token + "\n").utf8))
             #expect(piped.status == 0, "\(piped.stderr)")
             #expect(piped.stderr == "plenar: .mcp.json: created\n")
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(piped.stdout.utf8))
@@ -109,7 +123,8 @@ struct CommandTests {
         try await RunningSandbox.process { sandbox in
             let runner = try RunnerFiles()
             defer { runner.remove() }
-            let result = try await CLI.run(["status"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: runner.environment)
+            let result = try await CLI.run(
+                ["status"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: runner.environment)
             #expect(result.status == 0)
             #expect(runner.read("summary").contains("| Organization | Acme |"))
             #expect(runner.read("summary").contains("`PLEN-DEMO`"))
@@ -123,7 +138,10 @@ struct CommandTests {
             defer { runner.remove() }
             let token = try sandbox.token("org_demo")
             let result = try await CLI.run(
-                ["signal", "deploy", "--status", "succeeded", "--message", "v1.2 is out", "--attr", "env=prod", "--attr", "url=https://x/?a=b", "--json"],
+                [
+                    "signal", "deploy", "--status", "succeeded", "--message", "v1.2 is out", "--attr", "env=prod", "--attr",
+                    "url=https://x/?a=b", "--json",
+                ],
                 api: sandbox.apiURL, token: token, environment: runner.environment
             )
             #expect(result.status == 0, "\(result.stderr)")
@@ -144,14 +162,19 @@ struct CommandTests {
         }
     }
 
-    @Test("hook sends a JSON payload from stdin; text and oversized payloads go as text with a warning", arguments: ["json", "text", "huge"])
+    @Test(
+        "hook sends a JSON payload from stdin; text and oversized payloads go as text with a warning", arguments: ["json", "text", "huge"])
     func hookPayloads(kind: String) async throws {
         try await RunningSandbox.process { sandbox in
-            let input: Data = switch kind {
-            case "json": Data(#"{"session_id":"s1","tool_name":"Bash","tool_response":"export PLENAR_TOKEN=\#(try sandbox.token("personal"))"}"#.utf8)
-            case "text": Data("not json at all".utf8)
-            default: Data(repeating: UInt8(ascii: "x"), count: 3 << 20)
-            }
+            let input: Data =
+                switch kind {
+                case "json":
+                    Data(
+                        #"{"session_id":"s1","tool_name":"Bash","tool_response":"export PLENAR_TOKEN=\#(try sandbox.token("personal"))"}"#
+                            .utf8)
+                case "text": Data("not json at all".utf8)
+                default: Data(repeating: UInt8(ascii: "x"), count: 3 << 20)
+                }
             let result = try await CLI.run(["hook", "PostToolUse"], api: sandbox.apiURL, token: sandbox.token("personal"), stdin: input)
             #expect(result.status == 0, "\(result.stderr)")
             let payload = try await sandbox.events().first?["body"]?["payload"]

@@ -15,7 +15,8 @@ struct ConnectConfigTests {
             let repo = try Workspace()
             defer { repo.remove() }
             let token = try sandbox.token("org_demo")
-            let first = try await CLI.run(["connect", "--client", "all", "--hooks", "claude"], api: sandbox.apiURL, token: token, directory: repo)
+            let first = try await CLI.run(
+                ["connect", "--client", "all", "--hooks", "claude"], api: sandbox.apiURL, token: token, directory: repo)
             #expect(first.status == 0, "\(first.stderr)")
             for file in Self.allFiles + [".claude/settings.json"] {
                 #expect(first.stderr.contains("plenar: \(file): created"), "\(first.stderr)")
@@ -25,7 +26,8 @@ struct ConnectConfigTests {
                 #expect(mode == 0o644, "\(file): a config with no secret is an ordinary file")
             }
             let before = repo.snapshot()
-            let second = try await CLI.run(["connect", "--client", "all", "--hooks", "claude"], api: sandbox.apiURL, token: token, directory: repo)
+            let second = try await CLI.run(
+                ["connect", "--client", "all", "--hooks", "claude"], api: sandbox.apiURL, token: token, directory: repo)
             #expect(second.status == 0)
             #expect(repo.snapshot() == before, "byte-identical after a second run")
             #expect(second.stderr.components(separatedBy: ": unchanged").count - 1 == 6, "\(second.stderr)")
@@ -35,7 +37,9 @@ struct ConnectConfigTests {
         }
     }
 
-    @Test("a real MCP client (Python mcp) reads the written .mcp.json, expands its variables, and reaches the sandbox", .enabled(if: MCPTests.python != nil || ProcessInfo.processInfo.environment["CI"] != nil))
+    @Test(
+        "a real MCP client (Python mcp) reads the written .mcp.json, expands its variables, and reaches the sandbox",
+        .enabled(if: MCPTests.python != nil || ProcessInfo.processInfo.environment["CI"] != nil))
     func pythonClientReadsConfig() async throws {
         let python = try #require(MCPTests.python, "run scripts/test to create the venv")
         let script = PackageRoot.url.appendingPathComponent("Tests/clients/mcp_config_client.py").path
@@ -66,7 +70,8 @@ struct ConnectConfigTests {
             for (variable, expected) in [(nil, "PLEN-OPS"), ("PLEN-DEMO", "PLEN-DEMO")] {
                 var env = environment
                 env["PLENAR_PROJECT_ID"] = variable
-                let signal = try await ChildProcess.run(python, [script, config, "plenar", "signal", #"{"kind": "agent_check"}"#], environment: env)
+                let signal = try await ChildProcess.run(
+                    python, [script, config, "plenar", "signal", #"{"kind": "agent_check"}"#], environment: env)
                 #expect(signal.status == 0, "\(signal.stdout) \(signal.stderr)")
                 let event = try #require(try await sandbox.events().last)
                 #expect(event["project_id"] == projectID(expected), "\(event)")
@@ -85,7 +90,8 @@ struct ConnectConfigTests {
             defer { repo.remove() }
             try repo.write(".mcp.json", "{\"mcpServers\": {}}\n")
             let before = repo.snapshot()
-            let result = try await CLI.run(["connect", "--client", "all", "--hooks", "claude"], api: sandbox.apiURL, token: sandbox.token("revoked"), directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--client", "all", "--hooks", "claude"], api: sandbox.apiURL, token: sandbox.token("revoked"), directory: repo)
             #expect(result.status == 2)
             #expect(repo.snapshot() == before)
         }
@@ -104,7 +110,9 @@ struct ConnectConfigTests {
             #expect(try FileManager.default.destinationOfSymbolicLink(atPath: repo.path(".mcp.json")) == "shared/mcp.json")
             let text = try #require(repo.read("shared/mcp.json"))
             #expect(text.contains("\"other\"") && text.contains("\"plenar\""))
-            #expect(try FileManager.default.attributesOfItem(atPath: repo.path("shared/mcp.json"))[.posixPermissions] as? Int == 0o640, "mode kept")
+            #expect(
+                try FileManager.default.attributesOfItem(atPath: repo.path("shared/mcp.json"))[.posixPermissions] as? Int == 0o640,
+                "mode kept")
         }
     }
 
@@ -120,7 +128,11 @@ struct ConnectConfigTests {
             let results = try await withThrowingTaskGroup(of: CLI.Result.self) { group in
                 for (index, list) in lists.enumerated() {
                     let project = index.isMultiple(of: 2) ? ["--project", "PLEN-DEMO"] : []
-                    group.addTask { try await CLI.run(["connect", "--client", list, "--hooks", "claude"] + project, api: sandbox.apiURL, token: token, directory: repo) }
+                    group.addTask {
+                        try await CLI.run(
+                            ["connect", "--client", list, "--hooks", "claude"] + project, api: sandbox.apiURL, token: token, directory: repo
+                        )
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -134,8 +146,12 @@ struct ConnectConfigTests {
                     #expect(document.node(at: client.entryPath + ["url"])?.value == .string("\(sandbox.root)/mcp"), "\(client)")
                 }
             }
-            #expect(try Fixtures.foreignValues(.claude, #require(repo.read(".mcp.json"))) == Fixtures.foreignValues(.claude, Fixtures.existing(.claude)))
-            #expect(try Fixtures.foreignValues(.vscode, #require(repo.read(".vscode/mcp.json"))) == Fixtures.foreignValues(.vscode, Fixtures.existing(.vscode)))
+            #expect(
+                try Fixtures.foreignValues(.claude, #require(repo.read(".mcp.json")))
+                    == Fixtures.foreignValues(.claude, Fixtures.existing(.claude)))
+            #expect(
+                try Fixtures.foreignValues(.vscode, #require(repo.read(".vscode/mcp.json")))
+                    == Fixtures.foreignValues(.vscode, Fixtures.existing(.vscode)))
             let hooks = try JSONCDocument(Array(#require(repo.read(".claude/settings.json")).utf8), allowsComments: false)
             #expect(hooks.node(at: ["hooks", "Stop"])?.value.array?.count == 1, "added once, not once per process")
             #expect(!repo.snapshot().keys.contains { $0.contains(".plenar-") })
@@ -151,13 +167,17 @@ struct ConnectConfigTests {
             let before = repo.snapshot()
             let runner = try RunnerFiles()
             defer { runner.remove() }
-            let result = try await CLI.run(["connect", "--dry-run", "--client", "claude,codex"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: runner.environment, directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--dry-run", "--client", "claude,codex"], api: sandbox.apiURL, token: sandbox.token("org_demo"),
+                environment: runner.environment, directory: repo)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("--- a/.mcp.json\n+++ b/.mcp.json\n"))
             #expect(result.stdout.contains("+    \"other\": {\"url\": \"x\"},\n+    \"plenar\": {\n"))
             #expect(result.stdout.contains("-    \"other\": {\"url\": \"x\"}\n"))
             #expect(result.stdout.contains("--- /dev/null\n+++ b/.codex/config.toml\n"))
-            #expect(result.stdout.hasSuffix("Dry run, nothing written: would connect to Plenar (org-key mode): Acme, project [PLEN-DEMO] Demo App\n"))
+            #expect(
+                result.stdout.hasSuffix(
+                    "Dry run, nothing written: would connect to Plenar (org-key mode): Acme, project [PLEN-DEMO] Demo App\n"))
             #expect(repo.snapshot() == before)
             #expect(runner.read("env").isEmpty && runner.read("output").isEmpty)
         }
@@ -171,7 +191,8 @@ struct ConnectConfigTests {
             let git = try await ChildProcess.run("/usr/bin/git", ["init", "-q", repo.folder.path])
             try #require(git.status == 0, "git init: \(git.stderr)")
             let token = try sandbox.token("org_demo")
-            let result = try await CLI.run(["connect", "--inline-token", "--client", "claude,codex"], api: sandbox.apiURL, token: token, directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--inline-token", "--client", "claude,codex"], api: sandbox.apiURL, token: token, directory: repo)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try #require(repo.read(".mcp.json")).contains("Bearer \(token)"))
             #expect(try FileManager.default.attributesOfItem(atPath: repo.path(".mcp.json"))[.posixPermissions] as? Int == 0o600)
@@ -194,12 +215,19 @@ struct ConnectConfigTests {
             defer { repo.remove() }
             let token = try sandbox.token("org_demo")
             _ = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: token, directory: repo)
-            try repo.write(".gemini/settings.json", "{\"mcpServers\": {\"plenar\": {\"type\": \"http\", \"url\": \"https://elsewhere/mcp\", \"headers\": {\"Authorization\": \"Bearer \(token)\"}}}}")
+            try repo.write(
+                ".gemini/settings.json",
+                "{\"mcpServers\": {\"plenar\": {\"type\": \"http\", \"url\": \"https://elsewhere/mcp\", \"headers\": {\"Authorization\": \"Bearer \(token)\"}}}}"
+            )
             let status = try await CLI.run(["status", "--json"], api: sandbox.apiURL, token: token, directory: repo)
             #expect(status.status == 0)
             let report = try JSONDecoder().decode(StatusReport.self, from: Data(status.stdout.utf8))
             let byClient = Dictionary(uniqueKeysWithValues: report.configs.map { ($0.client, $0) })
-            #expect(byClient["claude"] == ConfigFileStatus(client: "claude", file: ".mcp.json", present: true, hasEntry: true, pointsAtAPI: true, upToDate: true, literalSecret: false))
+            #expect(
+                byClient["claude"]
+                    == ConfigFileStatus(
+                        client: "claude", file: ".mcp.json", present: true, hasEntry: true, pointsAtAPI: true, upToDate: true,
+                        literalSecret: false))
             #expect(byClient["cursor"]?.upToDate == true)
             #expect(byClient["vscode"]?.present == false)
             #expect(byClient["gemini"].map { $0.present && $0.hasEntry && !$0.pointsAtAPI && $0.literalSecret } == true)
@@ -218,7 +246,8 @@ struct ConnectConfigTests {
             try repo.write(".mcp.json", "{}\n")
             try FileManager.default.createDirectory(atPath: repo.path(".cursor"), withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(atPath: repo.path(".cursor/mcp.json"), withDestinationPath: "../.mcp.json")
-            let result = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
             #expect(result.status == 1)
             #expect(result.stderr.contains("cannot update .cursor/mcp.json: it is the same file as .mcp.json (a link)"), "\(result.stderr)")
             #expect(repo.read(".mcp.json") == "{}\n")
@@ -233,7 +262,8 @@ struct ConnectConfigTests {
             try repo.write(".mcp.json", "{}\n")
             try FileManager.default.createDirectory(atPath: repo.path(".cursor"), withIntermediateDirectories: true)
             #expect(link(repo.path(".mcp.json"), repo.path(".cursor/mcp.json")) == 0)
-            let result = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
             #expect(result.status == 1)
             #expect(result.stderr.contains("cannot update .cursor/mcp.json: it is the same file as .mcp.json (a link)"), "\(result.stderr)")
             #expect(repo.read(".mcp.json") == "{}\n")
@@ -241,7 +271,9 @@ struct ConnectConfigTests {
         }
     }
 
-    @Test("inside GitHub Actions, a $GITHUB_OUTPUT in a folder that does not exist: exit 1, no config written, nothing appended to $GITHUB_ENV")
+    @Test(
+        "inside GitHub Actions, a $GITHUB_OUTPUT in a folder that does not exist: exit 1, no config written, nothing appended to $GITHUB_ENV"
+    )
     func runnerFileMissingFolder() async throws {
         try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
@@ -250,16 +282,23 @@ struct ConnectConfigTests {
             defer { runner.remove() }
             var environment = runner.environment
             environment["GITHUB_OUTPUT"] = "/nonexistent/out"
-            let result = try await CLI.run(["connect", "--client", "all"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: environment, directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--client", "all"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: environment,
+                directory: repo)
             #expect(result.status == 1)
-            #expect(result.stderr.contains("::error::plenar: cannot open $GITHUB_OUTPUT (/nonexistent/out): No such file or directory; no file was changed"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "::error::plenar: cannot open $GITHUB_OUTPUT (/nonexistent/out): No such file or directory; no file was changed"),
+                "\(result.stderr)")
             #expect(repo.snapshot().isEmpty, "no config written")
             #expect(runner.read("env").isEmpty, "nothing appended to $GITHUB_ENV")
             #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
         }
     }
 
-    @Test("inside GitHub Actions, a $GITHUB_OUTPUT that cannot take the text (/dev/full): exit 1, $GITHUB_ENV cut back, no config written", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    @Test(
+        "inside GitHub Actions, a $GITHUB_OUTPUT that cannot take the text (/dev/full): exit 1, $GITHUB_ENV cut back, no config written",
+        .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
     func runnerFileFull() async throws {
         try await RunningSandbox.process { sandbox in
             let repo = try Workspace()
@@ -271,9 +310,13 @@ struct ConnectConfigTests {
             try Data("EARLIER=1\n".utf8).write(to: URL(fileURLWithPath: runner.path("env")))
             var environment = runner.environment
             environment["GITHUB_OUTPUT"] = "/dev/full"
-            let result = try await CLI.run(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: environment, directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: environment,
+                directory: repo)
             #expect(result.status == 1)
-            #expect(result.stderr.contains("cannot write $GITHUB_OUTPUT (/dev/full): No space left on device; no file was changed"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("cannot write $GITHUB_OUTPUT (/dev/full): No space left on device; no file was changed"),
+                "\(result.stderr)")
             #expect(repo.snapshot() == before, "no config written")
             #expect(runner.read("env") == "EARLIER=1\n", "the append to $GITHUB_ENV is undone, what was there stays")
         }
@@ -287,7 +330,8 @@ struct ConnectConfigTests {
             let runner = try RunnerFiles()
             defer { runner.remove() }
             try FileManager.default.removeItem(atPath: runner.path("output"))
-            let result = try await CLI.run(["connect"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: runner.environment, directory: repo)
+            let result = try await CLI.run(
+                ["connect"], api: sandbox.apiURL, token: sandbox.token("org_demo"), environment: runner.environment, directory: repo)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(runner.read("output").contains("project-id<<"))
             #expect(runner.read("env").contains("PLENAR_PROJECT_ID<<"))

@@ -25,7 +25,9 @@ struct ConnectFilesTests {
         return HTTPReply(status: 200, body: Array(try JSONEncoder().encode(whoami)))
     }
 
-    func connect(_ command: ConnectCommand = ConnectCommand(), files: FakeFiles, environment: [String: String] = runner) throws -> (status: Int32, stderr: String) {
+    func connect(
+        _ command: ConnectCommand = ConnectCommand(), files: FakeFiles, environment: [String: String] = runner
+    ) throws -> (status: Int32, stderr: String) {
         let clock = FakeClock()
         let transport = ScriptedTransport(clock: clock, [.init(expect: ("GET", Self.api + "/whoami"), answer: .success(try Self.whoami()))])
         let stderr = Captured()
@@ -44,7 +46,9 @@ struct ConnectFilesTests {
         #expect(files.files["/runner/output"]?.contains("project-id<<") == true)
     }
 
-    @Test("a runner file that cannot be appended to: exit 1, no config written, nothing appended to the other", arguments: [("GITHUB_ENV", "/runner/env"), ("GITHUB_OUTPUT", "/runner/output")])
+    @Test(
+        "a runner file that cannot be appended to: exit 1, no config written, nothing appended to the other",
+        arguments: [("GITHUB_ENV", "/runner/env"), ("GITHUB_OUTPUT", "/runner/output")])
     func runnerFileFails(variable: String, path: String) throws {
         let files = FakeFiles()
         files.files["/repo/.vscode/mcp.json"] = "{}\n"

@@ -1,7 +1,8 @@
 import FoundationEssentials
 import PlenarAPI
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// The failure contract's whole table at the logic layer: every command in every situation, each
 /// against a fake context whose transport answers from a script and fails the test on any
@@ -94,7 +95,8 @@ struct ContractLogicTests {
         case .pathNotFound: answers = [.success(HTTPReply(status: 404))]
         case .redirect: answers = [.success(HTTPReply(status: 302))]
         case .oversized: answers = [.failure(.oversized(limit: 4 << 20))]
-        case .rateLimitedTwice: answers = [.success(HTTPReply(status: 429, retryAfter: "1")), .success(HTTPReply(status: 429, retryAfter: "1"))]
+        case .rateLimitedTwice:
+            answers = [.success(HTTPReply(status: 429, retryAfter: "1")), .success(HTTPReply(status: 429, retryAfter: "1"))]
         case .rateLimitedOnce: answers = [.success(HTTPReply(status: 429, retryAfter: "1")), .success(try Self.success(command))]
         case .retryAfterTooLong: answers = [.success(HTTPReply(status: 429, retryAfter: "99999"))]
         case .badTimeout:
@@ -106,12 +108,15 @@ struct ContractLogicTests {
         let transport = ScriptedTransport(clock: clock, answers.map { .init(expect: command.request, takes: takes, answer: $0) })
         let stderr = Captured(), stdout = Captured()
         let files = FakeFiles()
-        var context = PlenarContext.fake(environment: environment, clock: clock, transport: transport, stdout: stdout, stderr: stderr, files: files)
+        var context = PlenarContext.fake(
+            environment: environment, clock: clock, transport: transport, stdout: stdout, stderr: stderr, files: files)
         context.children = SucceedingChild()
         let status = command.run(context)
 
         let lines = stderr.text.split(separator: "\n").map(String.init)
-        let line = lines.contains { $0.hasPrefix("plenar: error:") } ? "error" : lines.contains { $0.hasPrefix("plenar: warning:") } ? "warning" : nil
+        let line =
+            lines.contains { $0.hasPrefix("plenar: error:") }
+            ? "error" : lines.contains { $0.hasPrefix("plenar: warning:") } ? "warning" : nil
         let actual = Cell(status: status, line: line, requests: transport.received.count)
         #expect(actual == Self.expected(command, situation), "\(stderr.text)")
         #expect(transport.unexpected.isEmpty, "unexpected requests: \(transport.unexpected)")

@@ -1,7 +1,8 @@
 import Foundation
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 /// Every cell of the failure contract, for every command, with the built `plenar` against a
 /// real sandbox on loopback: exit status, the message, stdout, how many requests the server saw,
@@ -41,12 +42,15 @@ struct FailureContractTests {
     }
 
     /// Runs the command inside a fake runner, so "nothing written" can be checked too.
-    static func run(_ command: Command, _ sandbox: RunningSandbox, token: String?, api: String? = nil, environment: [String: String] = [:]) async throws -> (CLI.Result, RunnerFiles) {
+    static func run(
+        _ command: Command, _ sandbox: RunningSandbox, token: String?, api: String? = nil, environment: [String: String] = [:]
+    ) async throws -> (CLI.Result, RunnerFiles) {
         let runner = try RunnerFiles()
         let repo = try Workspace()
         defer { repo.remove() }
         let result = try await CLI.run(
-            command.arguments, api: api ?? sandbox.apiURL, token: token, environment: runner.environment.merging(environment) { _, new in new },
+            command.arguments, api: api ?? sandbox.apiURL, token: token,
+            environment: runner.environment.merging(environment) { _, new in new },
             directory: repo
         )
         expectNoSecret(token, in: result.stdout, result.stderr, runner.all)
@@ -54,7 +58,9 @@ struct FailureContractTests {
             #expect(repo.snapshot().isEmpty, "a command that failed wrote a config file")
         }
         if command != .connect && command != .run {
-            #expect(!result.stderr.contains("::add-mask::"), "only connect (which takes --key) and run (which tells the runner what it masks) write mask commands")
+            #expect(
+                !result.stderr.contains("::add-mask::"),
+                "only connect (which takes --key) and run (which tells the runner what it masks) write mask commands")
         }
         return (result, runner)
     }
@@ -97,7 +103,9 @@ struct FailureContractTests {
         }
     }
 
-    @Test("401 (revoked, expired, unknown) is exit 2 for every command, and connect writes nothing", arguments: Command.families, ["revoked", "expired", "unknown"])
+    @Test(
+        "401 (revoked, expired, unknown) is exit 2 for every command, and connect writes nothing", arguments: Command.families,
+        ["revoked", "expired", "unknown"])
     func unauthorized(command: Command, key: String) async throws {
         try await RunningSandbox.process { sandbox in
             let token = key == "unknown" ? "pko_" + String(repeating: "u", count: 40) : try sandbox.token(key)
@@ -112,7 +120,9 @@ struct FailureContractTests {
         }
     }
 
-    @Test("403 and 422 are exit 2 for every command", arguments: Command.otherFamilies, [(403, "insufficient_scope"), (403, "project_not_allowed"), (422, "project_required")])
+    @Test(
+        "403 and 422 are exit 2 for every command", arguments: Command.otherFamilies,
+        [(403, "insufficient_scope"), (403, "project_not_allowed"), (422, "project_required")])
     func forbidden(command: Command, answer: (Int, String)) async throws {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":\#(answer.0),"code":"\#(answer.1)"}"#)
@@ -129,9 +139,11 @@ struct FailureContractTests {
     func projectProblems() async throws {
         try await RunningSandbox.process { sandbox in
             for command in Command.allCases where command != .status && command != .whoami {
-                let outside = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_PROJECT_ID": "PLEN-OPS"])
+                let outside = try await Self.run(
+                    command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_PROJECT_ID": "PLEN-OPS"])
                 #expect(outside.0.status == 2, "\(command)")
-                #expect(outside.0.stderr.contains("PLEN-OPS") || outside.0.stderr.contains("may not reach"), "\(command): \(outside.0.stderr)")
+                #expect(
+                    outside.0.stderr.contains("PLEN-OPS") || outside.0.stderr.contains("may not reach"), "\(command): \(outside.0.stderr)")
                 let none = try await Self.run(command, sandbox, token: sandbox.token("org_all"))
                 #expect(none.0.status == 2, "\(command)")
                 #expect(none.0.stderr.contains("PLENAR_PROJECT_ID"), "\(command): \(none.0.stderr)")
@@ -144,7 +156,9 @@ struct FailureContractTests {
 
     enum Outage: String, CaseIterable, Sendable { case hang, trickle, close, status503, refused, tls, dns }
 
-    @Test("timeout, refused, TLS and 5xx: telemetry warns and exits 0, the rest exit 1 and write nothing", arguments: Command.families, Outage.allCases)
+    @Test(
+        "timeout, refused, TLS and 5xx: telemetry warns and exits 0, the rest exit 1 and write nothing", arguments: Command.families,
+        Outage.allCases)
     func unavailable(command: Command, outage: Outage) async throws {
         try await RunningSandbox.process { sandbox in
             var api = sandbox.apiURL
@@ -171,7 +185,9 @@ struct FailureContractTests {
             ][outage]!
             // Without a resolver to say no, a lookup can also run into the deadline: the same cell.
             #expect(result.stderr.contains(cause) || (outage == .dns && result.stderr.contains("within 8000 ms")), "\(result.stderr)")
-            if command.isTelemetry { #expect(result.stderr.contains(command == .run ? "run not reported; the job goes on" : "not sent; the job goes on")) }
+            if command.isTelemetry {
+                #expect(result.stderr.contains(command == .run ? "run not reported; the job goes on" : "not sent; the job goes on"))
+            }
             // The contract's promise is that control returns at the deadline: a server that holds the
             // answer for 300 s, with no deadline kept, would take that long. The precise figure is
             // `scripts/bench cli`'s; here only room for a starved scheduler.
@@ -182,7 +198,9 @@ struct FailureContractTests {
         }
     }
 
-    @Test("429, retried once, 429 again: exactly two requests; telemetry warns and exits 0, the rest exit 1", arguments: Command.otherFamilies)
+    @Test(
+        "429, retried once, 429 again: exactly two requests; telemetry warns and exits 0, the rest exit 1", arguments: Command.otherFamilies
+    )
     func rateLimitedTwice(command: Command) async throws {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":429,"retry_after":1}"#)
@@ -209,7 +227,8 @@ struct FailureContractTests {
         }
     }
 
-    @Test("a URL without /v1 (404 for a path, not a project): telemetry warns and exits 0, the rest exit 1", arguments: Command.otherFamilies)
+    @Test(
+        "a URL without /v1 (404 for a path, not a project): telemetry warns and exits 0, the rest exit 1", arguments: Command.otherFamilies)
     func wrongBase(command: Command) async throws {
         try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), api: sandbox.root)
@@ -222,14 +241,20 @@ struct FailureContractTests {
     @Test("a bad PLENAR_TIMEOUT_MS warns and the default is used", arguments: Command.families, ["soon", "0", "-1"])
     func badTimeout(command: Command, value: String) async throws {
         try await RunningSandbox.process { sandbox in
-            let (result, runner) = try await Self.run(command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_TIMEOUT_MS": value])
+            let (result, runner) = try await Self.run(
+                command, sandbox, token: sandbox.token("org_demo"), environment: ["PLENAR_TIMEOUT_MS": value])
             defer { runner.remove() }
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("::warning::plenar: PLENAR_TIMEOUT_MS=\(value) is not a positive number"))
         }
     }
 
-    @Test("usage errors exit 64", arguments: [["signal"], ["hook"], ["run"], ["run", "true"], ["run", "--bogus", "--", "true"], ["connect", "--bogus"], ["connect", "--no-mcp", "--client", "all"], ["status", "extra"], ["signal", "x", "--attr", "novalue"], ["nonsense"]])
+    @Test(
+        "usage errors exit 64",
+        arguments: [
+            ["signal"], ["hook"], ["run"], ["run", "true"], ["run", "--bogus", "--", "true"], ["connect", "--bogus"],
+            ["connect", "--no-mcp", "--client", "all"], ["status", "extra"], ["signal", "x", "--attr", "novalue"], ["nonsense"],
+        ])
     func usage(arguments: [String]) async throws {
         let result = try await CLI.run(arguments, api: nil, token: nil)
         #expect(result.status == 64, "\(result.stderr)")
@@ -240,7 +265,8 @@ struct FailureContractTests {
     func insecureURL(command: Command) async throws {
         try await RunningSandbox.process { sandbox in
             let (result, runner) = try await Self.run(
-                command, sandbox, token: sandbox.token("org_demo"), api: "http://plenar.example.com/v1", environment: ["PLENAR_TIMEOUT_MS": "600000"])
+                command, sandbox, token: sandbox.token("org_demo"), api: "http://plenar.example.com/v1",
+                environment: ["PLENAR_TIMEOUT_MS": "600000"])
             defer { runner.remove() }
             #expect(result.status == 2)
             #expect(result.stderr.contains("not loopback: use https"))
@@ -261,9 +287,13 @@ struct FailureContractTests {
             let token = try sandbox.token("org_demo")
             let runner = try RunnerFiles()
             defer { runner.remove() }
-            let result = try await CLI.run(["connect", "--client", "all"], api: sandbox.apiURL, token: token, environment: runner.environment, directory: repo)
+            let result = try await CLI.run(
+                ["connect", "--client", "all"], api: sandbox.apiURL, token: token, environment: runner.environment, directory: repo)
             #expect(result.status == 1)
-            #expect(result.stderr.contains("::error::plenar: cannot update .cursor/mcp.json: it does not parse as JSON (line 4, column 3: a comma before }"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "::error::plenar: cannot update .cursor/mcp.json: it does not parse as JSON (line 4, column 3: a comma before }"),
+                "\(result.stderr)")
             #expect(repo.snapshot() == before, "no client's file written")
             #expect(runner.read("env").isEmpty && runner.read("output").isEmpty, "no workflow file written either")
         }
@@ -280,13 +310,13 @@ struct FailureContractTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: repo.path(".mcp.json"))
             try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: repo.folder.path)
             let before = repo.snapshot()
-            let result = try await CLI.runAsUnprivileged(["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
+            let result = try await CLI.runAsUnprivileged(
+                ["connect", "--client", "claude,cursor"], api: sandbox.apiURL, token: sandbox.token("org_demo"), directory: repo)
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderr.contains("cannot write .cursor/mcp.json: Permission denied; no file was changed"), "\(result.stderr)")
             #expect(repo.snapshot() == before, ".mcp.json is not written either")
         }
     }
-
 
     // MARK: run: the command's own status survives every cell
 

@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 @testable import PlenarKit
 
 /// A clock that moves only when slept on or told to.
@@ -54,7 +55,8 @@ final class FakeFiles: FileSystem, @unchecked Sendable {
         let inode = inodes[path]
         return FileSnapshot(
             path: path, contents: files[path].map { Array($0.utf8) }, mode: files[path] == nil ? nil : 0o644,
-            identity: inode.map { FileIdentity(device: 1, inode: $0) }, links: inode.map { inode in inodes.values.filter { $0 == inode }.count } ?? 1
+            identity: inode.map { FileIdentity(device: 1, inode: $0) },
+            links: inode.map { inode in inodes.values.filter { $0 == inode }.count } ?? 1
         )
     }
 

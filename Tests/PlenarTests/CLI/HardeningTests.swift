@@ -1,7 +1,8 @@
 import FoundationEssentials
 import PlenarAPI
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// Issue 17's defects at the logic layer: each test failed before its fix.
 @Suite("Hardening: bytes, bounds and honest messages")
@@ -30,7 +31,8 @@ struct HardeningTests {
 
     static func context(
         environment: [String: String] = [:], bytes: [[UInt8]]? = nil, children: RecordingChildren = RecordingChildren(),
-        transport: any HTTPTransport = NoNetwork(), stderr: Captured = Captured(), stdin: FakeInput = FakeInput(), clock: FakeClock = FakeClock()
+        transport: any HTTPTransport = NoNetwork(), stderr: Captured = Captured(), stdin: FakeInput = FakeInput(),
+        clock: FakeClock = FakeClock()
     ) -> PlenarContext {
         var context = PlenarContext.fake(environment: environment, clock: clock, transport: transport, stderr: stderr, stdin: stdin)
         context.children = children
@@ -49,7 +51,9 @@ struct HardeningTests {
         #expect(children.argv == argv)
         #expect(Array(children.environment.prefix(2)) == Array(entries.prefix(2)))
         #expect(children.environment.count == 3)
-        #expect(children.environment.last.map { String(decoding: $0, as: UTF8.self) } == "PLENAR_RUN_ID=run_" + String(repeating: "r", count: 24))
+        #expect(
+            children.environment.last.map { String(decoding: $0, as: UTF8.self) } == "PLENAR_RUN_ID=run_"
+                + String(repeating: "r", count: 24))
     }
 
     @Test("plenar run's words: the command after the first --, and each --mask and --mask-env, as bytes; the rest for the parser")
@@ -81,7 +85,9 @@ struct HardeningTests {
 
     @Test("secrets that are not UTF-8 are masked: --mask bytes, --mask-env and *_PASSWORD variables")
     func latin1Secrets() {
-        let entries = [Array("DB_PASSWORD=".utf8) + Self.latin1 + Array("-db".utf8), Array("DEPLOY=".utf8) + Self.latin1 + Array("-env".utf8)]
+        let entries = [
+            Array("DB_PASSWORD=".utf8) + Self.latin1 + Array("-db".utf8), Array("DEPLOY=".utf8) + Self.latin1 + Array("-env".utf8),
+        ]
         let children = RecordingChildren()
         children.output = Self.latin1 + Array(" | ".utf8) + Self.latin1 + Array("-db | ".utf8) + Self.latin1 + Array("-env\n".utf8)
         let stderr = Captured()
@@ -96,13 +102,17 @@ struct HardeningTests {
     @Test("hook: a stdin that stays open is read until the deadline; what came is sent, with a warning")
     func hookStdinBound() throws {
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [
-            .init(expect: ("POST", Self.api + "/hooks"), answer: .success(HTTPReply(status: 202, body: Array(#"{"id":"hk_1"}"#.utf8)))),
-        ])
+        let transport = ScriptedTransport(
+            clock: clock,
+            [
+                .init(expect: ("POST", Self.api + "/hooks"), answer: .success(HTTPReply(status: 202, body: Array(#"{"id":"hk_1"}"#.utf8))))
+            ])
         let stderr = Captured()
         let environment = ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": Self.api, "PLENAR_TIMEOUT_MS": "1000"]
-        let status = HookCommand(event: "Stop").run(Self.context(
-            environment: environment, transport: transport, stderr: stderr, stdin: FakeInput(bytes: Array(#"{"tool":"x"}"#.utf8), staysOpen: true), clock: clock))
+        let status = HookCommand(event: "Stop").run(
+            Self.context(
+                environment: environment, transport: transport, stderr: stderr,
+                stdin: FakeInput(bytes: Array(#"{"tool":"x"}"#.utf8), staysOpen: true), clock: clock))
         #expect(status == 0)
         #expect(transport.unexpected.isEmpty && transport.steps.isEmpty)
         let body = String(decoding: try #require(transport.received.first?.request.body), as: UTF8.self)
@@ -121,9 +131,11 @@ struct HardeningTests {
         #expect(ConnectCommand(key: "-", noMCP: true).run(Self.context(stderr: silent, stdin: FakeInput(bytes: [], staysOpen: true))) == 2)
         #expect(silent.text.contains("no key arrived on standard input within 10000 ms"), "\(silent.text)")
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [.init(expect: ("GET", Self.api + "/whoami"), answer: .success(HTTPReply(status: 401)))])
+        let transport = ScriptedTransport(
+            clock: clock, [.init(expect: ("GET", Self.api + "/whoami"), answer: .success(HTTPReply(status: 401)))])
         let open = ConnectCommand(key: "-", apiURL: Self.api, noMCP: true)
-            .run(Self.context(transport: transport, stdin: FakeInput(bytes: Array((Self.token + "\n").utf8), staysOpen: true), clock: clock))
+            .run(
+                Self.context(transport: transport, stdin: FakeInput(bytes: Array((Self.token + "\n").utf8), staysOpen: true), clock: clock))
         #expect(open == 2)
         #expect(transport.received.first?.request.header("Authorization") == "Bearer \(Self.token)")
     }
@@ -133,8 +145,10 @@ struct HardeningTests {
     @Test("a password in PLENAR_API_URL is refused and never printed")
     func urlUserinfo() {
         let stderr = Captured()
-        let status = StatusCommand(json: false).run(Self.context(
-            environment: ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": "https://ci-user:S3cretPassw0rd@api.example.com/v1"], stderr: stderr))
+        let status = StatusCommand(json: false).run(
+            Self.context(
+                environment: ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": "https://ci-user:S3cretPassw0rd@api.example.com/v1"],
+                stderr: stderr))
         #expect(status == 2)
         #expect(!stderr.text.contains("S3cretPassw0rd") && !stderr.text.contains("ci-user"), "\(stderr.text)")
         #expect(stderr.text.contains("https://…@api.example.com/v1"), "\(stderr.text)")
@@ -147,12 +161,16 @@ struct HardeningTests {
     func serverText(inActions: Bool) {
         let clock = FakeClock()
         let message = "denied\n::warning::forged\u{1B}[2J\u{202E}"
-        let body = #"{"error":{"code":"insufficient_scope","message":"# + (String(data: try! JSONEncoder().encode(message), encoding: .utf8)!) + "}}"
-        let transport = ScriptedTransport(clock: clock, [.init(expect: ("GET", Self.api + "/whoami"), answer: .success(HTTPReply(status: 403, body: Array(body.utf8))))])
+        let body =
+            #"{"error":{"code":"insufficient_scope","message":"# + (String(data: try! JSONEncoder().encode(message), encoding: .utf8)!)
+            + "}}"
+        let transport = ScriptedTransport(
+            clock: clock, [.init(expect: ("GET", Self.api + "/whoami"), answer: .success(HTTPReply(status: 403, body: Array(body.utf8))))])
         let stderr = Captured()
         var environment = ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": Self.api]
         if inActions { environment["GITHUB_ACTIONS"] = "true" }
-        #expect(StatusCommand(json: false).run(Self.context(environment: environment, transport: transport, stderr: stderr, clock: clock)) == 2)
+        #expect(
+            StatusCommand(json: false).run(Self.context(environment: environment, transport: transport, stderr: stderr, clock: clock)) == 2)
         #expect(stderr.text.filter { $0 == "\n" }.count == 1, "\(stderr.text)")
         #expect(!stderr.text.contains("\u{1B}") && !stderr.text.contains("\u{202E}"))
         #expect(stderr.text.contains(#"denied\n::warning::forged\u{1B}[2J\u{202E}"#), "\(stderr.text)")
@@ -162,12 +180,16 @@ struct HardeningTests {
 
     static func probe(_ reply: Result<HTTPReply, TransportError>, environment: [String: String] = [:]) -> (Int32, String, Int) {
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [
-            .init(expect: ("GET", Self.api + "/whoami"), answer: reply), .init(expect: ("GET", Self.api + "/whoami"), answer: reply),
-        ])
+        let transport = ScriptedTransport(
+            clock: clock,
+            [
+                .init(expect: ("GET", Self.api + "/whoami"), answer: reply), .init(expect: ("GET", Self.api + "/whoami"), answer: reply),
+            ])
         let stderr = Captured()
-        let status = StatusCommand(json: false).run(Self.context(
-            environment: ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": Self.api].merging(environment) { $1 }, transport: transport, stderr: stderr, clock: clock))
+        let status = StatusCommand(json: false).run(
+            Self.context(
+                environment: ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": Self.api].merging(environment) { $1 }, transport: transport,
+                stderr: stderr, clock: clock))
         return (status, stderr.text, transport.received.count)
     }
 
@@ -201,10 +223,12 @@ struct HardeningTests {
             }
         }
         let clock = FakeClock()
-        let transport = ScriptedTransport(clock: clock, [.init(expect: ("POST", Self.api + "/runs"), takes: .seconds(5), answer: .success(HTTPReply(status: 202)))])
+        let transport = ScriptedTransport(
+            clock: clock, [.init(expect: ("POST", Self.api + "/runs"), takes: .seconds(5), answer: .success(HTTPReply(status: 202)))])
         let stderr = Captured()
         var context = Self.context(
-            environment: ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": Self.api, "PLENAR_TIMEOUT_MS": "10000"], transport: transport, stderr: stderr, clock: clock)
+            environment: ["PLENAR_TOKEN": Self.token, "PLENAR_API_URL": Self.api, "PLENAR_TIMEOUT_MS": "10000"], transport: transport,
+            stderr: stderr, clock: clock)
         context.children = Cancelled()
         let ending = RunCommand(command: ["sleep"]).run(context)
         #expect(ending.status == 143 && ending.signal == 15)
@@ -218,7 +242,9 @@ struct HardeningTests {
         #expect(JSONSyntax.isValid(deep))
         #expect(!JSONSyntax.isValid(Array(deep.dropLast())))
         let valid = [#"{}"#, #"[]"#, #" {"a": [1, -2.5e+3, true, false, null, "x\"\u00e4\n"], "b": {}} "#, #""s""#, "0", "-0.1E-2"]
-        let invalid = ["", "{", #"{"a"}"#, #"{"a":1,}"#, "[1,]", "01", "1.", "+1", #""\x""#, "\"a\u{01}\"", "tru", "[1] [2]", #"{1:2}"#, "NaN"]
+        let invalid = [
+            "", "{", #"{"a"}"#, #"{"a":1,}"#, "[1,]", "01", "1.", "+1", #""\x""#, "\"a\u{01}\"", "tru", "[1] [2]", #"{1:2}"#, "NaN",
+        ]
         for text in valid { #expect(JSONSyntax.isValid(Array(text.utf8)), "\(text)") }
         for text in invalid { #expect(!JSONSyntax.isValid(Array(text.utf8)), "\(text)") }
         #expect(!JSONSyntax.isValid([UInt8(ascii: "\""), 0xE4, UInt8(ascii: "\"")]))
@@ -228,14 +254,15 @@ struct HardeningTests {
     func attributes() {
         #expect(SignalCommand.attribute("=v") == nil)
         #expect(SignalCommand.attribute("novalue") == nil)
-        #expect(SignalCommand.attribute("k=") .map { [$0.key, $0.value] } == ["k", ""])
+        #expect(SignalCommand.attribute("k=").map { [$0.key, $0.value] } == ["k", ""])
         #expect(SignalCommand.attribute("k=a=b").map { [$0.key, $0.value] } == ["k", "a=b"])
     }
 
     @Test("no token: the next step fits who reads it")
     func nextStep() {
         for (environment, step) in [
-            ([:], "export PLENAR_TOKEN="), (["CI": "true"], "in this job's environment"), (["GITHUB_ACTIONS": "true", "CI": "true"], "this workflow's env"),
+            ([:], "export PLENAR_TOKEN="), (["CI": "true"], "in this job's environment"),
+            (["GITHUB_ACTIONS": "true", "CI": "true"], "this workflow's env"),
         ] {
             let stderr = Captured()
             #expect(StatusCommand(json: false).run(Self.context(environment: environment, stderr: stderr)) == 2)

@@ -10,7 +10,8 @@ struct LoginBrowserTests {
     /// `swift test` without them skips it (CI fails instead).
     @Test(
         "headless Chromium (Selenium) follows plenar login --no-browser's URL, signs in, sees the code, approves: the login is stored",
-        .enabled(if: ready || ProcessInfo.processInfo.environment["CI"] != nil, "needs the venv and chromium-driver that scripts/test installs")
+        .enabled(
+            if: ready || ProcessInfo.processInfo.environment["CI"] != nil, "needs the venv and chromium-driver that scripts/test installs")
     )
     func approveInChromium() async throws {
         let python = try #require(MCPTests.python, "PLENAR_TEST_PYTHON is not set and .venv/bin/python does not exist; run scripts/test")

@@ -1,7 +1,8 @@
 import Foundation
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 /// A private config folder (`XDG_CONFIG_HOME`) for one test's login file.
 struct ConfigHome: Sendable {
@@ -30,7 +31,8 @@ struct ConfigHome: Sendable {
 
 /// `plenar login --no-browser`, approved (or denied) on the sandbox's page by `decide` once it waits.
 func loginThroughPage(
-    _ sandbox: RunningSandbox, home: ConfigHome, arguments: [String] = [], decision: String? = "approve", user: String = "alice.chen%40acme.com"
+    _ sandbox: RunningSandbox, home: ConfigHome, arguments: [String] = [], decision: String? = "approve",
+    user: String = "alice.chen%40acme.com"
 ) async throws -> CLI.Result {
     async let result = CLI.run(["login", "--no-browser"] + arguments, api: sandbox.apiURL, token: nil, environment: home.environment)
     if let decision {
@@ -154,7 +156,8 @@ struct LoginTests {
                 let foreign = try await CLI.run(["auth", "status"], api: sandbox.apiURL, token: nil, environment: home.environment)
                 #expect(foreign.status == 2)
                 #expect(foreign.stderr.contains("it belongs to another user (uid 65534)"))
-                let overwrite = try await CLI.run(["login", "--no-browser"], api: sandbox.apiURL, token: nil, environment: home.environment)
+                let overwrite = try await CLI.run(
+                    ["login", "--no-browser"], api: sandbox.apiURL, token: nil, environment: home.environment)
                 #expect(overwrite.status == 1)
                 #expect(overwrite.stderr.contains("another user"))
             }
@@ -182,7 +185,8 @@ struct LoginTests {
             #expect(json["user"] == .null)
             #expect(json["login_file"]?["used"] == .bool(false))
 
-            let fromFlag = try await CLI.run(["auth", "status", "--key", sandbox.token("personal")], api: sandbox.apiURL, token: org, environment: env)
+            let fromFlag = try await CLI.run(
+                ["auth", "status", "--key", sandbox.token("personal")], api: sandbox.apiURL, token: org, environment: env)
             #expect(fromFlag.stdout.contains("personal-token plt_"))
             #expect(fromFlag.stdout.contains("from --key"))
 
@@ -190,17 +194,21 @@ struct LoginTests {
             let inCI = try await CLI.run(["status"], api: sandbox.apiURL, token: nil, environment: env.merging(["CI": "true"]) { $1 })
             #expect(inCI.status == 2)
             #expect(inCI.stderr.contains("PLENAR_TOKEN is not set"))
-            let signal = try await CLI.run(["signal", "deploy"], api: sandbox.apiURL, token: nil, environment: env.merging(["CI": "true"]) { $1 })
+            let signal = try await CLI.run(
+                ["signal", "deploy"], api: sandbox.apiURL, token: nil, environment: env.merging(["CI": "true"]) { $1 })
             #expect(signal.status == 0)
             #expect(try await sandbox.requestsSeen(path: "/v1/signals").isEmpty)
-            let allowed = try await CLI.run(["status"], api: sandbox.apiURL, token: nil, environment: env.merging(["CI": "true", "PLENAR_USE_LOGIN": "1"]) { $1 })
+            let allowed = try await CLI.run(
+                ["status"], api: sandbox.apiURL, token: nil, environment: env.merging(["CI": "true", "PLENAR_USE_LOGIN": "1"]) { $1 })
             #expect(allowed.status == 0)
             #expect(allowed.stdout.contains("login-session"))
-            let ciStatus = try await CLI.run(["auth", "status"], api: sandbox.apiURL, token: org, environment: env.merging(["CI": "true"]) { $1 })
+            let ciStatus = try await CLI.run(
+                ["auth", "status"], api: sandbox.apiURL, token: org, environment: env.merging(["CI": "true"]) { $1 })
             #expect(ciStatus.stdout.contains("is not read in CI"))
 
             // Outside CI, the file serves every command: a signal goes out as Alice.
-            let personalSignal = try await CLI.run(["signal", "deploy", "--project", "PLEN-OPS", "--json"], api: sandbox.apiURL, token: nil, environment: env)
+            let personalSignal = try await CLI.run(
+                ["signal", "deploy", "--project", "PLEN-OPS", "--json"], api: sandbox.apiURL, token: nil, environment: env)
             #expect(personalSignal.status == 0, "\(personalSignal.stderr)")
         }
     }
@@ -216,7 +224,8 @@ struct LoginTests {
             for arguments in [["status"], ["auth", "status"], ["signal", "x"], ["keys", "list"]] {
                 let result = try await CLI.run(arguments, api: sandbox.apiURL, token: nil, environment: home.environment)
                 #expect(result.status == 2, "\(arguments)")
-                #expect(result.stderr.contains("the login session pls_… from the login in \(home.credentials) has ended"), "\(result.stderr)")
+                #expect(
+                    result.stderr.contains("the login session pls_… from the login in \(home.credentials) has ended"), "\(result.stderr)")
                 #expect(result.stderr.contains("run plenar login"))
             }
             let wrapped = try await CLI.run(["run", "--", "/bin/true"], api: sandbox.apiURL, token: nil, environment: home.environment)

@@ -24,7 +24,9 @@ struct ParseTests {
 
     @Test("connect: flags, --key -, clients")
     func connect() throws {
-        let command = try #require(try Self.parse(["connect", "--key", "-", "--project", "PLEN-DEMO", "--client", "claude,vscode", "--dry-run", "--json"]) as? Connect)
+        let command = try #require(
+            try Self.parse(["connect", "--key", "-", "--project", "PLEN-DEMO", "--client", "claude,vscode", "--dry-run", "--json"])
+                as? Connect)
         #expect(command.key == "-" && command.project == "PLEN-DEMO" && command.clients == "claude,vscode")
         #expect(command.dryRun && command.json && !command.force && !command.noMCP)
         #expect(try #require(try Self.parse(["connect"]) as? Connect).key == nil)
@@ -38,7 +40,9 @@ struct ParseTests {
 
     @Test("signal: kind, status, message, attributes")
     func signal() throws {
-        let command = try #require(try Self.parse(["signal", "deploy", "--status", "succeeded", "--attr", "env=prod", "--attr", "v=a=b", "--json"]) as? plenar.Signal)
+        let command = try #require(
+            try Self.parse(["signal", "deploy", "--status", "succeeded", "--attr", "env=prod", "--attr", "v=a=b", "--json"])
+                as? plenar.Signal)
         #expect(command.kind == "deploy" && command.status == "succeeded" && command.json)
         #expect(command.attributes == ["env=prod", "v=a=b"])
     }
@@ -51,15 +55,19 @@ struct ParseTests {
 
     @Test("run: options before --, the command after it, verbatim")
     func run() throws {
-        let command = try #require(try Self.parse(["run", "--name", "t", "--mask", "abc", "--mask-env", "K", "--json", "--", "make", "--json", "--", "-x"]) as? plenar.Run)
+        let command = try #require(
+            try Self.parse(["run", "--name", "t", "--mask", "abc", "--mask-env", "K", "--json", "--", "make", "--json", "--", "-x"])
+                as? plenar.Run)
         #expect(command.name == "t" && command.masks == ["abc"] && command.maskVariables == ["K"] && command.json)
         #expect(command.command == ["make", "--json", "--", "-x"])
     }
 
-    @Test("usage errors are 64", arguments: [
-        ["signal"], ["signal", ""], ["signal", "x", "--attr", "=v"], ["signal", "x", "--attr", "novalue"], ["hook"], ["hook", ""],
-        ["status", "--bogus"], ["connect", "--key"], ["nosuchcommand"], ["run", "--mask"],
-    ])
+    @Test(
+        "usage errors are 64",
+        arguments: [
+            ["signal"], ["signal", ""], ["signal", "x", "--attr", "=v"], ["signal", "x", "--attr", "novalue"], ["hook"], ["hook", ""],
+            ["status", "--bogus"], ["connect", "--key"], ["nosuchcommand"], ["run", "--mask"],
+        ])
     func usageErrors(argv: [String]) {
         #expect(Self.usageStatus(argv) == 64, "\(argv)")
     }
@@ -80,7 +88,8 @@ struct ParseTests {
         // A line the parser broke short, followed by one that continues the sentence, is a
         // manual line break inside a paragraph: it reads ragged once re-wrapped.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for (line, next) in zip(lines, lines.dropFirst()) where !line.isEmpty && !next.isEmpty && !line.hasPrefix(" ") && !next.hasPrefix(" ") {
+        for (line, next) in zip(lines, lines.dropFirst())
+        where !line.isEmpty && !next.isEmpty && !line.hasPrefix(" ") && !next.hasPrefix(" ") {
             #expect(line.count > 40 || line.hasSuffix(":") || line.hasSuffix("."), "ragged: \(line) / \(next)")
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 /// A fake `gh` on PATH that records its argv and stdin; with `USE_OLD_KEY` set, it uses that key
 /// once (`plenar status`), as a pipeline still holding the old secret would.
@@ -30,7 +31,10 @@ struct FakeGH: Sendable {
     }
 
     var environment: [String: String] { ["PATH": "\(folder.path):/usr/bin:/bin"] }
-    var argv: [String] { ((try? String(contentsOfFile: folder.appendingPathComponent("argv").path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+    var argv: [String] {
+        ((try? String(contentsOfFile: folder.appendingPathComponent("argv").path, encoding: .utf8)) ?? "").split(separator: "\n").map(
+            String.init)
+    }
     var stdin: String? { try? String(contentsOfFile: folder.appendingPathComponent("stdin").path, encoding: .utf8) }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
@@ -66,14 +70,19 @@ struct PeopleCommandTests {
             let signal = try await CLI.run(["signal", "deploy", "--json"], api: sandbox.apiURL, token: personal)
             #expect(signal.status == 0)
             let ops = try await sandbox.request(.get, "/_sandbox/projects").json["projects"]
-            guard case let .array(projects)? = ops else { Issue.record("no projects"); return }
+            guard case let .array(projects)? = ops else {
+                Issue.record("no projects")
+                return
+            }
             #expect(try await sandbox.events().last?["project_id"] == projects.first { $0["key"] == .string("PLEN-OPS") }?["id"])
 
-            let byEnv = try await CLI.run(["project", "current"], api: sandbox.apiURL, token: personal, environment: ["PLENAR_PROJECT_ID": "PLEN-DEMO"])
+            let byEnv = try await CLI.run(
+                ["project", "current"], api: sandbox.apiURL, token: personal, environment: ["PLENAR_PROJECT_ID": "PLEN-DEMO"])
             #expect(byEnv.stdout == "[PLEN-DEMO] Demo App\n")
             #expect(byEnv.stderr.contains("from PLENAR_PROJECT_ID"))
 
-            let org = try await CLI.run(["project", "use", "PLEN-OPS"], api: sandbox.apiURL, token: sandbox.token("org_all"), environment: env)
+            let org = try await CLI.run(
+                ["project", "use", "PLEN-OPS"], api: sandbox.apiURL, token: sandbox.token("org_all"), environment: env)
             #expect(org.status == 2)
             #expect(org.stderr.contains("organization keys (pko_…) have no default project on purpose"))
             #expect(org.stderr.contains("PLENAR_PROJECT_ID=PLEN-OPS"))
@@ -88,7 +97,10 @@ struct PeopleCommandTests {
     func keys() async throws {
         let home = try ConfigHome()
         let gh = try FakeGH()
-        defer { home.remove(); gh.remove() }
+        defer {
+            home.remove()
+            gh.remove()
+        }
         try await RunningSandbox.process { sandbox in
             #expect(try await loginThroughPage(sandbox, home: home).status == 0)
             let env = home.environment
@@ -99,7 +111,10 @@ struct PeopleCommandTests {
             #expect(try await sandbox.requestsSeen(path: "/v1/keys").last?["status"] == .number(403))
 
             let created = try await CLI.run(
-                ["keys", "create", "--description", "CI for acme/app", "--projects", "PLEN-DEMO", "--expires", "30", "--scopes", "signals:write,runs:write"],
+                [
+                    "keys", "create", "--description", "CI for acme/app", "--projects", "PLEN-DEMO", "--expires", "30", "--scopes",
+                    "signals:write,runs:write",
+                ],
                 api: sandbox.apiURL, token: nil, environment: env
             )
             #expect(created.status == 0, "\(created.stderr)")
@@ -120,7 +135,9 @@ struct PeopleCommandTests {
             #expect(text.stdout.contains("\(key.id)  \(key.prefix)…  org-key  \"CI for acme/app\"  PLEN-DEMO"))
 
             let out = home.folder.appendingPathComponent("new-key").path
-            let toFile = try await CLI.run(["keys", "create", "--kind", "personal", "--description", "laptop", "--out", out], api: sandbox.apiURL, token: nil, environment: env)
+            let toFile = try await CLI.run(
+                ["keys", "create", "--kind", "personal", "--description", "laptop", "--out", out], api: sandbox.apiURL, token: nil,
+                environment: env)
             #expect(toFile.status == 0, "\(toFile.stderr)")
             #expect(home.mode(out) == 0o600)
             let written = try String(contentsOfFile: out, encoding: .utf8).trimmingCharacters(in: .newlines)
@@ -147,17 +164,25 @@ struct PeopleCommandTests {
         }
     }
 
-    @Test("rotate: the old key unused after the handover is revoked; used after it, it is kept, with its last use and IP, exit 3; a re-run resumes")
+    @Test(
+        "rotate: the old key unused after the handover is revoked; used after it, it is kept, with its last use and IP, exit 3; a re-run resumes"
+    )
     func rotate() async throws {
         let home = try ConfigHome()
         let gh = try FakeGH()
-        defer { home.remove(); gh.remove() }
+        defer {
+            home.remove()
+            gh.remove()
+        }
         try await RunningSandbox.process { sandbox in
             #expect(try await loginThroughPage(sandbox, home: home).status == 0)
             let env = home.environment.merging(gh.environment) { $1 }
             func create(_ description: String) async throws -> (id: String, token: String) {
                 let created = try await CLI.run(
-                    ["keys", "create", "--description", description, "--projects", "PLEN-DEMO", "--expires", "180", "--scopes", "signals:write", "--json"],
+                    [
+                        "keys", "create", "--description", description, "--projects", "PLEN-DEMO", "--expires", "180", "--scopes",
+                        "signals:write", "--json",
+                    ],
                     api: sandbox.apiURL, token: nil, environment: env
                 )
                 let json = try JSONDecoder().decode(CreatedKey.self, from: Data(created.stdout.utf8))
@@ -170,7 +195,8 @@ struct PeopleCommandTests {
 
             let quiet = try await create("quiet")
             _ = try await CLI.run(["status"], api: sandbox.apiURL, token: quiet.token)
-            let rotated = try await CLI.run(["keys", "rotate", quiet.id, "--gh-secret", "PLENAR_TOKEN"], api: sandbox.apiURL, token: nil, environment: env)
+            let rotated = try await CLI.run(
+                ["keys", "rotate", quiet.id, "--gh-secret", "PLENAR_TOKEN"], api: sandbox.apiURL, token: nil, environment: env)
             #expect(rotated.status == 0, "\(rotated.stderr)")
             for step in 1...6 { #expect(rotated.stderr.contains("step \(step)/6"), "step \(step)") }
             let after = try await keys()
@@ -196,11 +222,13 @@ struct PeopleCommandTests {
             #expect(try await CLI.run(["status"], api: sandbox.apiURL, token: busy.token).status == 0, "the old key still works")
 
             // The re-run resumes (no third key); the old key was used again since the last check: still kept.
-            let again = try await CLI.run(["keys", "rotate", busy.id, "--gh-secret", "PLENAR_TOKEN"], api: sandbox.apiURL, token: nil, environment: env)
+            let again = try await CLI.run(
+                ["keys", "rotate", busy.id, "--gh-secret", "PLENAR_TOKEN"], api: sandbox.apiURL, token: nil, environment: env)
             #expect(again.status == 3)
             #expect(again.stderr.contains("resuming the rotation"))
             // Quiet since that check: revoked.
-            let finished = try await CLI.run(["keys", "rotate", busy.id, "--wait", "1s"], api: sandbox.apiURL, token: nil, environment: env)
+            let finished = try await CLI.run(
+                ["keys", "rotate", busy.id, "--wait", "1s"], api: sandbox.apiURL, token: nil, environment: env)
             #expect(finished.status == 0, "\(finished.stderr)")
             let final = try await keys()
             #expect(final.filter { $0.description == "busy" }.count == 2, "one replacement, never a third key")

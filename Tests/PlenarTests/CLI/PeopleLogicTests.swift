@@ -68,8 +68,11 @@ struct PeopleLogicTests {
     static let file = "/home/u/.config/plenar/credentials"
     static let api = "https://api.plenar.dev/v1"
 
-    func context(_ environment: [String: String], credentials: FakeCredentials, helpers: FakeHelpers = FakeHelpers(terminal: false),
-                 transport: any HTTPTransport = NoNetwork(), clock: FakeClock = FakeClock(), stderr: Captured = Captured(), stdout: Captured = Captured()) -> PlenarContext {
+    func context(
+        _ environment: [String: String], credentials: FakeCredentials, helpers: FakeHelpers = FakeHelpers(terminal: false),
+        transport: any HTTPTransport = NoNetwork(), clock: FakeClock = FakeClock(), stderr: Captured = Captured(),
+        stdout: Captured = Captured()
+    ) -> PlenarContext {
         PlenarContext(
             environment: environment, clock: clock, stdout: stdout, stderr: stderr, stdin: UntouchableInput(), files: FakeFiles(),
             transport: transport, random: { String(repeating: "r", count: $0) }, credentials: credentials, helpers: helpers
@@ -110,32 +113,45 @@ struct PeopleLogicTests {
         store.files[Self.file]?.mode = 0o644
         let exposed = Settings(context: context(home, credentials: store))
         #expect(exposed.token == nil)
-        #expect(exposed.warnings == ["the login in \(Self.file) is not used: its mode is 0644, so other users may read it: run chmod 600 \(Self.file), or delete it and run plenar login"])
+        #expect(
+            exposed.warnings == [
+                "the login in \(Self.file) is not used: its mode is 0644, so other users may read it: run chmod 600 \(Self.file), or delete it and run plenar login"
+            ])
     }
 
     static func loginSteps(clock: FakeClock, polls: [String]) -> ScriptedTransport {
-        let start = #"{"id":"lgn_x","user_code":"BCDF-GHJK","verification_url":"https://plenar.dev/login","verification_url_complete":"https://plenar.dev/login?code=BCDF-GHJK","expires_at":"2026-01-01T00:10:00Z","interval":2}"#
-        var steps = [ScriptedTransport.Step(expect: ("POST", "\(api)/cli/sessions"), answer: .success(HTTPReply(status: 201, body: Array(start.utf8))))]
+        let start =
+            #"{"id":"lgn_x","user_code":"BCDF-GHJK","verification_url":"https://plenar.dev/login","verification_url_complete":"https://plenar.dev/login?code=BCDF-GHJK","expires_at":"2026-01-01T00:10:00Z","interval":2}"#
+        var steps = [
+            ScriptedTransport.Step(
+                expect: ("POST", "\(api)/cli/sessions"), answer: .success(HTTPReply(status: 201, body: Array(start.utf8))))
+        ]
         for status in polls {
-            let body = status == "approved"
+            let body =
+                status == "approved"
                 ? #"{"status":"approved","session_token":"\#(session)","user":{"email":"a@b.c","name":"A"},"organization":{"id":"org_1","name":"Acme"},"expires_at":"2026-01-02T00:00:00Z"}"#
                 : #"{"status":"\#(status)"}"#
-            steps.append(.init(expect: ("POST", "\(api)/cli/sessions/lgn_x/poll"), answer: .success(HTTPReply(status: 200, body: Array(body.utf8)))))
+            steps.append(
+                .init(expect: ("POST", "\(api)/cli/sessions/lgn_x/poll"), answer: .success(HTTPReply(status: 200, body: Array(body.utf8)))))
         }
         return ScriptedTransport(clock: clock, steps)
     }
 
-    @Test("login opens a browser only with a display, a terminal and no --no-browser; never reads stdin; sends no token", arguments: [
-        (["DISPLAY": ":0"], true, false, true), (["DISPLAY": ":0"], true, true, false), (["DISPLAY": ":0"], false, false, false),
-        ([:], true, false, false), (["BROWSER": "firefox"], true, false, true),
-    ])
+    @Test(
+        "login opens a browser only with a display, a terminal and no --no-browser; never reads stdin; sends no token",
+        arguments: [
+            (["DISPLAY": ":0"], true, false, true), (["DISPLAY": ":0"], true, true, false), (["DISPLAY": ":0"], false, false, false),
+            ([:], true, false, false), (["BROWSER": "firefox"], true, false, true),
+        ])
     func browser(environment: [String: String], terminal: Bool, noBrowser: Bool, opens: Bool) {
         let clock = FakeClock()
         let transport = Self.loginSteps(clock: clock, polls: ["pending", "approved"])
         let store = FakeCredentials()
         let helpers = FakeHelpers(terminal: terminal)
         let stderr = Captured()
-        let ctx = context(environment.merging(["HOME": "/home/u"]) { $1 }, credentials: store, helpers: helpers, transport: transport, clock: clock, stderr: stderr)
+        let ctx = context(
+            environment.merging(["HOME": "/home/u"]) { $1 }, credentials: store, helpers: helpers, transport: transport, clock: clock,
+            stderr: stderr)
         let status = LoginCommand(apiURL: nil, noBrowser: noBrowser, json: false, timeout: nil).run(ctx)
         #expect(status == 0, "\(stderr.text)")
         #expect(transport.unexpected.isEmpty && transport.steps.isEmpty)
@@ -169,8 +185,11 @@ struct PeopleLogicTests {
     @Test("project use with an org key explains PLENAR_PROJECT_ID and changes nothing")
     func orgKeyDefault() {
         let clock = FakeClock()
-        let whoami = #"{"kind":"org","organization":{"id":"o","name":"Acme"},"created_by":"a@b.c","key":{"id":"k","prefix":"pko_OOOO","description":"d","created_at":"2026-01-01T00:00:00Z","expires_at":null,"last_used_at":null},"scopes":[],"scope":{"mode":"all","projects":[]},"default_project":null,"user":null}"#
-        let transport = ScriptedTransport(clock: clock, [.init(expect: ("GET", "\(Self.api)/whoami"), answer: .success(HTTPReply(status: 200, body: Array(whoami.utf8))))])
+        let whoami =
+            #"{"kind":"org","organization":{"id":"o","name":"Acme"},"created_by":"a@b.c","key":{"id":"k","prefix":"pko_OOOO","description":"d","created_at":"2026-01-01T00:00:00Z","expires_at":null,"last_used_at":null},"scopes":[],"scope":{"mode":"all","projects":[]},"default_project":null,"user":null}"#
+        let transport = ScriptedTransport(
+            clock: clock, [.init(expect: ("GET", "\(Self.api)/whoami"), answer: .success(HTTPReply(status: 200, body: Array(whoami.utf8))))]
+        )
         let stderr = Captured()
         let ctx = context(["PLENAR_TOKEN": Self.org], credentials: FakeCredentials(), transport: transport, clock: clock, stderr: stderr)
         #expect(ProjectCommand(action: .use("PLEN-OPS"), key: nil, json: false).run(ctx) == 2)

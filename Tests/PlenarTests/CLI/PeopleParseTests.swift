@@ -23,24 +23,30 @@ struct PeopleParseTests {
 
     @Test("keys create, revoke, rotate: handovers and options")
     func keys() throws {
-        let create = try #require(try ParseTests.parse([
-            "keys", "create", "--description", "CI", "--kind", "personal", "--expires", "never", "--projects", "A,B",
-            "--scopes", "signals:write, runs:write", "--gh-secret", "PLENAR_TOKEN", "--repo", "acme/app",
-        ]) as? KeysCreate)
+        let create = try #require(
+            try ParseTests.parse([
+                "keys", "create", "--description", "CI", "--kind", "personal", "--expires", "never", "--projects", "A,B",
+                "--scopes", "signals:write, runs:write", "--gh-secret", "PLENAR_TOKEN", "--repo", "acme/app",
+            ]) as? KeysCreate)
         #expect(create.handover.handover == .ghSecret(name: "PLENAR_TOKEN", repo: "acme/app"))
         #expect(create.kind == "personal" && create.expires == "never" && create.projects == "A,B")
         let rotate = try #require(try ParseTests.parse(["keys", "rotate", "key_1", "--out", "/tmp/k", "--wait", "10m"]) as? KeysRotate)
         #expect(rotate.id == "key_1" && rotate.wait == "10m" && rotate.handover.handover == .file("/tmp/k"))
         #expect(try #require(try ParseTests.parse(["keys", "revoke", "key_2"]) as? KeysRevoke).id == "key_2")
-        #expect(DurationText.parse("10m") == .seconds(600) && DurationText.parse("250ms") == .milliseconds(250) && DurationText.parse("7") == .seconds(7))
+        #expect(
+            DurationText.parse("10m") == .seconds(600) && DurationText.parse("250ms") == .milliseconds(250)
+                && DurationText.parse("7") == .seconds(7))
     }
 
-    @Test("usage errors are 64", arguments: [
-        ["login", "--timeout", "soon"], ["login", "--timeout", "0s"], ["project", "use"], ["keys", "create"],
-        ["keys", "create", "--description", "x", "--expires", "31"], ["keys", "create", "--description", "x", "--kind", "session"],
-        ["keys", "create", "--description", "x", "--scopes", "admin"], ["keys", "create", "--description", "x", "--out", "f", "--gh-secret", "S"],
-        ["keys", "create", "--description", "x", "--repo", "a/b"], ["keys", "rotate"], ["keys", "rotate", "key_1", "--wait", "later"],
-    ])
+    @Test(
+        "usage errors are 64",
+        arguments: [
+            ["login", "--timeout", "soon"], ["login", "--timeout", "0s"], ["project", "use"], ["keys", "create"],
+            ["keys", "create", "--description", "x", "--expires", "31"], ["keys", "create", "--description", "x", "--kind", "session"],
+            ["keys", "create", "--description", "x", "--scopes", "admin"],
+            ["keys", "create", "--description", "x", "--out", "f", "--gh-secret", "S"],
+            ["keys", "create", "--description", "x", "--repo", "a/b"], ["keys", "rotate"], ["keys", "rotate", "key_1", "--wait", "later"],
+        ])
     func usageErrors(argv: [String]) {
         #expect(ParseTests.usageStatus(argv) == 64, "\(argv)")
     }

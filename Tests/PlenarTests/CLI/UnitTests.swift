@@ -1,7 +1,8 @@
 import FoundationEssentials
 import PlenarAPI
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 @Suite("Settings, URLs, the exit table, the redactor and workflow files")
 struct UnitTests {
@@ -10,7 +11,8 @@ struct UnitTests {
     @Test("flags win over the environment; a bad PLENAR_TIMEOUT_MS warns and keeps the default", arguments: ["abc", "0", "-5", "1.5", ""])
     func settings(badTimeout: String) {
         let context = PlenarContext.fake(environment: [
-            "PLENAR_TOKEN": "from-env", "PLENAR_PROJECT_ID": "PLEN-ENV", "PLENAR_API_URL": "https://env.example/v1", "PLENAR_TIMEOUT_MS": badTimeout,
+            "PLENAR_TOKEN": "from-env", "PLENAR_PROJECT_ID": "PLEN-ENV", "PLENAR_API_URL": "https://env.example/v1",
+            "PLENAR_TIMEOUT_MS": badTimeout,
         ])
         let fromEnv = Settings(context: context)
         #expect(fromEnv.token == "from-env")
@@ -33,7 +35,10 @@ struct UnitTests {
 
     @Test("https anywhere, http only to loopback; the MCP endpoint is the root plus /mcp")
     func baseURLs() throws {
-        for ok in ["https://api.plenar.dev/v1", "https://api.plenar.dev/v1/", "http://127.0.0.1:8080/v1", "http://127.8.9.10/v1", "http://localhost:1/v1", "http://[::1]:9/v1"] {
+        for ok in [
+            "https://api.plenar.dev/v1", "https://api.plenar.dev/v1/", "http://127.0.0.1:8080/v1", "http://127.8.9.10/v1",
+            "http://localhost:1/v1", "http://[::1]:9/v1",
+        ] {
             #expect(throws: Never.self) { try APIBaseURL(ok) }
         }
         #expect(try APIBaseURL("https://api.plenar.dev/v1/").base == "https://api.plenar.dev/v1")
@@ -90,8 +95,12 @@ struct UnitTests {
     @Test("what is sent is redacted like what is printed: every string and key of a JSON body")
     func redactsBodies() {
         let redactor = Redactor(secrets: ["hunter2hunter2"])
-        let body = JSONValue.object(["message": .string("pw hunter2hunter2"), "list": .array([.string(Self.token), .number(3)]), Self.token: .bool(true)])
-        #expect(redactor.redact(json: body) == .object(["message": .string("pw ***"), "list": .array([.string("pko_…"), .number(3)]), "pko_…": .bool(true)]))
+        let body = JSONValue.object([
+            "message": .string("pw hunter2hunter2"), "list": .array([.string(Self.token), .number(3)]), Self.token: .bool(true),
+        ])
+        #expect(
+            redactor.redact(json: body)
+                == .object(["message": .string("pw ***"), "list": .array([.string("pko_…"), .number(3)]), "pko_…": .bool(true)]))
     }
 
     @Test("workflow command data is escaped as the runner requires")

@@ -46,16 +46,18 @@ struct ClientConfigTests {
         #expect(text.contains("\r\n        \"plenar\": {\r\n            \"type\": \"http\""))
     }
 
-    @Test("a file that does not parse is refused with its line and column, even with --force", arguments: [
-        (MCPClient.claude, "{\"mcpServers\": {\"a\": 1}", "line 1"),
-        (.claude, "{\n  // a comment\n}", "line 2, column 3: a comment"),
-        (.cursor, "{\"mcpServers\": {,}}", "line 1"),
-        (.vscode, "{\n  \"servers\": {\n    \"a\": tru\n  }\n}", "line 3"),
-        (.gemini, "[1, 2", "line 1"),
-        (.codex, "[mcp_servers.docs]\ncommand = npx\n", "line 2"),
-        (.codex, "[mcp_servers.docs\n", "line 1"),
-        (.codex, "a = \"unterminated\n", "line 1"),
-    ])
+    @Test(
+        "a file that does not parse is refused with its line and column, even with --force",
+        arguments: [
+            (MCPClient.claude, "{\"mcpServers\": {\"a\": 1}", "line 1"),
+            (.claude, "{\n  // a comment\n}", "line 2, column 3: a comment"),
+            (.cursor, "{\"mcpServers\": {,}}", "line 1"),
+            (.vscode, "{\n  \"servers\": {\n    \"a\": tru\n  }\n}", "line 3"),
+            (.gemini, "[1, 2", "line 1"),
+            (.codex, "[mcp_servers.docs]\ncommand = npx\n", "line 2"),
+            (.codex, "[mcp_servers.docs\n", "line 1"),
+            (.codex, "a = \"unterminated\n", "line 1"),
+        ])
     func corrupt(client: MCPClient, text: String, position: String) throws {
         for force in [false, true] {
             let error = try #require(throws: EditRefusal.self) { try edit(client, text, force: force) }
@@ -63,7 +65,9 @@ struct ClientConfigTests {
             #expect(error.reason.contains(position), "\(error.reason)")
         }
         let file = ClientConfigs(clients: [client], claudeHooks: false, inlineToken: false, force: true, dryRun: false)
-        #expect(throws: Failure.self) { try file.plan(client.file, FileSnapshot(path: client.file, contents: Array(text.utf8)), server: Fixtures.server) }
+        #expect(throws: Failure.self) {
+            try file.plan(client.file, FileSnapshot(path: client.file, contents: Array(text.utf8)), server: Fixtures.server)
+        }
     }
 
     @Test("an entry of the wrong shape is refused; --force replaces only it and keeps a .bak")
@@ -119,7 +123,9 @@ struct ClientConfigTests {
         let text = try #require(try configs.edit(".claude/settings.json", Array(original.utf8), server: Fixtures.server, force: false))
         let document = try JSONCDocument(text, allowsComments: false)
         for event in ClientConfigs.hookEvents {
-            let commands = try #require(document.node(at: ["hooks", event])?.value.array).flatMap { $0["hooks"]?.array ?? [] }.compactMap { $0["command"]?.string }
+            let commands = try #require(document.node(at: ["hooks", event])?.value.array).flatMap { $0["hooks"]?.array ?? [] }.compactMap {
+                $0["command"]?.string
+            }
             #expect(commands.filter { $0 == "plenar hook \(event) || exit 1" }.count == 1)
         }
         #expect(document.node(at: ["hooks", "Stop"])?.value.array?.count == 2, "the user's Stop hook stays")
@@ -147,12 +153,19 @@ struct ClientConfigTests {
         let token = "pko_" + String(repeating: "x", count: 40)
         let written = try #require(try configs.edit(".mcp.json", [], server: Fixtures.server, force: false))
         let good = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: written), server: Fixtures.server, token: token)
-        #expect(good == ConfigFileStatus(client: "claude", file: ".mcp.json", present: true, hasEntry: true, pointsAtAPI: true, upToDate: true, literalSecret: false))
-        let stale = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: written), server: Fixtures.projectServer, token: token)
+        #expect(
+            good
+                == ConfigFileStatus(
+                    client: "claude", file: ".mcp.json", present: true, hasEntry: true, pointsAtAPI: true, upToDate: true,
+                    literalSecret: false))
+        let stale = MCPClient.claude.inspect(
+            FileSnapshot(path: ".mcp.json", contents: written), server: Fixtures.projectServer, token: token)
         #expect(stale.pointsAtAPI && !stale.upToDate)
-        let elsewhere = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: written), server: MCPServer(endpoint: "https://x/mcp"), token: token)
+        let elsewhere = MCPClient.claude.inspect(
+            FileSnapshot(path: ".mcp.json", contents: written), server: MCPServer(endpoint: "https://x/mcp"), token: token)
         #expect(!elsewhere.pointsAtAPI)
-        let leaked = Array(#"{"mcpServers": {"other": {"headers": {"Authorization": "Bearer pko_abcdefghijklmnopqrstuvwxyz0123456789"}}}}"#.utf8)
+        let leaked = Array(
+            #"{"mcpServers": {"other": {"headers": {"Authorization": "Bearer pko_abcdefghijklmnopqrstuvwxyz0123456789"}}}}"#.utf8)
         let leaking = MCPClient.claude.inspect(FileSnapshot(path: ".mcp.json", contents: leaked), server: Fixtures.server, token: token)
         #expect(leaking.literalSecret && !leaking.hasEntry)
         let broken = MCPClient.codex.inspect(FileSnapshot(path: "x", contents: Array("= 1".utf8)), server: Fixtures.server, token: token)
@@ -164,7 +177,9 @@ struct ClientConfigTests {
     func clientList() throws {
         #expect(try MCPClient.list("all") == MCPClient.allCases)
         #expect(try MCPClient.list("cursor, claude,cursor") == [.cursor, .claude])
-        #expect(throws: Failure.usage("--client takes a comma-separated list of claude, cursor, vscode, gemini, codex, or all; not windsurf")) {
+        #expect(
+            throws: Failure.usage("--client takes a comma-separated list of claude, cursor, vscode, gemini, codex, or all; not windsurf")
+        ) {
             try MCPClient.list("claude,windsurf")
         }
     }
@@ -186,13 +201,17 @@ struct ClientConfigTests {
         #expect(customized != gemini)
         #expect(try edit(.gemini, customized) == nil, "nothing of plenar's changed, so nothing is written")
         let moved = try #require(try edit(.gemini, customized, server: Fixtures.projectServer))
-        #expect(moved.contains("\"trust\": true") && moved.contains("\"X-Extra\": \"1\"") && moved.contains("\"X-Plenar-Project\": \"PLEN-DEMO\""))
+        #expect(
+            moved.contains("\"trust\": true") && moved.contains("\"X-Extra\": \"1\"")
+                && moved.contains("\"X-Plenar-Project\": \"PLEN-DEMO\""))
 
         let codex = try #require(try edit(.codex, ""))
         let tuned = codex + "startup_timeout_sec = 30\n\n[mcp_servers.plenar.tools.search]\nenabled = false\n"
         #expect(try edit(.codex, tuned) == nil)
         let withProject = try #require(try edit(.codex, tuned, server: Fixtures.projectServer))
-        #expect(withProject.contains("startup_timeout_sec = 30\n") && withProject.contains("[mcp_servers.plenar.tools.search]\nenabled = false\n"))
+        #expect(
+            withProject.contains("startup_timeout_sec = 30\n")
+                && withProject.contains("[mcp_servers.plenar.tools.search]\nenabled = false\n"))
         #expect(withProject.contains("env_http_headers = { X-Plenar-Project = \"PLENAR_PROJECT_ID\" }"))
         let ownHeaders = codex + "env_http_headers = { X-Team = \"TEAM\" }\n"
         let merged = try #require(try edit(.codex, ownHeaders, server: Fixtures.projectServer))
@@ -200,16 +219,21 @@ struct ClientConfigTests {
         #expect(try edit(.codex, merged, server: Fixtures.projectServer) == nil)
     }
 
-    @Test("TOML that is valid is read; TOML that is not is refused", arguments: [
-        ("[[profiles]]\nname = \"x\"\n[profiles.settings]\na = 1\n[[profiles]]\nname = \"y\"\n[profiles.settings]\na = 2\n", true),
-        ("a = 1979-05-27T07:32:00Z\nb = 1979-05-27 07:32:00\nc = 07:32:00\nd = 0xDEAD_beef\ne = -1_000.5e+3\nf = inf\ng = \"\"\"\\\n  x\"\"\"\n", true),
-        ("a = \"x\\ y\"\n", false),
-        ("a = 1abc\n", false),
-        ("[a]\nb = 1\n[a.b]\n", false),
-        ("x = {a=1}\nx.b = 2\n", false),
-        ("a = 1\na = 2\n", false),
-        ("[t]\n[t]\n", false),
-    ])
+    @Test(
+        "TOML that is valid is read; TOML that is not is refused",
+        arguments: [
+            ("[[profiles]]\nname = \"x\"\n[profiles.settings]\na = 1\n[[profiles]]\nname = \"y\"\n[profiles.settings]\na = 2\n", true),
+            (
+                "a = 1979-05-27T07:32:00Z\nb = 1979-05-27 07:32:00\nc = 07:32:00\nd = 0xDEAD_beef\ne = -1_000.5e+3\nf = inf\ng = \"\"\"\\\n  x\"\"\"\n",
+                true
+            ),
+            ("a = \"x\\ y\"\n", false),
+            ("a = 1abc\n", false),
+            ("[a]\nb = 1\n[a.b]\n", false),
+            ("x = {a=1}\nx.b = 2\n", false),
+            ("a = 1\na = 2\n", false),
+            ("[t]\n[t]\n", false),
+        ])
     func tomlValidity(text: String, valid: Bool) {
         #expect(((try? TOMLDocument(Array(text.utf8))) != nil) == valid, "\(text)")
     }

@@ -15,29 +15,31 @@ struct LocalFileSystemTests {
         // Each writer on a thread of its own: flock blocks, and must not block the task pool.
         let errors = await withTaskGroup(of: String?.self) { group in
             for writer in 0..<8 {
-                group.addTask { await OffPool.run { () -> String? in
-                  do {
-                    for round in 0..<5 {
-                        try LocalFileSystem().update([path], under: root) { snapshots throws(Failure) in
-                            let document: JSONCDocument
-                            do { document = try JSONCDocument(snapshots[0].contents ?? [], allowsComments: false) } catch {
-                                throw .configFile(path: path, reason: "\(error)")
+                group.addTask {
+                    await OffPool.run { () -> String? in
+                        do {
+                            for round in 0..<5 {
+                                try LocalFileSystem().update([path], under: root) { snapshots throws(Failure) in
+                                    let document: JSONCDocument
+                                    do { document = try JSONCDocument(snapshots[0].contents ?? [], allowsComments: false) } catch {
+                                        throw .configFile(path: path, reason: "\(error)")
+                                    }
+                                    do {
+                                        let next = try document.setting(["members", "w\(writer)r\(round)"], to: .bool(true), force: false)
+                                        return [FileWrite(snapshot: snapshots[0], contents: next ?? snapshots[0].contents!)]
+                                    } catch let error as EditRefusal {
+                                        throw .configFile(path: path, reason: error.reason)
+                                    } catch {
+                                        throw .configFile(path: path, reason: "\(error)")
+                                    }
+                                }
                             }
-                            do {
-                                let next = try document.setting(["members", "w\(writer)r\(round)"], to: .bool(true), force: false)
-                                return [FileWrite(snapshot: snapshots[0], contents: next ?? snapshots[0].contents!)]
-                            } catch let error as EditRefusal {
-                                throw .configFile(path: path, reason: error.reason)
-                            } catch {
-                                throw .configFile(path: path, reason: "\(error)")
-                            }
+                            return nil
+                        } catch {
+                            return "\(error)"
                         }
                     }
-                    return nil
-                  } catch {
-                    return "\(error)"
-                  }
-                } }
+                }
             }
             return await group.reduce(into: [String]()) { if let error = $1 { $0.append(error) } }
         }
@@ -62,7 +64,8 @@ struct LocalFileSystemTests {
             snapshots.map { FileWrite(snapshot: $0, contents: Array("{\"new\": true}\n".utf8)) }
         }
         #expect(throws: Failure.self) {
-            try LocalFileSystem().update([repo.path("a.json"), repo.path("new/folder/b.json"), repo.path("blocked/c.json")], under: repo.folder.path, writes)
+            try LocalFileSystem().update(
+                [repo.path("a.json"), repo.path("new/folder/b.json"), repo.path("blocked/c.json")], under: repo.folder.path, writes)
         }
         #expect(repo.read("a.json") == "{}\n")
         #expect(repo.snapshot().keys.sorted() == ["a.json", "blocked"], "no temporary file, no folder made for b.json")
@@ -93,7 +96,10 @@ struct LocalFileSystemTests {
         try repo.write("a.json", "{}")
         try repo.write("b.json", "{}")
         #expect(link(repo.path("a.json"), repo.path("c.json")) == 0)
-        let (a, b, c) = (try LocalFileSystem().read(repo.path("a.json")), try LocalFileSystem().read(repo.path("b.json")), try LocalFileSystem().read(repo.path("c.json")))
+        let (a, b, c) = (
+            try LocalFileSystem().read(repo.path("a.json")), try LocalFileSystem().read(repo.path("b.json")),
+            try LocalFileSystem().read(repo.path("c.json"))
+        )
         #expect(a.identity != nil && a.identity == c.identity && a.identity != b.identity)
         #expect(a.links == 2 && b.links == 1)
     }

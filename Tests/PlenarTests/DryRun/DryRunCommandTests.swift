@@ -8,7 +8,8 @@ struct DryRunCommandTests {
         let repository = try Workspace()
         try repository.write("ci.yml", workflow)
         let child = try await ChildProcess.run(
-            BuiltProducts.path("plenar-dry-run"), arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SECRET_FROM_ENV": "env-secret"],
+            BuiltProducts.path("plenar-dry-run"), arguments,
+            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SECRET_FROM_ENV": "env-secret"],
             directory: repository.folder
         )
         return (child, repository)
@@ -28,15 +29,19 @@ struct DryRunCommandTests {
 
     @Test("1 when the job fails, naming the step; 2 for what the dry run cannot run; 64 for usage")
     func failures() async throws {
-        let (failed, first) = try await run(["ci.yml"], workflow: "on: push\njobs:\n  test:\n    steps:\n      - name: Boom\n        run: exit 4\n")
+        let (failed, first) = try await run(
+            ["ci.yml"], workflow: "on: push\njobs:\n  test:\n    steps:\n      - name: Boom\n        run: exit 4\n")
         defer { first.remove() }
         #expect(failed.status == 1)
         #expect(failed.stdout.hasSuffix("✗ Job test failed\n  ✗ step 1 \"Boom\": Process completed with exit code 4.\n"))
 
-        let (unsupported, second) = try await run(["ci.yml"], workflow: "on: push\njobs:\n  test:\n    container: swift:6\n    steps:\n      - run: true\n")
+        let (unsupported, second) = try await run(
+            ["ci.yml"], workflow: "on: push\njobs:\n  test:\n    container: swift:6\n    steps:\n      - run: true\n")
         defer { second.remove() }
         #expect(unsupported.status == 2)
-        #expect(unsupported.stderr == "plenar-dry-run: error: ci.yml:4, job test: container is not supported by the dry run; run a job without it\n")
+        #expect(
+            unsupported.stderr
+                == "plenar-dry-run: error: ci.yml:4, job test: container is not supported by the dry run; run a job without it\n")
 
         let (usage, third) = try await run(["ci.yml", "--event", "release"], workflow: "on: push\n")
         defer { third.remove() }

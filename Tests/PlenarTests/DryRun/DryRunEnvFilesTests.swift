@@ -16,9 +16,11 @@ struct DryRunEnvFilesTests {
     func heredoc() throws {
         let delimiter = "ghadelimiter_\(UUID().uuidString)"
         let text = "BODY<<\(delimiter)\nline one\n\nA=not an assignment\n\(delimiter)\nAFTER=1\nONE<<EOF\nsingle\nEOF\nNONE<<EOF\nEOF\n"
-        #expect(try EnvFiles.parseAssignments(text) == [
-            NamedValue("BODY", "line one\n\nA=not an assignment"), NamedValue("AFTER", "1"), NamedValue("ONE", "single"), NamedValue("NONE", ""),
-        ])
+        #expect(
+            try EnvFiles.parseAssignments(text) == [
+                NamedValue("BODY", "line one\n\nA=not an assignment"), NamedValue("AFTER", "1"), NamedValue("ONE", "single"),
+                NamedValue("NONE", ""),
+            ])
         #expect(try EnvFiles.parseAssignments("X<<EOF\nvalue=with equals\nEOF") == [NamedValue("X", "value=with equals")])
         #expect(try EnvFiles.parseAssignments("K=a<<b") == [NamedValue("K", "a<<b")], "= before << is an assignment")
     }

@@ -3,7 +3,8 @@ import Testing
 
 @Suite("DryRun expressions: literals, operators, functions, truthiness, errors")
 struct DryRunExpressionTests {
-    static let event = try! ExpressionValue.parseJSON(#"{"pull_request": {"head": {"repo": {"fork": true}}}, "labels": ["bug", "CI"], "n": 3}"#)
+    static let event = try! ExpressionValue.parseJSON(
+        #"{"pull_request": {"head": {"repo": {"fork": true}}}, "labels": ["bug", "CI"], "n": 3}"#)
 
     static let context = ExpressionContext(values: [
         "github": .object(ExpressionObject([("event", event), ("ref", .string("refs/heads/main")), ("event_name", .string("push"))])),
@@ -33,7 +34,10 @@ struct DryRunExpressionTests {
 
     @Test("== and != coerce across kinds and ignore case in strings; NaN equals nothing")
     func equality() throws {
-        let equal = ["1 == '1'", "'abc' == 'ABC'", "null == 0", "null == ''", "true == 1", "false == ''", "'0x10' == 16", "' 2 ' == 2", "null == null"]
+        let equal = [
+            "1 == '1'", "'abc' == 'ABC'", "null == 0", "null == ''", "true == 1", "false == ''", "'0x10' == 16", "' 2 ' == 2",
+            "null == null",
+        ]
         for source in equal { #expect(try evaluate(source) == .bool(true), "\(source)") }
         let unequal = ["'a' == 'b'", "NaN == NaN", "'abc' == 0", "true == 'true'", "github.event == fromJSON('{}')"]
         for source in unequal { #expect(try evaluate(source) == .bool(false), "\(source)") }
@@ -87,7 +91,9 @@ struct DryRunExpressionTests {
         #expect(try evaluate("join(github.event.labels)") == .string("bug,CI"))
         #expect(try evaluate("join('one')") == .string("one"))
         #expect(try evaluate("toJSON(github.event.labels)") == .string("[\n  \"bug\",\n  \"CI\"\n]"))
-        #expect(try evaluate("toJSON(fromJSON('{\"a\":[1,true,null],\"b\":{}}'))") == .string("{\n  \"a\": [\n    1,\n    true,\n    null\n  ],\n  \"b\": {}\n}"))
+        #expect(
+            try evaluate("toJSON(fromJSON('{\"a\":[1,true,null],\"b\":{}}'))")
+                == .string("{\n  \"a\": [\n    1,\n    true,\n    null\n  ],\n  \"b\": {}\n}"))
         #expect(try evaluate("fromJSON('1.5')") == .number(1.5), "fromJSON gives typed values")
         #expect(try evaluate("fromJSON('true') == true") == .bool(true))
     }
@@ -107,7 +113,9 @@ struct DryRunExpressionTests {
     func truthiness() {
         let falsy: [ExpressionValue] = [.null, .bool(false), .number(0), .number(-0.0), .number(.nan), .string("")]
         for value in falsy { #expect(!value.isTruthy, "\(value)") }
-        let truthy: [ExpressionValue] = [.bool(true), .number(-1), .string("false"), .string("0"), .array(ExpressionArray([])), .object(ExpressionObject([]))]
+        let truthy: [ExpressionValue] = [
+            .bool(true), .number(-1), .string("false"), .string("0"), .array(ExpressionArray([])), .object(ExpressionObject([])),
+        ]
         for value in truthy { #expect(value.isTruthy, "\(value)") }
     }
 
@@ -124,7 +132,9 @@ struct DryRunExpressionTests {
 
     @Test("syntax errors: bad tokens, unclosed strings, unknown functions and named values, argument counts")
     func syntaxErrors() {
-        for source in ["a = b", "'open", "github.", "1 +", "(1", "github..ref", "nosuch(1)", "unknown.x", "contains('a')", "format()", "1-2", ""] {
+        for source in [
+            "a = b", "'open", "github.", "1 +", "(1", "github..ref", "nosuch(1)", "unknown.x", "contains('a')", "format()", "1-2", "",
+        ] {
             #expect(throws: ExpressionError.self, "\(source)") { try ExpressionParser.parse(source) }
         }
         #expect(throws: ExpressionError.syntax("Unrecognized function: 'nosuch'. Located within expression: nosuch(1)")) {
@@ -150,7 +160,8 @@ struct DryRunExpressionTests {
     func templates() throws {
         let text = try Template("Hello ${{ inputs.who }}${{ '!' }} (${{ github.event.n }})")
         #expect(try text.text(in: Self.context) == "Hello world! (3)")
-        #expect(try Template("${{ github.event.labels }}").value(in: Self.context) == .array(ExpressionArray([.string("bug"), .string("CI")])))
+        #expect(
+            try Template("${{ github.event.labels }}").value(in: Self.context) == .array(ExpressionArray([.string("bug"), .string("CI")])))
         #expect(try Template("${{ github.event.labels }}").text(in: Self.context) == "Array")
         #expect(try Template("${{ format('{{}}{0}', 'x') }}").text(in: Self.context) == "{}x")
         #expect(try Template("plain").hasExpressions == false)

@@ -70,7 +70,9 @@ struct DryRunJobTests {
         #expect(run.succeeded, "\(run.log)")
         let greetFolder = fixture.repository.path("actions/greet")
         #expect(run.lines.contains("  path=\(greetFolder) expr=\(greetFolder) ref=refs/heads/main INPUT_WHO=unset"))
-        #expect(run.lines.contains("    ▶ Run echo \"text=$(echo '${{ inputs.text }}' | tr a-z A-Z)\" >> \"$GITHUB_OUTPUT\""), "nested, indented")
+        #expect(
+            run.lines.contains("    ▶ Run echo \"text=$(echo '${{ inputs.text }}' | tr a-z A-Z)\" >> \"$GITHUB_OUTPUT\""),
+            "nested, indented")
         #expect(run.output(of: "said=") == ["said=hello push! upper=HELLO PUSH!"])
     }
 
@@ -83,7 +85,9 @@ struct DryRunJobTests {
         defer { missing.remove() }
         let run = await missing.run()
         let message = try #require(run.error?.message)
-        #expect(message.contains("ci.yml:5, job test, step 1 \"Run ./actions/greet\": uses: ./actions/greet: input 'who' is required"), "\(message)")
+        #expect(
+            message.contains("ci.yml:5, job test, step 1 \"Run ./actions/greet\": uses: ./actions/greet: input 'who' is required"),
+            "\(message)")
 
         let noShell = try DryRunFixture(
             workflow: "on: push\njobs:\n  test:\n    steps:\n      - uses: ./actions/bare\n",
@@ -91,7 +95,9 @@ struct DryRunJobTests {
         )
         defer { noShell.remove() }
         let bare = try #require(await noShell.run().error?.message)
-        #expect(bare.contains("actions/bare/action.yml:4, step 1 \"Run echo hi\": run: a run step in a composite action needs shell"), "\(bare)")
+        #expect(
+            bare.contains("actions/bare/action.yml:4, step 1 \"Run echo hi\": run: a run step in a composite action needs shell"), "\(bare)"
+        )
 
         let typo = try DryRunFixture(workflow: "on: push\njobs:\n  test:\n    steps:\n      - run: echo hi\n        shel: bash\n")
         defer { typo.remove() }
@@ -101,22 +107,23 @@ struct DryRunJobTests {
 
     @Test("after a failing step only failure() and always() steps run; the job fails naming the step and its status")
     func failureFlow() async throws {
-        let fixture = try DryRunFixture(workflow: """
-            on: push
-            jobs:
-              test:
-                steps:
-                  - run: echo one
-                  - id: broken
-                    run: exit 7
-                  - run: echo not-run
-                  - if: failure()
-                    run: echo "on failure, outcome=${{ steps.broken.outcome }} status=${{ job.status }}"
-                  - if: always()
-                    run: echo always
-                  - if: success()
-                    run: echo success-only
-            """)
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  test:
+                    steps:
+                      - run: echo one
+                      - id: broken
+                        run: exit 7
+                      - run: echo not-run
+                      - if: failure()
+                        run: echo "on failure, outcome=${{ steps.broken.outcome }} status=${{ job.status }}"
+                      - if: always()
+                        run: echo always
+                      - if: success()
+                        run: echo success-only
+                """)
         defer { fixture.remove() }
         let run = await fixture.run()
         let result = try #require(run.result, "\(run.log)")
@@ -131,16 +138,17 @@ struct DryRunJobTests {
 
     @Test("continue-on-error: outcome failure, conclusion success, and the job goes on successfully")
     func continueOnError() async throws {
-        let fixture = try DryRunFixture(workflow: """
-            on: push
-            jobs:
-              test:
-                steps:
-                  - id: flaky
-                    continue-on-error: true
-                    run: exit 1
-                  - run: echo "outcome=${{ steps.flaky.outcome }} conclusion=${{ steps.flaky.conclusion }} status=${{ job.status }}"
-            """)
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  test:
+                    steps:
+                      - id: flaky
+                        continue-on-error: true
+                        run: exit 1
+                      - run: echo "outcome=${{ steps.flaky.outcome }} conclusion=${{ steps.flaky.conclusion }} status=${{ job.status }}"
+                """)
         defer { fixture.remove() }
         let run = await fixture.run()
         #expect(run.succeeded, "\(run.log)")
@@ -150,26 +158,27 @@ struct DryRunJobTests {
     @Test("secrets are masked from the start, ::add-mask:: on stderr from then on, in headers and the summary too")
     func masking() async throws {
         let token = "pko_dryrun_secret_value"
-        let fixture = try DryRunFixture(workflow: """
-            on: push
-            jobs:
-              test:
-                steps:
-                  - run: |
-                      echo "secret is $TOKEN"
-                      echo "before generated-value"
-                      echo "::add-mask::generated-value" >&2
-                      echo "after generated-value"
-                    env:
-                      TOKEN: ${{ secrets.PLENAR_TOKEN }}
-                  - name: Print ${{ secrets.PLENAR_TOKEN }}
-                    run: |
-                      echo "again generated-value" >&2
-                      echo "Summary with $TOKEN" >> "$GITHUB_STEP_SUMMARY"
-                      echo "::warning::leaked $TOKEN"
-                    env:
-                      TOKEN: ${{ secrets.PLENAR_TOKEN }}
-            """)
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  test:
+                    steps:
+                      - run: |
+                          echo "secret is $TOKEN"
+                          echo "before generated-value"
+                          echo "::add-mask::generated-value" >&2
+                          echo "after generated-value"
+                        env:
+                          TOKEN: ${{ secrets.PLENAR_TOKEN }}
+                      - name: Print ${{ secrets.PLENAR_TOKEN }}
+                        run: |
+                          echo "again generated-value" >&2
+                          echo "Summary with $TOKEN" >> "$GITHUB_STEP_SUMMARY"
+                          echo "::warning::leaked $TOKEN"
+                        env:
+                          TOKEN: ${{ secrets.PLENAR_TOKEN }}
+                """)
         defer { fixture.remove() }
         let run = await fixture.run(secrets: [NamedValue("PLENAR_TOKEN", token)])
         #expect(run.succeeded, "\(run.log)")
@@ -213,31 +222,32 @@ struct DryRunJobTests {
 
     @Test("GITHUB_PATH folders come first in later steps' PATH; GITHUB_ENV (heredoc too) reaches later steps, step env wins")
     func pathAndEnvironment() async throws {
-        let fixture = try DryRunFixture(workflow: """
-            on: push
-            env:
-              FROM: workflow
-            jobs:
-              test:
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
                 env:
-                  LEVEL: job
-                steps:
-                  - run: |
-                      mkdir -p "$RUNNER_TEMP/tools"
-                      printf '#!/bin/sh\\necho tool says hi\\n' > "$RUNNER_TEMP/tools/dry-run-tool"
-                      chmod +x "$RUNNER_TEMP/tools/dry-run-tool"
-                      echo "$RUNNER_TEMP/tools" >> "$GITHUB_PATH"
-                      echo "LEVEL=from-github-env" >> "$GITHUB_ENV"
-                      printf 'NOTES<<ghadelimiter_1\\na\\nb\\nghadelimiter_1\\n' >> "$GITHUB_ENV"
-                      command -v dry-run-tool || echo "not on PATH yet"
-                  - run: |
-                      dry-run-tool
-                      echo "first=${PATH%%:*}"
-                      echo "level=$LEVEL from=$FROM notes=$(echo "$NOTES" | tr '\\n' ,) context=${{ env.LEVEL }}"
-                  - run: echo "step level=$LEVEL"
+                  FROM: workflow
+                jobs:
+                  test:
                     env:
-                      LEVEL: step
-            """)
+                      LEVEL: job
+                    steps:
+                      - run: |
+                          mkdir -p "$RUNNER_TEMP/tools"
+                          printf '#!/bin/sh\\necho tool says hi\\n' > "$RUNNER_TEMP/tools/dry-run-tool"
+                          chmod +x "$RUNNER_TEMP/tools/dry-run-tool"
+                          echo "$RUNNER_TEMP/tools" >> "$GITHUB_PATH"
+                          echo "LEVEL=from-github-env" >> "$GITHUB_ENV"
+                          printf 'NOTES<<ghadelimiter_1\\na\\nb\\nghadelimiter_1\\n' >> "$GITHUB_ENV"
+                          command -v dry-run-tool || echo "not on PATH yet"
+                      - run: |
+                          dry-run-tool
+                          echo "first=${PATH%%:*}"
+                          echo "level=$LEVEL from=$FROM notes=$(echo "$NOTES" | tr '\\n' ,) context=${{ env.LEVEL }}"
+                      - run: echo "step level=$LEVEL"
+                        env:
+                          LEVEL: step
+                """)
         defer { fixture.remove() }
         let run = await fixture.run()
         #expect(run.succeeded, "\(run.log)")
@@ -250,20 +260,21 @@ struct DryRunJobTests {
 
     @Test("timeout-minutes kills the step's process group at the limit; always() steps still run")
     func timeout() async throws {
-        let fixture = try DryRunFixture(workflow: """
-            on: push
-            jobs:
-              test:
-                steps:
-                  - name: Slow
-                    timeout-minutes: 1
-                    run: |
-                      echo started
-                      sleep 300 &
-                      sleep 300
-                  - if: always()
-                    run: echo cleanup
-            """)
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  test:
+                    steps:
+                      - name: Slow
+                        timeout-minutes: 1
+                        run: |
+                          echo started
+                          sleep 300 &
+                          sleep 300
+                      - if: always()
+                        run: echo cleanup
+                """)
         defer { fixture.remove() }
         let started = ContinuousClock.now
         let run = await fixture.run(minute: .milliseconds(300))
@@ -276,17 +287,18 @@ struct DryRunJobTests {
 
     @Test("pull_request_fork: every secret is empty, the event says fork, GITHUB_EVENT_NAME is pull_request")
     func forkEvent() async throws {
-        let fixture = try DryRunFixture(workflow: """
-            on: [push, pull_request]
-            jobs:
-              test:
-                steps:
-                  - run: echo "secret=[${{ secrets.PLENAR_TOKEN }}] env=[$TOKEN] fork=${{ github.event.pull_request.head.repo.fork }} event=$GITHUB_EVENT_NAME ref=$GITHUB_REF"
-                    env:
-                      TOKEN: ${{ secrets.PLENAR_TOKEN }}
-                  - run: |
-                      grep -c '"fork": true' "$GITHUB_EVENT_PATH"
-            """)
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: [push, pull_request]
+                jobs:
+                  test:
+                    steps:
+                      - run: echo "secret=[${{ secrets.PLENAR_TOKEN }}] env=[$TOKEN] fork=${{ github.event.pull_request.head.repo.fork }} event=$GITHUB_EVENT_NAME ref=$GITHUB_REF"
+                        env:
+                          TOKEN: ${{ secrets.PLENAR_TOKEN }}
+                      - run: |
+                          grep -c '"fork": true' "$GITHUB_EVENT_PATH"
+                """)
         defer { fixture.remove() }
         let secret = [NamedValue("PLENAR_TOKEN", "pko_not_for_forks")]
         let fork = await fixture.run(event: .pullRequestFork, secrets: secret)
@@ -298,29 +310,32 @@ struct DryRunJobTests {
         #expect(push.output(of: "secret=") == ["secret=[***] env=[***] fork= event=push ref=refs/heads/main"])
     }
 
-    @Test("the runner's variables; unspecified shell is bash -e without pipefail, shell: bash adds it; a malformed GITHUB_OUTPUT fails the step")
+    @Test(
+        "the runner's variables; unspecified shell is bash -e without pipefail, shell: bash adds it; a malformed GITHUB_OUTPUT fails the step"
+    )
     func runnerEnvironment() async throws {
-        let fixture = try DryRunFixture(workflow: """
-            name: CI
-            on: push
-            jobs:
-              test:
-                steps:
-                  - run: |
-                      echo "$GITHUB_ACTIONS $CI $GITHUB_REPOSITORY $GITHUB_SHA $GITHUB_REF $GITHUB_JOB $GITHUB_WORKFLOW $GITHUB_RUN_ATTEMPT $RUNNER_OS"
-                      test "$PWD" = "$GITHUB_WORKSPACE" && test -d "$RUNNER_TEMP" && test -d "$HOME" && echo folders ok
-                      echo "extra=$EXTRA context=[${{ env.EXTRA }}]"
-                      false | true
-                      echo default shell goes on
-                  - id: strict
-                    continue-on-error: true
-                    shell: bash
-                    run: false | true
-                  - id: bad
-                    continue-on-error: true
-                    run: printf 'TEXT<<EOF\\nnever closed\\n' >> "$GITHUB_OUTPUT"
-                  - run: echo "strict=${{ steps.strict.outcome }} bad=${{ steps.bad.outcome }}"
-            """)
+        let fixture = try DryRunFixture(
+            workflow: """
+                name: CI
+                on: push
+                jobs:
+                  test:
+                    steps:
+                      - run: |
+                          echo "$GITHUB_ACTIONS $CI $GITHUB_REPOSITORY $GITHUB_SHA $GITHUB_REF $GITHUB_JOB $GITHUB_WORKFLOW $GITHUB_RUN_ATTEMPT $RUNNER_OS"
+                          test "$PWD" = "$GITHUB_WORKSPACE" && test -d "$RUNNER_TEMP" && test -d "$HOME" && echo folders ok
+                          echo "extra=$EXTRA context=[${{ env.EXTRA }}]"
+                          false | true
+                          echo default shell goes on
+                      - id: strict
+                        continue-on-error: true
+                        shell: bash
+                        run: false | true
+                      - id: bad
+                        continue-on-error: true
+                        run: printf 'TEXT<<EOF\\nnever closed\\n' >> "$GITHUB_OUTPUT"
+                      - run: echo "strict=${{ steps.strict.outcome }} bad=${{ steps.bad.outcome }}"
+                """)
         defer { fixture.remove() }
         let run = await fixture.run(env: [NamedValue("EXTRA", "from --env")])
         #expect(run.succeeded, "\(run.log)")
@@ -328,18 +343,22 @@ struct DryRunJobTests {
         #expect(run.lines.contains("folders ok"))
         #expect(run.lines.contains("extra=from --env context=[]"), "--env is the machine's environment, not the env context")
         #expect(run.lines.contains("default shell goes on"))
-        #expect(run.lines.contains("Error: Unable to process file command 'output' successfully. Invalid value. Matching delimiter not found 'EOF'"))
+        #expect(
+            run.lines.contains(
+                "Error: Unable to process file command 'output' successfully. Invalid value. Matching delimiter not found 'EOF'"))
         #expect(run.output(of: "strict=") == ["strict=failure bad=failure"])
     }
 
     @Test("several jobs need --job; strategy, expressions in uses and unsupported functions are errors before or at the step")
     func unsupported() async throws {
-        let twoJobs = try DryRunFixture(workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: true\n  b:\n    steps:\n      - run: true\n")
+        let twoJobs = try DryRunFixture(
+            workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: true\n  b:\n    steps:\n      - run: true\n")
         defer { twoJobs.remove() }
         #expect(await twoJobs.run().error?.message.hasSuffix("ci.yml has 2 jobs (a, b): choose one with --job") == true)
         #expect(await twoJobs.run(job: "b").succeeded)
 
-        let matrix = try DryRunFixture(workflow: "on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        os: [x]\n    steps:\n      - run: true\n")
+        let matrix = try DryRunFixture(
+            workflow: "on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        os: [x]\n    steps:\n      - run: true\n")
         defer { matrix.remove() }
         #expect(await matrix.run().error?.message.contains("job a: strategy is not supported by the dry run") == true)
 
@@ -347,10 +366,13 @@ struct DryRunJobTests {
         defer { dynamic.remove() }
         #expect(await dynamic.run().error?.message.contains("uses: an expression is not allowed in uses") == true)
 
-        let hash = try DryRunFixture(workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: echo first\n      - run: echo ${{ hashFiles('x') }}\n")
+        let hash = try DryRunFixture(
+            workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: echo first\n      - run: echo ${{ hashFiles('x') }}\n")
         defer { hash.remove() }
         let run = await hash.run()
-        #expect(run.error?.message.contains("step 2 \"Run echo ${{ hashFiles('x') }}\": run: hashFiles() is not supported by the dry run") == true)
+        #expect(
+            run.error?.message.contains("step 2 \"Run echo ${{ hashFiles('x') }}\": run: hashFiles() is not supported by the dry run")
+                == true)
         #expect(run.lines.contains("first"), "steps before it ran")
     }
 }

@@ -1,6 +1,7 @@
-@testable import DryRun
 import Foundation
 import Testing
+
+@testable import DryRun
 
 /// Collects the log's lines.
 final class CapturedLog: LogOutput, @unchecked Sendable {
@@ -56,7 +57,8 @@ struct DryRunLogTests {
 
     @Test("::group:: indents until ::endgroup::; ::debug:: shows only with step debug; unknown commands print as they are")
     func groupsAndDebug() {
-        #expect(feed(["::group::Build", "inside", "::endgroup::", "outside", "::debug::hidden"]).lines == ["▼ Build", "  inside", "outside"])
+        #expect(
+            feed(["::group::Build", "inside", "::endgroup::", "outside", "::debug::hidden"]).lines == ["▼ Build", "  inside", "outside"])
         #expect(feed(["::debug::shown"], debug: true).lines == ["Debug: shown"])
         #expect(feed(["::unknown::x", ":: not a command"]).lines == ["::unknown::x", ":: not a command"])
     }

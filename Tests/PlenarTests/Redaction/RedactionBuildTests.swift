@@ -1,5 +1,6 @@
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// Issue 17: building the automaton for many secrets must stay linear. Counted in steps, not
 /// timed, so that a busy machine cannot fail it.
@@ -28,7 +29,9 @@ struct RedactionBuildTests {
     @Test("patterns that overlap a lot (one letter, two letters) still build in linear steps")
     func overlappingPatterns() {
         let secrets = (0..<200).map { index in
-            Secret(value: [UInt8](repeating: UInt8(ascii: "a"), count: 20 + index % 40) + (index % 2 == 0 ? [] : Array("ab".utf8)), kind: .other)
+            Secret(
+                value: [UInt8](repeating: UInt8(ascii: "a"), count: 20 + index % 40) + (index % 2 == 0 ? [] : Array("ab".utf8)),
+                kind: .other)
         }
         let patterns = RedactionPatterns.of(secrets)
         let automaton = RedactionAutomaton(patterns: patterns)

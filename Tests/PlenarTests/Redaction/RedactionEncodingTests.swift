@@ -1,5 +1,6 @@
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 @Suite("Redaction: each form of a secret, token shapes, overlaps, binary")
 struct RedactionEncodingTests {
@@ -124,7 +125,9 @@ struct RedactionEncodingTests {
     func shortPatterns() {
         #expect(RedactionPatterns.of([Secret(value: bytes("ab"), kind: .other)]).map(\.bytes) == [bytes("YWI="), bytes("YWIK")])
         #expect(redacted("abc abd", ["abc"]) == "*** abd")
-        #expect(RedactionPatterns.of([Secret("hunter2hunter2"), Secret("hunter2hunter2")]).count == RedactionPatterns.of([Secret("hunter2hunter2")]).count)
+        #expect(
+            RedactionPatterns.of([Secret("hunter2hunter2"), Secret("hunter2hunter2")]).count
+                == RedactionPatterns.of([Secret("hunter2hunter2")]).count)
     }
 
     @Test("a partial match that never completes is released as it is at the end")

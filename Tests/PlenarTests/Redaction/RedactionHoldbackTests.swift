@@ -1,5 +1,6 @@
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// What the streaming redactor holds back, and for how long.
 @Suite("Redaction: holdback and memory")
@@ -98,7 +99,8 @@ struct RedactionHoldbackTests {
                     expected = expectedBlock[matchedSoFar % expectedBlock.count]
                 } else {
                     let tail = bytes("plt_…")
-                    expected = matchedSoFar - blocks * expectedBlock.count < tail.count ? tail[matchedSoFar - blocks * expectedBlock.count] : 0
+                    expected =
+                        matchedSoFar - blocks * expectedBlock.count < tail.count ? tail[matchedSoFar - blocks * expectedBlock.count] : 0
                 }
                 if byte != expected { mismatch = true }
                 matchedSoFar += 1

@@ -1,5 +1,6 @@
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// Issue 17: a secret is bytes, and need not be UTF-8 (`--mask $'p\xe4sswort-latin1'`).
 @Suite("Redaction: secrets that are not UTF-8")
@@ -39,10 +40,12 @@ struct RedactionNotUTF8Tests {
             #expect(redacted(bytes("{\"v\":\"\(form)\"}"), readSize: 5) == bytes(#"{"v":"***"}"#), "\(form)")
         }
         #expect(Secret.jsonEscaped(Self.latin1, escapeSlash: false, uppercaseHex: false) == Self.latin1)
-        #expect(Secret.jsonEscaped(bytes("ö") + [0xF0, 0x9F, 0x98], escapeSlash: false, uppercaseHex: false, asciiOnly: true)
-            == bytes(#"\u00f6\udcf0\udc9f\udc98"#))
-        #expect(Secret.jsonEscaped(bytes("<ö>") + [0xC3], escapeSlash: false, uppercaseHex: false, htmlSafe: true)
-            == bytes(#"\u003cö\u003e\ufffd"#))
+        #expect(
+            Secret.jsonEscaped(bytes("ö") + [0xF0, 0x9F, 0x98], escapeSlash: false, uppercaseHex: false, asciiOnly: true)
+                == bytes(#"\u00f6\udcf0\udc9f\udc98"#))
+        #expect(
+            Secret.jsonEscaped(bytes("<ö>") + [0xC3], escapeSlash: false, uppercaseHex: false, htmlSafe: true)
+                == bytes(#"\u003cö\u003e\ufffd"#))
     }
 
     @Test("the runner is sent no ::add-mask:: for a value it cannot match")

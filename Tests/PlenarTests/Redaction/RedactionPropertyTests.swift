@@ -1,6 +1,7 @@
 import Foundation
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// Random secrets, random output embedding them in every form, every read size: the stream must
 /// equal the reference redactor, and no form of a secret may survive.

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import PlenarKit
 
 /// The slow, obviously correct redactor the streaming one is held to: find every occurrence of
@@ -38,7 +39,9 @@ enum ReferenceRedactor {
     }
 
     static func redact(_ input: [UInt8], patterns: [(bytes: [UInt8], replacement: Int)]) -> [UInt8] {
-        let found = matches(in: input, patterns: patterns).sorted { ($0.start, $0.completion, $0.tokenRule ? 0 : 1) < ($1.start, $1.completion, $1.tokenRule ? 0 : 1) }
+        let found = matches(in: input, patterns: patterns).sorted {
+            ($0.start, $0.completion, $0.tokenRule ? 0 : 1) < ($1.start, $1.completion, $1.tokenRule ? 0 : 1)
+        }
         var output: [UInt8] = []
         var index = 0
         var next = 0
@@ -162,7 +165,8 @@ enum ReferenceEncodings {
             var index = 0
             while index < value.count {
                 let valid = (1...4).first { length in
-                    index + length <= value.count && String(bytes: value[index..<(index + length)], encoding: .utf8)?.unicodeScalars.count == 1
+                    index + length <= value.count
+                        && String(bytes: value[index..<(index + length)], encoding: .utf8)?.unicodeScalars.count == 1
                 }
                 if let valid {
                     output += otherJSON(Array(value[index..<(index + valid)]), html: html, ascii: ascii, upper: upper)

@@ -1,6 +1,7 @@
 import PlenarAPI
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 @Suite("Redaction: the secret list of plenar run")
 struct RedactionSecretSetTests {
@@ -16,10 +17,11 @@ struct RedactionSecretSetTests {
             "TOKENIZER": "not-a-secret",
         ])
         // In the order of the names, whatever the dictionary's.
-        #expect(secrets.map { String(decoding: $0.value, as: UTF8.self) } == [
-            "AKIAEXAMPLE", "wJalrXUtnFEMI", "pw-123456", "ghs_abcdef", "s3cr3t", Self.token, "{\"a\":1}", "-----BEGIN\nx",
-            "sk_live_1", "abcdefg",
-        ])
+        #expect(
+            secrets.map { String(decoding: $0.value, as: UTF8.self) } == [
+                "AKIAEXAMPLE", "wJalrXUtnFEMI", "pw-123456", "ghs_abcdef", "s3cr3t", Self.token, "{\"a\":1}", "-----BEGIN\nx",
+                "sk_live_1", "abcdefg",
+            ])
         #expect(secrets.first { $0.value == Array(Self.token.utf8) }?.kind == .token(.personal))
         #expect(secrets.first { $0.value == Array("ghs_abcdef".utf8) }?.kind == .other)
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// Issue 17: base64 wrapped into lines, 76 columns (`base64`, MIME) or 64 (`openssl base64`,
 /// PEM), with the secret anywhere in the encoded bytes. No line of the redacted output may decode
@@ -62,7 +63,8 @@ struct RedactionWrappedBase64Tests {
                     let output = Self.redact(wrapping.apply(input), with: redactor, readSize: 1 + Int(random.next() % 200))
                     let run = Self.longestVisibleRun(of: secret, in: output)
                     if run >= Self.visibleLimit {
-                        failures.append("seed \(seed) case \(index), \(wrapping), a \(secret.count)-byte secret: a line shows \(run) bytes of it")
+                        failures.append(
+                            "seed \(seed) case \(index), \(wrapping), a \(secret.count)-byte secret: a line shows \(run) bytes of it")
                     }
                 }
             }
@@ -87,8 +89,11 @@ struct RedactionWrappedBase64Tests {
                 let output = [UInt8](encoded.output)
                 #expect(encoded.status == 0)
                 #expect(output == tool.wrapping.apply(input), "\(tool.arguments.joined(separator: " ")) case \(index)")
-                let run = Self.longestVisibleRun(of: secret, in: Self.redact(output, secret: secret, readSize: 1 + Int(random.next() % 100)))
-                #expect(run < Self.visibleLimit, "\(tool.arguments.joined(separator: " ")) case \(index): a line shows \(run) bytes of the secret")
+                let run = Self.longestVisibleRun(
+                    of: secret, in: Self.redact(output, secret: secret, readSize: 1 + Int(random.next() % 100)))
+                #expect(
+                    run < Self.visibleLimit,
+                    "\(tool.arguments.joined(separator: " ")) case \(index): a line shows \(run) bytes of the secret")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import PlenarKit
 
 /// A small seeded generator (SplitMix64): benchmark and test inputs are the same on every run,

@@ -1,8 +1,9 @@
 import CPosix
 import Foundation
 import Platform
-@testable import PlenarKit
 import Testing
+
+@testable import PlenarKit
 
 /// `ChildCommand` in-process, with its output going to scratch files or pipes instead of our fd 1/2.
 /// Serialized: the signal hook reaches every running child of the process.

@@ -94,7 +94,10 @@ struct RunTests {
             #expect(body["exit_code"] == .number(3))
             #expect(body["status"] == .string("failed"))
             #expect(body["command"] == .string("/bin/sh -c 'sleep 0.3; echo ***; exit 3'"))
-            guard case let .number(duration)? = body["duration_ms"] else { Issue.record("no duration"); return }
+            guard case let .number(duration)? = body["duration_ms"] else {
+                Issue.record("no duration")
+                return
+            }
             #expect(duration >= 300 && duration < 10_000)
             #expect(body["started_at"]?.stringValue?.hasPrefix("20") == true)
             expectNoSecret(token, in: result.stdout, result.stderr)
@@ -117,7 +120,8 @@ struct RunTests {
 
     @Test("a command killed by a signal: plenar dies of the same signal, so a calling shell stops too")
     func diesLikeTheCommand() async throws {
-        let plenar = try SpawnedProcess(CLI.executable, ["run", "--", "/bin/sh", "-c", "kill -TERM $$"], environment: ["PATH": "/usr/bin:/bin"])
+        let plenar = try SpawnedProcess(
+            CLI.executable, ["run", "--", "/bin/sh", "-c", "kill -TERM $$"], environment: ["PATH": "/usr/bin:/bin"])
         let (code, signal) = plenar.waitRaw()
         #expect(signal == SIGTERM && code == 0, "exit \(code), signal \(signal)")
     }
@@ -146,7 +150,10 @@ struct RunTests {
             try await sandbox.injectFault(#"{"mode":"hang"}"#)
             let plenar = try SpawnedProcess(
                 CLI.executable, ["run", "--", "/bin/sh", "-c", "echo $$; exec sleep 60"],
-                environment: ["PATH": "/usr/bin:/bin", "PLENAR_API_URL": sandbox.apiURL, "PLENAR_TOKEN": try sandbox.token("org_demo"), "PLENAR_TIMEOUT_MS": "600000"]
+                environment: [
+                    "PATH": "/usr/bin:/bin", "PLENAR_API_URL": sandbox.apiURL, "PLENAR_TOKEN": try sandbox.token("org_demo"),
+                    "PLENAR_TIMEOUT_MS": "600000",
+                ]
             )
             _ = try #require(plenar.line())
             let clock = ContinuousClock()

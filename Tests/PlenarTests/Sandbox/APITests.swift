@@ -1,7 +1,8 @@
 import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("API endpoints")
 struct APITests {
@@ -23,7 +24,10 @@ struct APITests {
 
             let orgAll = try await sandbox.request(.get, "/v1/whoami", token: sandbox.token("org_all"))
             #expect(orgAll.json["scope"]?["mode"] == .string("all"))
-            guard case let .array(projects)? = orgAll.json["scope"]?["projects"] else { Issue.record("no projects"); return }
+            guard case let .array(projects)? = orgAll.json["scope"]?["projects"] else {
+                Issue.record("no projects")
+                return
+            }
             #expect(Set(projects.compactMap { $0["key"]?.stringValue }) == ["PLEN-DEMO", "PLEN-OPS"])
             #expect(orgAll.json["default_project"] == .null)
 
@@ -49,11 +53,17 @@ struct APITests {
     func postsAreStored() async throws {
         try await RunningSandbox.with { sandbox in
             let token = try sandbox.token("org_demo")
-            let signal = try await sandbox.request(.post, "/v1/signals", token: token, json: #"{"kind":"deploy","status":"ok","attributes":{"env":"prod"},"ci":{"provider":"github"}}"#)
+            let signal = try await sandbox.request(
+                .post, "/v1/signals", token: token,
+                json: #"{"kind":"deploy","status":"ok","attributes":{"env":"prod"},"ci":{"provider":"github"}}"#)
             #expect(signal.status == 202)
             let hook = try await sandbox.request(.post, "/v1/hooks", token: token, json: #"{"event":"SessionStart","payload":{"x":[1,2]}}"#)
             #expect(hook.status == 202)
-            let run = try await sandbox.request(.post, "/v1/runs", token: token, json: #"{"name":"test","command":"swift test","exit_code":0,"duration_ms":1200,"started_at":"2026-11-25T10:00:00Z","status":"succeeded"}"#)
+            let run = try await sandbox.request(
+                .post, "/v1/runs", token: token,
+                json:
+                    #"{"name":"test","command":"swift test","exit_code":0,"duration_ms":1200,"started_at":"2026-11-25T10:00:00Z","status":"succeeded"}"#
+            )
             #expect(run.status == 202)
 
             let events = try await sandbox.events()
@@ -71,7 +81,9 @@ struct APITests {
     func tokenShapesAreMasked() async throws {
         try await RunningSandbox.with { sandbox in
             let leaked = "plt_" + String(repeating: "Q7", count: 20)
-            let reply = try await sandbox.request(.post, "/v1/hooks", token: sandbox.token("org_demo"), json: #"{"event":"PostToolUse","payload":{"env":"PLENAR_TOKEN=\#(leaked)","\#(leaked)":1}}"#)
+            let reply = try await sandbox.request(
+                .post, "/v1/hooks", token: sandbox.token("org_demo"),
+                json: #"{"event":"PostToolUse","payload":{"env":"PLENAR_TOKEN=\#(leaked)","\#(leaked)":1}}"#)
             #expect(reply.status == 202)
             let stored = try await sandbox.request(.get, "/_sandbox/events").text
             #expect(!stored.contains(leaked))
@@ -123,7 +135,10 @@ struct APITests {
             for (method, path, json) in [
                 (HTTPRequest.Method.get, "/v1/projects", nil as String?),
                 (.post, "/v1/hooks", #"{"event":"Stop"}"#),
-                (.post, "/v1/runs", #"{"name":"t","command":"c","exit_code":0,"duration_ms":1,"started_at":"2026-11-25T10:00:00Z","status":"failed"}"#),
+                (
+                    .post, "/v1/runs",
+                    #"{"name":"t","command":"c","exit_code":0,"duration_ms":1,"started_at":"2026-11-25T10:00:00Z","status":"failed"}"#
+                ),
             ] {
                 let reply = try await sandbox.request(method, path, token: signalsOnly.token, json: json)
                 #expect(reply.status == 403, "\(path)")
@@ -136,13 +151,17 @@ struct APITests {
     func idempotency() async throws {
         try await RunningSandbox.with { sandbox in
             let headers = ["Idempotency-Key": "run-42-attempt-1"]
-            let first = try await sandbox.request(.post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"a"}"#, headers: headers)
-            let second = try await sandbox.request(.post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"a"}"#, headers: headers)
+            let first = try await sandbox.request(
+                .post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"a"}"#, headers: headers)
+            let second = try await sandbox.request(
+                .post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"a"}"#, headers: headers)
             #expect(first.status == 202)
             #expect(second.status == 202)
             #expect(first.json["id"] == second.json["id"])
-            let hook = try await sandbox.request(.post, "/v1/hooks", token: sandbox.token("org_demo"), json: #"{"event":"Stop"}"#, headers: headers)
-            let otherKey = try await sandbox.request(.post, "/v1/signals", token: sandbox.token("personal"), json: #"{"kind":"a"}"#, headers: headers)
+            let hook = try await sandbox.request(
+                .post, "/v1/hooks", token: sandbox.token("org_demo"), json: #"{"event":"Stop"}"#, headers: headers)
+            let otherKey = try await sandbox.request(
+                .post, "/v1/signals", token: sandbox.token("personal"), json: #"{"kind":"a"}"#, headers: headers)
             let noKey = try await sandbox.request(.post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"a"}"#)
             #expect(Set([first.json["id"], hook.json["id"], otherKey.json["id"], noKey.json["id"]]).count == 4)
             #expect(try await sandbox.events().count == 4)
@@ -168,22 +187,39 @@ struct APITests {
         }
     }
 
-    @Test("bad input gets the contract's error body and leaves the state alone", arguments: [
-        ("/v1/signals", "{not json", 400, "invalid_request"),
-        ("/v1/signals", "[1,2]", 400, "invalid_request"),
-        ("/v1/signals", "", 400, "invalid_request"),
-        ("/v1/signals", #"{"status":"ok"}"#, 400, "invalid_request"),
-        ("/v1/signals", #"{"kind":12}"#, 400, "invalid_request"),
-        ("/v1/signals", #"{"kind":"a","attributes":"x"}"#, 400, "invalid_request"),
-        ("/v1/signals", #"{"kind":"a","project_id":7}"#, 400, "invalid_request"),
-        ("/v1/hooks", #"{"payload":{}}"#, 400, "invalid_request"),
-        ("/v1/runs", #"{"name":"t","command":"c","exit_code":"0","duration_ms":1,"started_at":"2026-11-25T10:00:00Z","status":"failed"}"#, 400, "invalid_request"),
-        ("/v1/runs", #"{"name":"t","command":"c","exit_code":0,"duration_ms":-1,"started_at":"2026-11-25T10:00:00Z","status":"failed"}"#, 400, "invalid_request"),
-        ("/v1/runs", #"{"name":"t","command":"c","exit_code":0,"duration_ms":1,"started_at":"yesterday","status":"failed"}"#, 400, "invalid_request"),
-        ("/v1/runs", #"{"name":"t","command":"c","exit_code":0,"duration_ms":1,"started_at":"2026-11-25T10:00:00Z","status":"done"}"#, 400, "invalid_request"),
-        ("/v1/signals", #"{"kind":"a","project_id":"PLEN-NOPE"}"#, 404, "not_found"),
-        ("/v1/nothing-here", "{}", 404, "not_found"),
-    ])
+    @Test(
+        "bad input gets the contract's error body and leaves the state alone",
+        arguments: [
+            ("/v1/signals", "{not json", 400, "invalid_request"),
+            ("/v1/signals", "[1,2]", 400, "invalid_request"),
+            ("/v1/signals", "", 400, "invalid_request"),
+            ("/v1/signals", #"{"status":"ok"}"#, 400, "invalid_request"),
+            ("/v1/signals", #"{"kind":12}"#, 400, "invalid_request"),
+            ("/v1/signals", #"{"kind":"a","attributes":"x"}"#, 400, "invalid_request"),
+            ("/v1/signals", #"{"kind":"a","project_id":7}"#, 400, "invalid_request"),
+            ("/v1/hooks", #"{"payload":{}}"#, 400, "invalid_request"),
+            (
+                "/v1/runs",
+                #"{"name":"t","command":"c","exit_code":"0","duration_ms":1,"started_at":"2026-11-25T10:00:00Z","status":"failed"}"#, 400,
+                "invalid_request"
+            ),
+            (
+                "/v1/runs",
+                #"{"name":"t","command":"c","exit_code":0,"duration_ms":-1,"started_at":"2026-11-25T10:00:00Z","status":"failed"}"#, 400,
+                "invalid_request"
+            ),
+            (
+                "/v1/runs", #"{"name":"t","command":"c","exit_code":0,"duration_ms":1,"started_at":"yesterday","status":"failed"}"#, 400,
+                "invalid_request"
+            ),
+            (
+                "/v1/runs",
+                #"{"name":"t","command":"c","exit_code":0,"duration_ms":1,"started_at":"2026-11-25T10:00:00Z","status":"done"}"#, 400,
+                "invalid_request"
+            ),
+            ("/v1/signals", #"{"kind":"a","project_id":"PLEN-NOPE"}"#, 404, "not_found"),
+            ("/v1/nothing-here", "{}", 404, "not_found"),
+        ])
     func badInput(path: String, body: String, status: Int, code: String) async throws {
         try await RunningSandbox.with { sandbox in
             let reply = try await sandbox.request(.post, path, token: sandbox.token("org_all"), json: body)

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("Admin API")
 struct AdminTests {
@@ -11,7 +12,9 @@ struct AdminTests {
         try await RunningSandbox.with(demo: false) { sandbox in
             let project = try await sandbox.request(.post, "/_sandbox/projects", json: #"{"org":"Globex","key":"GLX-1","name":"One"}"#)
             #expect(project.status == 201)
-            let key = try await sandbox.mint(#"{"org":"Globex","kind":"personal","user_email":"hank@globex.com","default_project":"GLX-1","scopes":["signals:write"],"description":"laptop"}"#)
+            let key = try await sandbox.mint(
+                #"{"org":"Globex","kind":"personal","user_email":"hank@globex.com","default_project":"GLX-1","scopes":["signals:write"],"description":"laptop"}"#
+            )
             #expect(key.token.hasPrefix("plt_"))
             #expect(try TokenShape.check(key.token) == .personal)
             let whoami = try await sandbox.request(.get, "/v1/whoami", token: key.token)
@@ -28,16 +31,18 @@ struct AdminTests {
         }
     }
 
-    @Test("bad mint requests are refused with the contract's error body", arguments: [
-        (#"{"org":"Acme","kind":"org","scopes":["everything"]}"#, 400, "invalid_request"),
-        (#"{"org":"Acme","kind":"org","projects":["PLEN-NOPE"]}"#, 404, "not_found"),
-        (#"{"org":"Acme","kind":"org","default_project":"PLEN-DEMO"}"#, 400, "invalid_request"),
-        (#"{"org":"Acme","kind":"robot"}"#, 400, "invalid_request"),
-        (#"{"kind":"org"}"#, 400, "invalid_request"),
-        (#"{"org":"Acme","kind":"org","expires_at":"soon"}"#, 400, "invalid_request"),
-        (#"{"org":"Acme","kind":"personal","projects":["PLEN-OPS"],"default_project":"PLEN-DEMO"}"#, 400, "invalid_request"),
-        (#"not json"#, 400, "invalid_request"),
-    ])
+    @Test(
+        "bad mint requests are refused with the contract's error body",
+        arguments: [
+            (#"{"org":"Acme","kind":"org","scopes":["everything"]}"#, 400, "invalid_request"),
+            (#"{"org":"Acme","kind":"org","projects":["PLEN-NOPE"]}"#, 404, "not_found"),
+            (#"{"org":"Acme","kind":"org","default_project":"PLEN-DEMO"}"#, 400, "invalid_request"),
+            (#"{"org":"Acme","kind":"robot"}"#, 400, "invalid_request"),
+            (#"{"kind":"org"}"#, 400, "invalid_request"),
+            (#"{"org":"Acme","kind":"org","expires_at":"soon"}"#, 400, "invalid_request"),
+            (#"{"org":"Acme","kind":"personal","projects":["PLEN-OPS"],"default_project":"PLEN-DEMO"}"#, 400, "invalid_request"),
+            (#"not json"#, 400, "invalid_request"),
+        ])
     func badMints(body: String, status: Int, code: String) async throws {
         try await RunningSandbox.with { sandbox in
             let before = try await sandbox.request(.get, "/_sandbox/keys").json["keys"]?.arrayCount

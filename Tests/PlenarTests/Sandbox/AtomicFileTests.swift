@@ -1,7 +1,8 @@
 import Foundation
 import Platform
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("Atomic file writes")
 struct AtomicFileTests {

@@ -1,8 +1,9 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("Authentication, revocation, expiry and rate limits")
 struct AuthTests {

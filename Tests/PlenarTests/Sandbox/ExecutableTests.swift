@@ -1,12 +1,15 @@
 import Foundation
 import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("plenar-sandbox executable")
 struct ExecutableTests {
-    @Test("serve --demo: one ready line on stdout, keys only in the 0600 file, one log line per request, clean exit", arguments: [SIGTERM, SIGINT])
+    @Test(
+        "serve --demo: one ready line on stdout, keys only in the 0600 file, one log line per request, clean exit",
+        arguments: [SIGTERM, SIGINT])
     func serveDemo(signal: Int32) async throws {
         let folder = try StateTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -43,7 +46,9 @@ struct ExecutableTests {
         let port = try await sandbox.port()
         let client = RunningClient(port: port)
         #expect(try await client.request(.post, "/_sandbox/faults", json: #"{"mode":"hang"}"#).status == 201)
-        async let exchange = RawExchange.run(port: port, request: RawExchange.get("/v1/whoami", port: port, token: "pko_" + String(repeating: "x", count: 40)), watch: .seconds(120))
+        async let exchange = RawExchange.run(
+            port: port, request: RawExchange.get("/v1/whoami", port: port, token: "pko_" + String(repeating: "x", count: 40)),
+            watch: .seconds(120))
         // Stop only once the server holds the request (it is in the journal), not after a guess.
         var held = false
         for _ in 0..<600 where !held {
@@ -70,7 +75,9 @@ struct ExecutableTests {
         let folder = try StateTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let state = folder.appendingPathComponent("state.json").path
-        let first = try SandboxProcess(["serve", "--state", state, "--demo", "--keys-out", folder.appendingPathComponent("k.json").path, "--quiet"])
+        let first = try SandboxProcess([
+            "serve", "--state", state, "--demo", "--keys-out", folder.appendingPathComponent("k.json").path, "--quiet",
+        ])
         let firstClient = RunningClient(port: try await first.port())
         let keys = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: folder.appendingPathComponent("k.json")))
         let token = try #require(keys["personal"])
@@ -99,7 +106,11 @@ struct ExecutableTests {
         #expect(try String(contentsOfFile: state, encoding: .utf8) == "{\"version\":1,")
     }
 
-    @Test("usage errors exit 64", arguments: [["serve", "--port", "70000"], ["serve", "--rate-limit", "0"], ["serve", "--keys-out", "/tmp/x"], ["serve", "--bogus"]])
+    @Test(
+        "usage errors exit 64",
+        arguments: [
+            ["serve", "--port", "70000"], ["serve", "--rate-limit", "0"], ["serve", "--keys-out", "/tmp/x"], ["serve", "--bogus"],
+        ])
     func usageErrors(arguments: [String]) async throws {
         let ended = try await ChildProcess.run(SandboxProcess.executable, arguments)
         #expect(ended.status == 64, "stderr: \(ended.stderr)")
@@ -111,7 +122,8 @@ struct ExecutableTests {
         let sandbox = try SandboxProcess(["serve", "--demo", "--keys-out", "/dev/null", "--quiet"])
         let port = try await sandbox.port()
         let url = "http://127.0.0.1:\(port)/v1"
-        let minted = try await ChildProcess.run(SandboxProcess.executable, ["keys", "mint", "--url", url, "--org", "Acme", "--project", "PLEN-OPS", "--scope", "signals:write"])
+        let minted = try await ChildProcess.run(
+            SandboxProcess.executable, ["keys", "mint", "--url", url, "--org", "Acme", "--project", "PLEN-OPS", "--scope", "signals:write"])
         #expect(minted.status == 0, "\(minted.stderr)")
         let key = try JSONDecoder().decode([String: String].self, from: Data(minted.stdout.utf8))
         let token = try #require(key["token"])

@@ -1,8 +1,9 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("Fault injection")
 struct FaultTests {
@@ -11,7 +12,8 @@ struct FaultTests {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"hang","path":"/v1/whoami"}"#)
             let token = try sandbox.token("org_demo")
-            let watched = try await RawExchange.run(port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: token), watch: .seconds(1.5))
+            let watched = try await RawExchange.run(
+                port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: token), watch: .seconds(1.5))
             #expect(watched.arrivals.isEmpty, "hang answered: \(watched.text)")
             #expect(!watched.closedByServer)
             let seen = try await sandbox.requestsSeen(path: "/v1/whoami")
@@ -28,7 +30,8 @@ struct FaultTests {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"trickle"}"#)
             let watched = try await RawExchange.run(
-                port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: sandbox.token("org_demo")), watch: .seconds(6)
+                port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: sandbox.token("org_demo")),
+                watch: .seconds(6)
             )
             #expect(watched.text.hasPrefix("HTTP/1.1 200"))
             let bursts = watched.bursts(within: .milliseconds(100))
@@ -50,7 +53,9 @@ struct FaultTests {
     func close() async throws {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"close","count":1}"#)
-            let watched = try await RawExchange.run(port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: sandbox.token("org_demo")), watch: .seconds(5))
+            let watched = try await RawExchange.run(
+                port: sandbox.port, request: RawExchange.get("/v1/whoami", port: sandbox.port, token: sandbox.token("org_demo")),
+                watch: .seconds(5))
             #expect(watched.closedByServer)
             #expect(watched.arrivals.isEmpty, "close answered: \(watched.text)")
             #expect(try await sandbox.request(.get, "/v1/whoami", token: sandbox.token("org_demo")).status == 200)
@@ -89,9 +94,11 @@ struct FaultTests {
         }
     }
 
-    @Test("status faults can produce every server-side code of the contract", arguments: [
-        (403, "forbidden"), (500, "internal"), (503, "unavailable"), (502, "internal"),
-    ])
+    @Test(
+        "status faults can produce every server-side code of the contract",
+        arguments: [
+            (403, "forbidden"), (500, "internal"), (503, "unavailable"), (502, "internal"),
+        ])
     func statusCodes(status: Int, code: String) async throws {
         try await RunningSandbox.process { sandbox in
             try await sandbox.injectFault(#"{"mode":"status","status":\#(status)}"#)
@@ -115,9 +122,12 @@ struct FaultTests {
         }
     }
 
-    @Test("malformed faults are refused with 400", arguments: [
-        #"{"mode":"explode"}"#, #"{"mode":"status"}"#, #"{"mode":"status","status":200}"#, #"{"mode":"delay"}"#, #"{"mode":"hang","count":0}"#,
-    ])
+    @Test(
+        "malformed faults are refused with 400",
+        arguments: [
+            #"{"mode":"explode"}"#, #"{"mode":"status"}"#, #"{"mode":"status","status":200}"#, #"{"mode":"delay"}"#,
+            #"{"mode":"hang","count":0}"#,
+        ])
     func badFaults(body: String) async throws {
         try await RunningSandbox.process { sandbox in
             let reply = try await sandbox.request(.post, "/_sandbox/faults", json: body)

@@ -3,8 +3,9 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("Load")
 struct LoadTests {
@@ -18,7 +19,9 @@ struct LoadTests {
                 for client in 0..<clients {
                     group.addTask {
                         let token = tokens[client % tokens.count]
-                        return try await TestClient.withClient(host: "127.0.0.1", port: sandbox.port, configuration: .init(timeout: .seconds(60))) { connection in
+                        return try await TestClient.withClient(
+                            host: "127.0.0.1", port: sandbox.port, configuration: .init(timeout: .seconds(60))
+                        ) { connection in
                             var ids: [String] = []
                             for index in 0..<perClient {
                                 let body = #"{"kind":"load","project_id":"PLEN-DEMO","attributes":{"client":\#(client),"index":\#(index)}}"#
@@ -26,7 +29,11 @@ struct LoadTests {
                                 headers[.authorization] = "Bearer \(token)"
                                 headers[.contentType] = "application/json"
                                 let response = try await connection.post("/v1/signals", headers: headers, body: ByteBuffer(string: body))
-                                guard response.status == .accepted, let id = response.body.flatMap({ try? JSONDecoder().decode(Accepted.self, from: Data($0.readableBytesView)) })?.id else {
+                                guard response.status == .accepted,
+                                    let id = response.body.flatMap({
+                                        try? JSONDecoder().decode(Accepted.self, from: Data($0.readableBytesView))
+                                    })?.id
+                                else {
                                     throw TestFailure("client \(client) signal \(index): \(response.status)")
                                 }
                                 ids.append(id)
@@ -43,12 +50,13 @@ struct LoadTests {
             let events = try await sandbox.events()
             #expect(events.count == clients * perClient)
             #expect(Set(events.compactMap { $0["id"]?.stringValue }) == Set(accepted))
-            let pairs = Set(events.compactMap { event -> String? in
-                guard let client = event["body"]?["attributes"]?["client"]?.intValue,
-                    let index = event["body"]?["attributes"]?["index"]?.intValue
-                else { return nil }
-                return "\(client)/\(index)"
-            })
+            let pairs = Set(
+                events.compactMap { event -> String? in
+                    guard let client = event["body"]?["attributes"]?["client"]?.intValue,
+                        let index = event["body"]?["attributes"]?["index"]?.intValue
+                    else { return nil }
+                    return "\(client)/\(index)"
+                })
             #expect(pairs.count == clients * perClient)
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("MCP at /mcp")
 struct MCPTests {
@@ -19,13 +20,18 @@ struct MCPTests {
     func plainJSONSession() async throws {
         try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("org_demo")
-            let initialize = try await rpc(sandbox, token: token, "initialize", #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}"#)
+            let initialize = try await rpc(
+                sandbox, token: token, "initialize",
+                #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}"#)
             #expect(initialize.status == 200)
             #expect(initialize.headers[.contentType]?.hasPrefix("application/json") == true)
             #expect(initialize.json["result"]?["serverInfo"]?["name"] == .string("plenar-sandbox"))
 
             let list = try await rpc(sandbox, token: token, "tools/list", id: 2)
-            guard case let .array(tools)? = list.json["result"]?["tools"] else { Issue.record("no tools: \(list.text)"); return }
+            guard case let .array(tools)? = list.json["result"]?["tools"] else {
+                Issue.record("no tools: \(list.text)")
+                return
+            }
             #expect(Set(tools.compactMap { $0["name"]?.stringValue }) == ["whoami", "list_projects", "signal"])
 
             let whoami = try await rpc(sandbox, token: token, "tools/call", #"{"name":"whoami","arguments":{}}"#, id: 3)
@@ -41,7 +47,8 @@ struct MCPTests {
             let refused = try await rpc(sandbox, token: token, "tools/call", #"{"name":"signal","arguments":{"kind":"agent_done"}}"#)
             #expect(refused.json["result"]?["isError"] == .bool(true))
             #expect(refused.text.contains("project_required"))
-            let stored = try await rpc(sandbox, token: token, "tools/call", #"{"name":"signal","arguments":{"kind":"agent_done","project_id":"PLEN-OPS"}}"#, id: 2)
+            let stored = try await rpc(
+                sandbox, token: token, "tools/call", #"{"name":"signal","arguments":{"kind":"agent_done","project_id":"PLEN-OPS"}}"#, id: 2)
             #expect(stored.json["result"]?["isError"] != .bool(true), "\(stored.text)")
             let events = try await sandbox.events()
             #expect(events.count == 1)
@@ -52,7 +59,9 @@ struct MCPTests {
     @Test("MCP uses the same bearer auth: missing, revoked and expired keys get 401")
     func auth() async throws {
         try await RunningSandbox.process { sandbox in
-            for (token, code) in [(nil, "unauthorized"), (try sandbox.token("revoked"), "token_revoked"), (try sandbox.token("expired"), "token_expired")] {
+            for (token, code) in [
+                (nil, "unauthorized"), (try sandbox.token("revoked"), "token_revoked"), (try sandbox.token("expired"), "token_expired"),
+            ] {
                 let reply = try await rpc(sandbox, token: token, "tools/list")
                 #expect(reply.status == 401)
                 #expect(reply.errorCode == code)

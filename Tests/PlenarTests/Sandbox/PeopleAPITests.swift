@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 /// Logins, sessions, key management and the pinned default project, through the sandbox's API.
 @Suite("Sandbox: logins, sessions, key management, default project")
@@ -47,7 +48,11 @@ struct PeopleAPITests {
         try await RunningSandbox.with(SandboxConfiguration(logRequests: false, clock: clock)) { sandbox in
             let denied = try await sandbox.startLogin()
             _ = try await sandbox.form("/login/decide", "code=\(denied.code)&user=bob.li%40acme.com&decision=deny")
-            #expect(try await sandbox.poll(denied.id) == .object(["status": .string("denied"), "session_token": .null, "user": .null, "organization": .null, "expires_at": .null]))
+            #expect(
+                try await sandbox.poll(denied.id)
+                    == .object([
+                        "status": .string("denied"), "session_token": .null, "user": .null, "organization": .null, "expires_at": .null,
+                    ]))
 
             let late = try await sandbox.startLogin()
             clock.advance(by: 600)
@@ -118,16 +123,21 @@ struct PeopleAPITests {
             #expect(try await sandbox.request(.post, "/v1/signals", token: token, json: #"{"kind":"a"}"#).status == 202)
 
             let listed = try await sandbox.request(.get, "/v1/keys", token: session)
-            guard case let .array(keys)? = listed.json["keys"] else { Issue.record("no keys: \(listed.text)"); return }
+            guard case let .array(keys)? = listed.json["keys"] else {
+                Issue.record("no keys: \(listed.text)")
+                return
+            }
             let mine = try #require(keys.first { $0["id"] == .string(id) })
             #expect(mine["last_used_ip"] == .string("127.0.0.1"))
             #expect(mine["last_used_at"] == .string(Timestamp.format(clock.now())))
             #expect(!keys.contains { $0["kind"] == .string("session") })
             #expect(!keys.contains { $0["description"] == .string("personal") }, "alice's personal token is not bob's to see")
 
-            let badPeriod = try await sandbox.request(.post, "/v1/keys", token: session, json: #"{"kind":"org","description":"x","expires_in_days":31}"#)
+            let badPeriod = try await sandbox.request(
+                .post, "/v1/keys", token: session, json: #"{"kind":"org","description":"x","expires_in_days":31}"#)
             #expect(badPeriod.status == 400)
-            let outOfReach = try await sandbox.request(.post, "/v1/keys", token: session, json: #"{"kind":"personal","description":"x","projects":["PLEN-OPS"]}"#)
+            let outOfReach = try await sandbox.request(
+                .post, "/v1/keys", token: session, json: #"{"kind":"personal","description":"x","projects":["PLEN-OPS"]}"#)
             #expect(outOfReach.errorCode == "project_not_allowed")
 
             let revoked = try await sandbox.request(.post, "/v1/keys/\(id)/revoke", token: session)
@@ -147,17 +157,22 @@ struct PeopleAPITests {
             let set = try await sandbox.request(.put, "/v1/me/default-project", token: session, json: #"{"project":"plen-ops"}"#)
             #expect(set.status == 200, "\(set.text)")
             #expect(set.json["default_project"]?["key"] == .string("PLEN-OPS"))
-            #expect(try await sandbox.request(.get, "/v1/me/default-project", token: personal).json["default_project"]?["key"] == .string("PLEN-OPS"))
+            #expect(
+                try await sandbox.request(.get, "/v1/me/default-project", token: personal).json["default_project"]?["key"]
+                    == .string("PLEN-OPS"))
             #expect(try await sandbox.request(.get, "/v1/whoami", token: personal).json["default_project"]?["key"] == .string("PLEN-OPS"))
             let signal = try await sandbox.request(.post, "/v1/signals", token: personal, json: #"{"kind":"a"}"#)
             #expect(signal.status == 202)
             #expect(try await sandbox.events().last?["project_id"] == set.json["default_project"]?["id"])
 
-            let org = try await sandbox.request(.put, "/v1/me/default-project", token: sandbox.token("org_all"), json: #"{"project":"PLEN-OPS"}"#)
+            let org = try await sandbox.request(
+                .put, "/v1/me/default-project", token: sandbox.token("org_all"), json: #"{"project":"PLEN-OPS"}"#)
             #expect(org.status == 403)
             #expect(org.json["error"]?["message"]?.stringValue?.contains("on purpose") == true)
             let bob = try await sandbox.session(user: "bob.li@acme.com")
-            #expect(try await sandbox.request(.put, "/v1/me/default-project", token: bob, json: #"{"project":"PLEN-OPS"}"#).errorCode == "project_not_allowed")
+            #expect(
+                try await sandbox.request(.put, "/v1/me/default-project", token: bob, json: #"{"project":"PLEN-OPS"}"#).errorCode
+                    == "project_not_allowed")
         }
     }
 }
@@ -202,7 +217,8 @@ extension RunningSandbox {
         throw TestFailure("no pending login appeared")
     }
 
-    func request(_ method: HTTPRequest.Method, _ path: String, json: String?, headers: [String: String], body: String) async throws -> Reply {
+    func request(_ method: HTTPRequest.Method, _ path: String, json: String?, headers: [String: String], body: String) async throws -> Reply
+    {
         try await request(method, path, json: body, headers: headers)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 @Suite("State file")
 struct StateTests {
@@ -21,7 +22,8 @@ struct StateTests {
 
         let (tokens, minted, eventID) = try await RunningSandbox.with(configuration) { sandbox in
             let minted = try await sandbox.mint(#"{"org":"Acme","kind":"org","projects":["PLEN-OPS"]}"#)
-            let reply = try await sandbox.request(.post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"before-restart"}"#)
+            let reply = try await sandbox.request(
+                .post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"before-restart"}"#)
             #expect(try await sandbox.request(.post, "/_sandbox/keys/\(minted.id)/revoke").status == 200)
             return (sandbox.tokens, minted, try #require(reply.json["id"]?.stringValue))
         }
@@ -46,9 +48,12 @@ struct StateTests {
         }
     }
 
-    @Test("a corrupt state file is a clear error and is left byte for byte", arguments: [
-        "{\"version\":1,\"organizations\":[", "[]", "{\"version\":99,\"organizations\":[],\"projects\":[],\"keys\":[],\"events\":[],\"idempotency\":{}}",
-    ])
+    @Test(
+        "a corrupt state file is a clear error and is left byte for byte",
+        arguments: [
+            "{\"version\":1,\"organizations\":[", "[]",
+            "{\"version\":99,\"organizations\":[],\"projects\":[],\"keys\":[],\"events\":[],\"idempotency\":{}}",
+        ])
     func corruptFileIsRefused(content: String) throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

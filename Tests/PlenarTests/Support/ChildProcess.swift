@@ -30,7 +30,8 @@ struct ChildProcess: Sendable {
     ) async throws -> ChildProcess {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, stdin: stdin, directory: directory) })
+                continuation.resume(
+                    with: Result { try runBlocking(executable, arguments, environment: environment, stdin: stdin, directory: directory) })
             }.start()
         }
     }

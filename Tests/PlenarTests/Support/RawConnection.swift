@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Platform
 
 /// A plain TCP client for watching exactly what arrives and when: what fault tests need

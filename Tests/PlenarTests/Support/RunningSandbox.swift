@@ -1,10 +1,11 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import PlenarAPI
-@testable import PlenarSandbox
 import Testing
+
+@testable import PlenarSandbox
 
 /// A sandbox on an ephemeral loopback port, with a client for it: served in this process (the
 /// sandbox's own tests, which reach into its store or give it a fake clock), or the built
@@ -144,7 +145,8 @@ struct RunningClient: Sendable {
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
-        let request = TestClient.Request(path, method: method, authority: "127.0.0.1:\(port)", headers: headers, body: json.map { ByteBuffer(string: $0) })
+        let request = TestClient.Request(
+            path, method: method, authority: "127.0.0.1:\(port)", headers: headers, body: json.map { ByteBuffer(string: $0) })
         return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout)) { client in
             Reply(try await client.execute(request))
         }

@@ -24,7 +24,8 @@ final class SandboxProcess: @unchecked Sendable {
         Signals.ignoreBrokenPipes()
         let out = try FileIO.pipe()
         let err = try FileIO.pipe()
-        var spawn = Spawn(path: Self.executable, arguments: [Self.executable] + arguments, environment: environment.map { "\($0.key)=\($0.value)" })
+        var spawn = Spawn(
+            path: Self.executable, arguments: [Self.executable] + arguments, environment: environment.map { "\($0.key)=\($0.value)" })
         (spawn.stdin, spawn.stdout, spawn.stderr) = (.null, .fd(out.write), .fd(err.write))
         spawn.signals = .atStart
         let spawned = Result { () throws(PlatformError) in try spawn.start() }
