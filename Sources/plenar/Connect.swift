@@ -3,6 +3,7 @@ import PlenarKit
 
 struct Connect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "connect",
         abstract: "Validate a key with no browser and configure this repository's agents and workflow to reach Plenar.",
         discussion: """
             Checks the key against the service and settles the project. Then writes the MCP \

@@ -3,6 +3,7 @@ import PlenarKit
 
 struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hook",
         abstract: "Send one agent hook event, with the JSON payload on stdin when there is one.",
         discussion: """
             Meant to sit behind an agent's hook configuration: reads at most 1 MiB of stdin \

@@ -4,6 +4,7 @@ import PlenarKit
 
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keys",
         abstract: "List, create, revoke and rotate keys. Needs a login session (plenar login): an API key never manages keys.",
         subcommands: [KeysList.self, KeysCreate.self, KeysRevoke.self, KeysRotate.self]
     )

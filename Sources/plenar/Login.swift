@@ -3,6 +3,7 @@ import PlenarKit
 
 struct Login: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "login",
         abstract: "Log in through the browser and store a login session for this user's own commands.",
         discussion: """
             Opens the browser where there is one (a display and a terminal) and says which URL it \
@@ -45,6 +46,7 @@ struct Login: ParsableCommand {
 
 struct Logout: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "logout",
         abstract: "End the login session on the server and delete the login file.",
         discussion: """
             The file is deleted even when the server cannot be reached; plenar then says so and \
@@ -59,6 +61,7 @@ struct Logout: ParsableCommand {
 
 struct Auth: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "auth",
         abstract: "Show who the current credential acts as.",
         subcommands: [AuthStatus.self]
     )

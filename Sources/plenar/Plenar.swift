@@ -35,6 +35,12 @@ extension Plenar {
     /// arguments go to ArgumentParser as they are.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // The version needs no parser: ArgumentParser's first parse reflects over every command
+        // (about 6 million instructions, most of plenar's start-up).
+        if arguments == ["--version"] {
+            try? FileIO.writeAll(Array((configuration.version + "\n").utf8), to: 1)
+            return
+        }
         guard arguments.first == "run" else { return main(arguments) }
         main(RunArguments(Array(ProcessBytes.arguments().dropFirst())).parserArguments)
     }

@@ -3,6 +3,7 @@ import PlenarKit
 
 struct Project: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "project",
         abstract: "The projects the credential reaches, and the default a personal token or session uses.",
         subcommands: [ListProjects.self, UseProject.self, CurrentProject.self]
     )

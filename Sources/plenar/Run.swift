@@ -4,6 +4,7 @@ import PlenarKit
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a command with secrets masked in its output, then report it. Exits with the command's status.",
         discussion: """
             The command starts at once, with exactly the given arguments (no shell), this stdin, \

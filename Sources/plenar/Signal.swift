@@ -3,6 +3,7 @@ import PlenarKit
 
 struct Signal: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "signal",
         abstract: "Send one CI signal. Never fails the job, except for credentials that are wrong.",
         discussion: """
             Examples:

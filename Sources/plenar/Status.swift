@@ -3,6 +3,7 @@ import PlenarKit
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show what the key in PLENAR_TOKEN is: organization, creator, scopes, projects, expiry.",
         discussion: """
             Warns when the key expires within 14 days. Inside GitHub Actions, adds a summary \
@@ -23,7 +24,7 @@ struct Status: ParsableCommand {
 }
 
 struct Whoami: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The same as status.")
+    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "The same as status.")
 
     @Flag(help: "Print one JSON document on stdout (schema in README).")
     var json = false
