@@ -54,11 +54,3 @@ extension StatusCommand {
         }
     }
 }
-
-func encode(_ value: some Encodable) throws(Failure) -> Data {
-    do {
-        return try JSONEncoder.plenar.encode(value)
-    } catch {
-        throw .encoding("\(error)")
-    }
-}

@@ -123,12 +123,3 @@ public struct PlenarClient {
         }
     }
 }
-
-extension JSONEncoder {
-    /// Sorted keys and unescaped slashes: the same input always gives the same bytes.
-    public static var plenar: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}

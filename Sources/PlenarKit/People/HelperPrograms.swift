@@ -60,7 +60,7 @@ public struct LocalHelpers: HelperPrograms {
             close(fromChild.read)
             return HelperOutcome(status: nil, problem: "\(argv[0]) could not be started (is it installed and on PATH?)")
         }
-        let clock = SystemClock()
+        let clock = LiveClock()
         let deadline = clock.now() + timeout
         var written = 0
         var writeFD = toChild.write

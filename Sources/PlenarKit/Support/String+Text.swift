@@ -7,13 +7,6 @@ extension String {
     }
 }
 
-extension Duration {
-    /// The duration in whole milliseconds, rounded down.
-    var wholeMilliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
-    }
-}
-
 extension String {
     /// Text from elsewhere (a server's message, a name it holds) made safe to print on one line:
     /// line breaks, escape sequences and every other control character (C0, DEL, C1, and the
