@@ -1,6 +1,8 @@
 import PlenarAPI
 
 extension MCPClient {
+    /// The client's file as `status` judges it: present, plenar's entry there, pointing at this
+    /// API, what `connect` would write now, free of literal keys.
     func inspect(_ snapshot: FileSnapshot, server: MCPServer, token: String) -> ConfigFileStatus {
         var status = ConfigFileStatus(
             client: rawValue, file: file, present: false, hasEntry: false, pointsAtAPI: false, upToDate: false, literalSecret: false)
@@ -10,11 +12,7 @@ extension MCPClient {
         status.literalSecret = text.contains(token) || TokenShape.maskAll(in: text) != text
         let entry: ConfigValue?
         do {
-            if self == .codex {
-                entry = try TOMLDocument(contents).table(entryPath)?.value
-            } else {
-                entry = try JSONCDocument(contents, allowsComments: allowsComments).node(at: entryPath)?.value
-            }
+            entry = try config.format.value(at: entryPath, in: contents)
         } catch {
             status.problem = "does not parse (\(error))"
             return status
@@ -26,7 +24,7 @@ extension MCPClient {
         var inline = server
         inline.inlineToken = token
         status.upToDate = [server, inline].contains { wanted in
-            MCPClient.leaves(self.entry(wanted)).allSatisfy { path, value in
+            ConfigValue.leaves(self.entry(wanted)).allSatisfy { path, value in
                 path.reduce(Optional(entry)) { $0?[$1] } == value
             }
         }
