@@ -2,7 +2,8 @@
 /// version is written to a temporary file beside its target, flushed, and renamed over it; the
 /// folders are flushed last.
 ///
-/// One file: ``write(_:to:mode:)``. Several files at once (`plenar connect`): ``stage(_:beside:mode:)``
+/// One file: ``write(_:to:mode:)``, or ``stage(_:beside:mode:)`` and ``replace(_:with:)`` where
+/// the caller has checked the target itself. Several files at once (`plenar connect`): ``stage(_:beside:mode:)``
 /// each, then `rename` each, then ``syncFolders(of:)``; the caller decides what a failure
 /// between renames undoes.
 public enum AtomicFile {
@@ -22,13 +23,18 @@ public enum AtomicFile {
             defer { close(fd) }
             return try FileIO.writeAll(contents, to: fd)
         }
-        let temporary = try stage(contents, beside: path, mode: mode)
-        guard rename(temporary, path) == 0 else {
+        try replace(path, with: stage(contents, beside: path, mode: mode))
+    }
+
+    /// Renames a file made by ``stage(_:beside:mode:)`` over `target` (removing it on failure),
+    /// then flushes the folder.
+    public static func replace(_ target: String, with temporary: String) throws(PlatformError) {
+        guard rename(temporary, target) == 0 else {
             let failure = PlatformError.current
             unlink(temporary)
             throw failure
         }
-        syncFolders(of: [path])
+        syncFolders(of: [target])
     }
 
     /// A new file beside `target` (`.NAME.plenar-XXXXXX`) holding `contents`, flushed to disk; its

@@ -104,7 +104,7 @@ struct DryRunCommand: ParsableCommand {
         let interruptions = Interruptions()
         let result: DryRunResult
         do {
-            result = try JobRunner.run(options, output: StandardOutput())
+            result = try JobRunner.run(options, output: StdoutLog())
         } catch {
             printError("plenar-dry-run: error: \(error.message)")
             throw ExitCode(2)
@@ -138,7 +138,7 @@ final class Interruptions {
 }
 
 /// The log, a line at a time, unbuffered.
-final class StandardOutput: LogOutput {
+final class StdoutLog: LogOutput {
     func write(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }

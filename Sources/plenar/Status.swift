@@ -12,19 +12,9 @@ struct Status: ParsableCommand {
             Examples:
               plenar status
               plenar status --json | jq -r .organization.name
-            """
+            """,
+        aliases: ["whoami"]
     )
-
-    @Flag(help: "Print one JSON document on stdout (schema in README).")
-    var json = false
-
-    func run() throws {
-        try finish(StatusCommand(json: json).run(.live()))
-    }
-}
-
-struct Whoami: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "The same as status.")
 
     @Flag(help: "Print one JSON document on stdout (schema in README).")
     var json = false

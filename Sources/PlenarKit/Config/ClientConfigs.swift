@@ -24,7 +24,13 @@ struct ClientConfigs {
         }
     }
 
-    static let hookEvents = ["SessionStart", "PostToolUse", "Stop"]
+    /// The files this run edits: each client's config, then Claude Code's settings for its hooks.
+    var targets: [any ConfigTarget] {
+        clients.map(\.config) + (claudeHooks ? [ClaudeHooks()] : [])
+    }
+
+    /// Every file `connect` knows how to edit.
+    static let knownTargets: [any ConfigTarget] = MCPClient.allCases.map(\.config) + [ClaudeHooks()]
 
     /// Writes the configs, and appends `appends` (the workflow's files) in the same step.
     func apply(
@@ -36,8 +42,7 @@ struct ClientConfigs {
             project: connection.projectNamed ? connection.project.key : nil,
             inlineToken: inlineToken ? connection.token : nil
         )
-        var files = clients.map(\.file)
-        if claudeHooks { files.append(Self.claudeSettings) }
+        let files = targets.map(\.file)
         let paths = files.map { root + "/" + $0 }
         guard !paths.isEmpty || !appends.isEmpty else { return ConnectionReport() }
         var plans: [Plan] = []
@@ -90,15 +95,11 @@ struct ClientConfigs {
                 warnAboutLiteral(plan, context: context, reporter: reporter)
             }
         }
-        if inlineToken, clients.contains(.codex) {
-            reporter.warning(
-                "\(MCPClient.codex.file) names the variable \(MCPClient.tokenVariable): Codex reads a bearer token only from the environment"
-            )
+        for client in clients where inlineToken {
+            if let warning = client.config.inlineTokenWarning { reporter.warning("\(client.file) \(warning)") }
         }
         return report
     }
-
-    static let claudeSettings = ".claude/settings.json"
 
     func plan(_ file: String, _ snapshot: FileSnapshot, server: MCPServer) throws(Failure) -> Plan {
         var plan = Plan(file: file, snapshot: snapshot, contents: nil, backup: false, literalSecret: false)
@@ -121,67 +122,10 @@ struct ClientConfigs {
         return plan
     }
 
-    /// The new text of one file, or nil when it is already as it should be.
+    /// The new text of one file, or nil when it is already as it should be (or plenar does not
+    /// know the file).
     func edit(_ file: String, _ original: [UInt8], server: MCPServer, force: Bool) throws(EditRefusal) -> [UInt8]? {
-        if file == Self.claudeSettings {
-            var text = original
-            var changed = false
-            for event in Self.hookEvents {
-                let command = "plenar hook \(event) || exit 1"
-                let element: ConfigValue = .object([("hooks", .array([.object([("type", "command"), ("command", .string(command))])]))])
-                if let next = try parse(text, comments: false).upserting(
-                    element, into: ["hooks", event], mergeMatch: false, force: force,
-                    matches: { entry in
-                        (entry["hooks"]?.array ?? []).contains { $0["command"]?.string?.hasPrefix("plenar hook \(event)") == true }
-                    })
-                {
-                    text = next
-                    changed = true
-                }
-            }
-            return changed ? text : nil
-        }
-        guard let client = MCPClient.allCases.first(where: { $0.file == file }) else { return nil }
-        if client == .codex {
-            return try TOMLDocument.parsed(original).merging(client.entry(server), into: client.entryPath)
-        }
-        // Key by key, so what the user added to the entry (a timeout, a tool filter, another
-        // header) stays.
-        var text = original
-        var changed = false
-        for (path, value) in MCPClient.leaves(client.entry(server)) {
-            if let next = try parse(text, comments: client.allowsComments).setting(client.entryPath + path, to: value, force: force) {
-                text = next
-                changed = true
-            }
-        }
-        if client == .vscode, server.inlineToken == nil,
-            let next = try parse(text, comments: true).upserting(
-                MCPClient.vscodeTokenInput, into: ["inputs"], shape: Self.vscodeInputShape, force: force,
-                matches: {
-                    $0["id"]?.string == MCPClient.vscodeInput
-                })
-        {
-            text = next
-            changed = true
-        }
-        return changed ? text : nil
-    }
-
-    /// An input `plenar-token` of another type (a `pickString`, say) is the user's.
-    static let vscodeInputShape = JSONCDocument.Shape(
-        name: "an input \(MCPClient.vscodeInput)", expected: "the promptString input plenar writes"
-    ) {
-        $0["type"]?.string == "promptString"
-    }
-
-    private func parse(_ text: [UInt8], comments: Bool) throws(EditRefusal) -> JSONCDocument {
-        do {
-            return try JSONCDocument(text, allowsComments: comments)
-        } catch {
-            throw EditRefusal(
-                reason: "it does not parse as \(comments ? "JSON with comments" : "JSON") (\(error)); fix or remove it", unparseable: true)
-        }
+        try Self.knownTargets.first { $0.file == file }?.edit(original, server: server, force: force)
     }
 
     private func warnAboutLiteral(_ plan: Plan, context: PlenarContext, reporter: Reporter) {
@@ -195,22 +139,5 @@ struct ClientConfigs {
         case .ignored, .unknown:
             break
         }
-    }
-}
-
-extension TOMLDocument {
-    static func parsed(_ bytes: [UInt8]) throws(EditRefusal) -> TOMLDocument {
-        do {
-            return try TOMLDocument(bytes)
-        } catch {
-            throw EditRefusal(reason: "it does not parse as TOML (\(error)); fix or remove it", unparseable: true)
-        }
-    }
-}
-
-extension Array where Element == UInt8 {
-    func containsSequence(_ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
-        return (0...(count - needle.count)).contains { self[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }

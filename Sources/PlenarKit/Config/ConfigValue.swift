@@ -84,4 +84,15 @@ extension ConfigValue {
     static func numberText(_ number: Double) -> String {
         number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
     }
+
+    /// Each value plenar owns in an entry, by its path: nested objects are opened, so a header
+    /// is one leaf and the user's own headers are not plenar's.
+    static func leaves(_ members: [(String, ConfigValue)]) -> [([String], ConfigValue)] {
+        members.flatMap { key, value -> [([String], ConfigValue)] in
+            if case let .object(inner) = value, !inner.isEmpty {
+                return leaves(inner).map { ([key] + $0.0, $0.1) }
+            }
+            return [([key], value)]
+        }
+    }
 }

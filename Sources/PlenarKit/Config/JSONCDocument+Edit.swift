@@ -1,10 +1,3 @@
-/// Why a file cannot be changed without losing something of the user's.
-struct EditRefusal: Error, Equatable {
-    var reason: String
-    /// The file does not parse: never replaced, not even with `--force`.
-    var unparseable = false
-}
-
 extension JSONCDocument {
     /// The text with the value at `path` set; nil when it already holds an equal value.
     /// A step of the path that is not an object is an `EditRefusal`, unless `force` replaces it.

@@ -35,33 +35,12 @@ struct JSONCDocument {
         var value: Node
     }
 
-    struct ParseError: Error, Equatable, CustomStringConvertible {
-        var line: Int
-        var column: Int
-        var reason: String
-
-        var description: String { "line \(line), column \(column): \(reason)" }
-
-        /// The error at byte `index` of `bytes`, with its line and column (in characters) from 1.
-        init(at index: Int, in bytes: [UInt8], _ reason: String) {
-            var line = 1
-            var lineStart = 0
-            for position in 0..<min(index, bytes.count) where bytes[position] == UInt8(ascii: "\n") {
-                line += 1
-                lineStart = position + 1
-            }
-            self.line = line
-            column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
-            self.reason = reason
-        }
-    }
-
     let bytes: [UInt8]
     let allowsComments: Bool
     /// Nil when the file is empty or only whitespace (and comments): edited as `{}`.
     let root: Node?
 
-    init(_ bytes: [UInt8], allowsComments: Bool) throws(ParseError) {
+    init(_ bytes: [UInt8], allowsComments: Bool) throws(ConfigParseError) {
         self.bytes = bytes
         self.allowsComments = allowsComments
         var parser = Parser(bytes: bytes, allowsComments: allowsComments)
@@ -90,7 +69,7 @@ extension JSONCDocument {
         var index = 0
         var depth = 0
 
-        mutating func document() throws(ParseError) -> Node? {
+        mutating func document() throws(ConfigParseError) -> Node? {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
             try skipSpace()
             guard index < bytes.count else { return nil }
@@ -100,7 +79,7 @@ extension JSONCDocument {
             return node
         }
 
-        mutating func value() throws(ParseError) -> Node {
+        mutating func value() throws(ConfigParseError) -> Node {
             guard index < bytes.count else { throw error("unexpected end of file") }
             depth += 1
             defer { depth -= 1 }
@@ -124,7 +103,7 @@ extension JSONCDocument {
             }
         }
 
-        mutating func object() throws(ParseError) -> Node {
+        mutating func object() throws(ConfigParseError) -> Node {
             let start = index
             index += 1
             var members: [Member] = []
@@ -165,7 +144,7 @@ extension JSONCDocument {
             }
         }
 
-        mutating func array() throws(ParseError) -> Node {
+        mutating func array() throws(ConfigParseError) -> Node {
             let start = index
             index += 1
             var items: [Node] = []
@@ -195,7 +174,7 @@ extension JSONCDocument {
             }
         }
 
-        mutating func string() throws(ParseError) -> String {
+        mutating func string() throws(ConfigParseError) -> String {
             index += 1
             var scalars = String.UnicodeScalarView()
             var run = index
@@ -243,7 +222,7 @@ extension JSONCDocument {
             throw error("unexpected end of file inside a string")
         }
 
-        mutating func hex4() throws(ParseError) -> UInt32 {
+        mutating func hex4() throws(ConfigParseError) -> UInt32 {
             guard index + 4 < bytes.count else { throw error("a \\u escape needs four hex digits") }
             var code: UInt32 = 0
             for offset in 1...4 {
@@ -261,7 +240,7 @@ extension JSONCDocument {
             return code
         }
 
-        mutating func number() throws(ParseError) -> Node {
+        mutating func number() throws(ConfigParseError) -> Node {
             let start = index
             func digits() -> Int {
                 let first = index
@@ -285,13 +264,13 @@ extension JSONCDocument {
             return Node(kind: .scalar(.number(Double(text) ?? .nan)), range: start..<index)
         }
 
-        mutating func literal(_ word: String) throws(ParseError) {
+        mutating func literal(_ word: String) throws(ConfigParseError) {
             let word = Array(word.utf8)
             guard bytes[index...].starts(with: word) else { throw error("unexpected character \(Self.show(bytes[index]))") }
             index += word.count
         }
 
-        mutating func skipSpace() throws(ParseError) {
+        mutating func skipSpace() throws(ConfigParseError) {
             while index < bytes.count {
                 switch bytes[index] {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
@@ -317,8 +296,8 @@ extension JSONCDocument {
             }
         }
 
-        func error(_ reason: String) -> ParseError {
-            ParseError(at: index, in: bytes, reason)
+        func error(_ reason: String) -> ConfigParseError {
+            ConfigParseError(at: index, in: bytes, reason)
         }
 
         static func show(_ byte: UInt8) -> String {

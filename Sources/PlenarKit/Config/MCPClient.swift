@@ -1,6 +1,7 @@
 import PlenarAPI
 
-/// The MCP clients `connect` configures, each with its own file, entry shape and variable syntax.
+/// The MCP clients `connect` configures. What sets each one apart (its file, format, entry and
+/// variable syntax) is data: ``config``.
 public enum MCPClient: String, CaseIterable, Sendable {
     case claude, cursor, vscode, gemini, codex
 
@@ -9,17 +10,6 @@ public enum MCPClient: String, CaseIterable, Sendable {
     public static let projectVariable = "PLENAR_PROJECT_ID"
     public static let projectHeader = "X-Plenar-Project"
     static let vscodeInput = "plenar-token"
-
-    /// The project file, relative to the repository root.
-    public var file: String {
-        switch self {
-        case .claude: ".mcp.json"
-        case .cursor: ".cursor/mcp.json"
-        case .vscode: ".vscode/mcp.json"
-        case .gemini: ".gemini/settings.json"
-        case .codex: ".codex/config.toml"
-        }
-    }
 
     /// `claude,cursor`, or `all`.
     public static func list(_ text: String) throws(Failure) -> [MCPClient] {
@@ -39,86 +29,73 @@ public enum MCPClient: String, CaseIterable, Sendable {
         return clients
     }
 
-    /// VS Code's file allows comments; Gemini CLI strips them too. The others are strict JSON.
-    var allowsComments: Bool { self == .vscode || self == .gemini }
+    /// The client's project config, described.
+    var config: MCPClientConfig {
+        switch self {
+        case .claude:
+            MCPClientConfig(
+                file: ".mcp.json", format: JSONCFormat.json, entryPath: ["mcpServers", Self.serverName],
+                entry: MCPClientConfig.httpEntry(
+                    declaresType: true, token: "${\(Self.tokenVariable)}", project: { "${\(Self.projectVariable):-\($0)}" }))
+        case .cursor:
+            MCPClientConfig(
+                file: ".cursor/mcp.json", format: JSONCFormat.json, entryPath: ["mcpServers", Self.serverName],
+                entry: MCPClientConfig.httpEntry(
+                    declaresType: false, token: "${env:\(Self.tokenVariable)}", project: { _ in "${env:\(Self.projectVariable)}" }))
+        case .vscode:
+            // VS Code reads no variables in headers: a project key is no secret. The key comes
+            // from an input VS Code asks for once and keeps in its secret storage.
+            MCPClientConfig(
+                file: ".vscode/mcp.json", format: JSONCFormat.jsonWithComments, entryPath: ["servers", Self.serverName],
+                entry: MCPClientConfig.httpEntry(declaresType: true, token: "${input:\(Self.vscodeInput)}", project: { $0 }),
+                extraEdits: { server in server.inlineToken == nil ? [Self.vscodeTokenInput] : [] })
+        case .gemini:
+            // Gemini CLI deprecated `httpUrl` for `url` with `"type": "http"` (google-gemini/gemini-cli#13762).
+            // Its resolver takes `PLENAR_PROJECT_ID:-KEY` for a variable's name (no defaults).
+            MCPClientConfig(
+                file: ".gemini/settings.json", format: JSONCFormat.jsonWithComments, entryPath: ["mcpServers", Self.serverName],
+                entry: MCPClientConfig.httpEntry(declaresType: true, token: "${\(Self.tokenVariable)}", project: { $0 }))
+        case .codex:
+            MCPClientConfig(
+                file: ".codex/config.toml", format: TOMLFormat(), entryPath: ["mcp_servers", Self.serverName],
+                entry: { server in
+                    var entry: [(String, ConfigValue)] = [
+                        ("url", .string(server.endpoint)), ("bearer_token_env_var", .string(Self.tokenVariable)),
+                    ]
+                    if server.project != nil {
+                        entry.append(("env_http_headers", .object([(Self.projectHeader, .string(Self.projectVariable))])))
+                    }
+                    return entry
+                },
+                inlineTokenWarning: "names the variable \(Self.tokenVariable): Codex reads a bearer token only from the environment")
+        }
+    }
+
+    /// The project file, relative to the repository root.
+    public var file: String { config.file }
 
     /// Where our entry lives in the file.
-    var entryPath: [String] {
-        switch self {
-        case .claude, .cursor, .gemini: ["mcpServers", Self.serverName]
-        case .vscode: ["servers", Self.serverName]
-        case .codex: ["mcp_servers", Self.serverName]
-        }
-    }
+    var entryPath: [String] { config.entryPath }
+
+    /// Whether the client's file may hold comments (a JSON file's).
+    var allowsComments: Bool { (config.format as? JSONCFormat)?.allowsComments ?? false }
 
     /// Our entry, referencing the token's variable unless `inlineToken` is given.
-    func entry(_ server: MCPServer) -> [(String, ConfigValue)] {
-        let authorization: ConfigValue = .string("Bearer " + (server.inlineToken ?? reference(Self.tokenVariable)))
-        var headers: [(String, ConfigValue)] = [("Authorization", authorization)]
-        if let project = server.project {
-            headers.append((Self.projectHeader, .string(projectReference(default: project))))
-        }
-        switch self {
-        case .claude: return [("type", "http"), ("url", .string(server.endpoint)), ("headers", .object(headers))]
-        case .cursor: return [("url", .string(server.endpoint)), ("headers", .object(headers))]
-        case .vscode: return [("type", "http"), ("url", .string(server.endpoint)), ("headers", .object(headers))]
-        // Gemini CLI deprecated `httpUrl` for `url` with `"type": "http"` (google-gemini/gemini-cli#13762).
-        case .gemini: return [("type", "http"), ("url", .string(server.endpoint)), ("headers", .object(headers))]
-        case .codex:
-            var entry: [(String, ConfigValue)] = [("url", .string(server.endpoint)), ("bearer_token_env_var", .string(Self.tokenVariable))]
-            if server.project != nil {
-                entry.append(("env_http_headers", .object([(Self.projectHeader, .string(Self.projectVariable))])))
-            }
-            return entry
-        }
-    }
+    func entry(_ server: MCPServer) -> [(String, ConfigValue)] { config.entry(server) }
 
-    /// How this client names an environment variable in a header.
-    private func reference(_ variable: String) -> String {
-        switch self {
-        case .claude, .gemini: "${\(variable)}"
-        case .cursor: "${env:\(variable)}"
-        case .vscode: "${input:\(Self.vscodeInput)}"
-        case .codex: variable
+    /// VS Code's input for the key, beside the server entries.
+    static let vscodeTokenInput = ArrayElementEdit(
+        path: ["inputs"],
+        element: .object([
+            ("type", "promptString"),
+            ("id", .string(vscodeInput)),
+            ("description", "Plenar key: the value of PLENAR_TOKEN"),
+            ("password", true),
+        ]),
+        matches: { $0["id"]?.string == vscodeInput },
+        // An input `plenar-token` of another type (a `pickString`, say) is the user's.
+        shape: JSONCDocument.Shape(name: "an input \(vscodeInput)", expected: "the promptString input plenar writes") {
+            $0["type"]?.string == "promptString"
         }
-    }
-
-    /// The project header's value: from `PLENAR_PROJECT_ID`, falling back to the connected
-    /// project where the client supports a default.
-    private func projectReference(default project: String) -> String {
-        switch self {
-        case .claude: "${\(Self.projectVariable):-\(project)}"
-        // Gemini CLI's resolver takes `PLENAR_PROJECT_ID:-KEY` for a variable's name (no
-        // defaults), and VS Code reads no variables in headers: a project key is no secret.
-        case .gemini, .vscode: project
-        default: reference(Self.projectVariable)
-        }
-    }
-
-    /// Each value plenar owns in an entry, by its path: nested objects are opened, so a header
-    /// is one leaf and the user's own headers are not plenar's.
-    static func leaves(_ members: [(String, ConfigValue)]) -> [([String], ConfigValue)] {
-        members.flatMap { key, value -> [([String], ConfigValue)] in
-            if case let .object(inner) = value, !inner.isEmpty {
-                return leaves(inner).map { ([key] + $0.0, $0.1) }
-            }
-            return [([key], value)]
-        }
-    }
-
-    /// VS Code asks for the key once and keeps it in its secret storage.
-    static let vscodeTokenInput: ConfigValue = .object([
-        ("type", "promptString"),
-        ("id", .string(vscodeInput)),
-        ("description", "Plenar key: the value of PLENAR_TOKEN"),
-        ("password", true),
-    ])
-}
-
-/// What every client's entry says: where the server is, which project, and (only when asked
-/// for) the literal token.
-struct MCPServer: Equatable {
-    var endpoint: String
-    var project: String?
-    var inlineToken: String?
+    )
 }

@@ -1,9 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The real private files: lstat before anything, O_NOFOLLOW on every open, mode 0600 set on
-/// the temporary file before a byte is written, fsync, rename.
+/// the temporary file before a byte is written, fsync, rename (``AtomicFile``).
 public struct LocalCredentialStore: CredentialStore {
     static let readLimit = 1 << 20
 
@@ -23,13 +21,11 @@ public struct LocalCredentialStore: CredentialStore {
         guard fstat(fd, &opened) == 0, opened.st_ino == info.st_ino, opened.st_dev == info.st_dev else {
             return .refused("it changed while plenar read it")
         }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while bytes.count <= Self.readLimit {
-            let count = Glibc.read(fd, &buffer, buffer.count)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += buffer[0..<count]
+        let bytes: [UInt8]
+        do throws(PlatformError) {
+            bytes = try FileIO.readAll(fd, limit: Self.readLimit)
+        } catch {
+            return .refused("it cannot be read: \(error)")
         }
         return .found(bytes: bytes, mode: UInt32(info.st_mode & 0o7777))
     }
@@ -41,29 +37,10 @@ public struct LocalCredentialStore: CredentialStore {
         if lstat(path, &existing) == 0, let problem = Self.problem(existing, file: true) {
             throw FileError(path: path, reason: "refused: \(problem); nothing was written")
         }
-        let name = String(path.split(separator: "/").last ?? "file")
-        var template = Array("\(folder)/.\(name).plenar-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileError(path: path, reason: Self.reason()) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var written = 0
-        var failure: String?
-        if fchmod(fd, 0o600) != 0 { failure = Self.reason() }
-        while failure == nil, written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = Self.reason()
-            } else {
-                written += count
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = Self.reason() }
-        close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = Self.reason() }
-        if let failure {
-            unlink(temporary)
-            throw FileError(path: path, reason: failure)
+        do throws(PlatformError) {
+            try AtomicFile.replace(path, with: AtomicFile.stage(bytes, beside: path, mode: 0o600))
+        } catch {
+            throw FileError(path: path, reason: error.description)
         }
     }
 
@@ -103,6 +80,6 @@ public struct LocalCredentialStore: CredentialStore {
     }
 
     private static func reason() -> String {
-        String(cString: strerror(errno))
+        PlatformError.current.description
     }
 }

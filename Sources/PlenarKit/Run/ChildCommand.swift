@@ -84,7 +84,7 @@ public struct ChildCommand: Sendable {
     /// Runs the command to its end and writes all its output; the filters are used on pump
     /// threads during the call and are the caller's again when it returns.
     public func run(stdout: inout some ByteStreamFilter, stderr: inout some ByteStreamFilter) -> ChildOutcome {
-        let clock = SystemClock()
+        let clock = LiveClock()
         let file = argv.first ?? []
         let name = String(decoding: file, as: UTF8.self)
         // A name with a `/` is spawned as it is, so the spawn tells whether it exists.
@@ -106,7 +106,7 @@ public struct ChildCommand: Sendable {
     private func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
         path: [UInt8], name: String, stdout: UnsafeMutablePointer<Out>, stderr: UnsafeMutablePointer<Err>
     ) -> ChildOutcome {
-        let clock = SystemClock()
+        let clock = LiveClock()
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], exitPipe: [Int32] = [-1, -1]
         var failure: Int32 = 0
         do throws(PlatformError) {
@@ -221,16 +221,5 @@ public struct ChildCommand: Sendable {
             problem = "\(name): cannot execute: \(String(cString: strerror(error)))"
         }
         return ChildOutcome(termination: termination, started: started, ended: ended, problem: problem)
-    }
-}
-
-/// The real thing: `ChildCommand` on fds 0, 1 and 2.
-public struct LiveChildren: ChildRunner {
-    public init() {}
-
-    public func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
-        _ argv: [[UInt8]], environment: [[UInt8]], stdout: inout Out, stderr: inout Err
-    ) -> ChildOutcome {
-        ChildCommand(argv: argv, environment: environment).run(stdout: &stdout, stderr: &stderr)
     }
 }

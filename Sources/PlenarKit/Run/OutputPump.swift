@@ -42,7 +42,7 @@ struct OutputPump<Filter: ByteStreamFilter> {
 
     /// Waits until `source` has data or end-of-file (true), or the after-exit grace ran out (false).
     private func waitForData(exitSeen: inout Duration?) -> Bool {
-        let clock = SystemClock()
+        let clock = LiveClock()
         while true {
             var fds = [pollfd(fd: source, events: Int16(POLLIN), revents: 0), pollfd(fd: childExit, events: Int16(POLLIN), revents: 0)]
             var timeout: Int32 = -1
@@ -64,27 +64,6 @@ struct OutputPump<Filter: ByteStreamFilter> {
                 if let exitSeen, clock.now() >= exitSeen + linger { return false }
                 return true
             }
-        }
-    }
-}
-
-/// Writes every byte it is given to `fd`, through EINTR, partial writes and a non-blocking fd.
-/// After EPIPE it stops writing and says so; after another error it quietly discards.
-struct FullWriter {
-    let fd: Int32
-    private(set) var readerGone = false
-    private var failed = false
-
-    init(fd: Int32) {
-        self.fd = fd
-    }
-
-    mutating func write(_ bytes: UnsafeRawBufferPointer) {
-        guard !readerGone, !failed else { return }
-        do throws(PlatformError) {
-            try FileIO.writeAll(bytes, to: fd)
-        } catch {
-            if error.code == EPIPE { readerGone = true } else { failed = true }
         }
     }
 }

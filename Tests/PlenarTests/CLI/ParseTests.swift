@@ -35,7 +35,7 @@ struct ParseTests {
     @Test("status and whoami: --json")
     func status() throws {
         #expect(try #require(try Self.parse(["status", "--json"]) as? Status).json)
-        #expect(try #require(try Self.parse(["whoami"]) as? Whoami).json == false)
+        #expect(try #require(try Self.parse(["whoami"]) as? Status).json == false)
     }
 
     @Test("signal: kind, status, message, attributes")
@@ -73,7 +73,7 @@ struct ParseTests {
     }
 
     static let commands: [(String, any ParsableCommand.Type)] = [
-        ("plenar", Plenar.self), ("connect", Connect.self), ("status", Status.self), ("whoami", Whoami.self),
+        ("plenar", Plenar.self), ("connect", Connect.self), ("status", Status.self),
         ("signal", plenar.Signal.self), ("hook", Hook.self), ("run", plenar.Run.self),
     ]
 

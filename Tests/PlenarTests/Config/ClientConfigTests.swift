@@ -122,7 +122,7 @@ struct ClientConfigTests {
             """
         let text = try #require(try configs.edit(".claude/settings.json", Array(original.utf8), server: Fixtures.server, force: false))
         let document = try JSONCDocument(text, allowsComments: false)
-        for event in ClientConfigs.hookEvents {
+        for event in ClaudeHooks.events {
             let commands = try #require(document.node(at: ["hooks", event])?.value.array).flatMap { $0["hooks"]?.array ?? [] }.compactMap {
                 $0["command"]?.string
             }

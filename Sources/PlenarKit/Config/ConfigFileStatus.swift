@@ -1,0 +1,36 @@
+import PlenarAPI
+
+/// One MCP client config as `status` sees it.
+public struct ConfigFileStatus: Codable, Equatable, Sendable {
+    public var client: String
+    public var file: String
+    public var present: Bool
+    /// The file has a `plenar` entry.
+    public var hasEntry: Bool
+    /// The entry's URL is this API's MCP endpoint.
+    public var pointsAtAPI: Bool
+    /// The entry is what `connect` would write now.
+    public var upToDate: Bool
+    /// Somewhere in the file is a literal token (this key, or anything token-shaped).
+    public var literalSecret: Bool
+    @ExplicitNull public var problem: String?
+
+    enum CodingKeys: String, CodingKey {
+        case client, file, present, problem
+        case hasEntry = "has_entry"
+        case pointsAtAPI = "points_at_api"
+        case upToDate = "up_to_date"
+        case literalSecret = "literal_secret"
+    }
+
+    /// One line for people.
+    var text: String {
+        guard present else { return "\(file): absent" }
+        if let problem { return "\(file): \(problem)" }
+        var state =
+            !hasEntry
+            ? "no plenar entry" : !pointsAtAPI ? "points at another server" : upToDate ? "up to date" : "out of date (run plenar connect)"
+        if literalSecret { state += "; holds a literal key" }
+        return "\(file): \(state)"
+    }
+}

@@ -1,0 +1,23 @@
+import CPosix
+import Platform
+
+/// Writes every byte it is given to `fd`, through EINTR, partial writes and a non-blocking fd.
+/// After EPIPE it stops writing and says so; after another error it quietly discards.
+struct FullWriter {
+    let fd: Int32
+    private(set) var readerGone = false
+    private var failed = false
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !readerGone, !failed else { return }
+        do throws(PlatformError) {
+            try FileIO.writeAll(bytes, to: fd)
+        } catch {
+            if error.code == EPIPE { readerGone = true } else { failed = true }
+        }
+    }
+}
