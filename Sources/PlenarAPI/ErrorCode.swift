@@ -16,6 +16,18 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case payloadTooLarge = "payload_too_large"
     case projectRequired = "project_required"
     case rateLimited = "rate_limited"
+    /// OIDC exchange (`POST /oidc/exchange`): the token is not a well-formed, correctly signed RS256 JWT.
+    case oidcTokenInvalid = "oidc_token_invalid"
+    /// OIDC exchange: `exp`, `nbf` or `iat` is outside the allowed window (with its leeway).
+    case oidcTokenExpired = "oidc_token_expired"
+    /// OIDC exchange: this token's `jti` was already exchanged.
+    case oidcTokenReplayed = "oidc_token_replayed"
+    /// OIDC exchange: no trust record names the token's issuer.
+    case oidcIssuerUntrusted = "oidc_issuer_untrusted"
+    /// OIDC exchange: no trust record for this issuer accepts the token's audience.
+    case oidcAudienceMismatch = "oidc_audience_mismatch"
+    /// OIDC exchange: the token's claims match no trust record; `details` says which claim and what was expected.
+    case oidcClaimsMismatch = "oidc_claims_mismatch"
     case `internal`
     case unavailable
 
@@ -23,7 +35,9 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         switch self {
         case .invalidRequest: 400
         case .unauthorized, .tokenInvalid, .tokenRevoked, .tokenExpired: 401
+        case .oidcTokenInvalid, .oidcTokenExpired, .oidcTokenReplayed: 401
         case .forbidden, .insufficientScope, .projectNotAllowed, .sessionRequired: 403
+        case .oidcIssuerUntrusted, .oidcAudienceMismatch, .oidcClaimsMismatch: 403
         case .notFound: 404
         case .payloadTooLarge: 413
         case .projectRequired: 422
@@ -54,11 +68,13 @@ public struct ErrorBody: Codable, Sendable, Equatable {
     public struct Detail: Codable, Sendable, Equatable {
         public var code: String
         public var message: String
+        /// Machine-readable particulars of some errors (a refused OIDC exchange: `OIDCRefusalDetails`).
+        public var details: JSONValue?
     }
 
     public var error: Detail
 
-    public init(code: String, message: String) {
-        self.error = Detail(code: code, message: message)
+    public init(code: String, message: String, details: JSONValue? = nil) {
+        self.error = Detail(code: code, message: message, details: details)
     }
 }

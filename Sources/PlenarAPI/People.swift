@@ -88,11 +88,13 @@ public struct KeyInfo: Codable, Sendable, Hashable {
     public var scope: ProjectScope
     /// The key this one was created to replace (`keys rotate`).
     @ExplicitNull public var replaces: String?
+    /// For a key exchanged from an OIDC token: the trust record, repository and run it came from.
+    public var origin: KeyOrigin?
 
     public init(
         id: String, kind: TokenKind, prefix: String, description: String, createdBy: String, createdAt: String,
         expiresAt: String?, expiresInDays: Int?, revokedAt: String?, lastUsedAt: String?, lastUsedIP: String?,
-        scopes: [Scope], scope: ProjectScope, replaces: String?
+        scopes: [Scope], scope: ProjectScope, replaces: String?, origin: KeyOrigin? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -108,10 +110,11 @@ public struct KeyInfo: Codable, Sendable, Hashable {
         self.scopes = scopes
         self.scope = scope
         self.replaces = replaces
+        self.origin = origin
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, prefix, description, scopes, scope, replaces
+        case id, kind, prefix, description, scopes, scope, replaces, origin
         case createdBy = "created_by"
         case createdAt = "created_at"
         case expiresAt = "expires_at"

@@ -6,12 +6,15 @@ public enum TokenKind: String, Codable, Sendable, CaseIterable {
     case personal
     /// A person's login session from `plenar login`: `pls_…`, acts as its user; expires after 24 h without use.
     case session
+    /// A short-lived key derived from a CI job's OIDC token (`POST /oidc/exchange`): `pke_…`, acts as an org key.
+    case oidc
 
     public var prefix: String {
         switch self {
         case .org: "pko_"
         case .personal: "plt_"
         case .session: "pls_"
+        case .oidc: "pke_"
         }
     }
 
@@ -21,6 +24,7 @@ public enum TokenKind: String, Codable, Sendable, CaseIterable {
         case .org: "org-key"
         case .personal: "personal-token"
         case .session: "login-session"
+        case .oidc: "oidc-key"
         }
     }
 }
@@ -42,7 +46,8 @@ public enum TokenShapeError: Error, Sendable, Equatable {
         case .quoted: "the token is wrapped in quotes; store it without them"
         case .bearerPrefix: "the token starts with \"Bearer \"; store only the token, without the scheme"
         case .whitespace: "the token contains spaces or line breaks; copy it again without surrounding whitespace"
-        case .unknownPrefix: "the token does not start with pko_ (organization key), plt_ (personal token) or pls_ (login session)"
+        case .unknownPrefix:
+            "the token does not start with pko_ (organization key), plt_ (personal token), pls_ (login session) or pke_ (OIDC key)"
         case .invalidCharacters: "the token contains characters other than letters and digits after its prefix"
         case let .tooShort(minimum): "the token is too short: at least \(minimum) letters or digits must follow its prefix"
         }
@@ -82,7 +87,7 @@ public enum TokenShape {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 
-    /// `pko_`/`plt_`/`pls_` followed by 32 or more letters and digits, wherever it stands.
+    /// `pko_`/`plt_`/`pls_`/`pke_` followed by 32 or more letters and digits, wherever it stands.
     public static func maskAll(in text: String) -> String {
         let bytes = Array(text.utf8)
         guard bytes.count >= 36 else { return text }
@@ -108,6 +113,6 @@ public enum TokenShape {
 
     private static func isTokenPrefix(_ bytes: ArraySlice<UInt8>) -> Bool {
         let text = Array(bytes)
-        return text == Array("pko".utf8) || text == Array("plt".utf8) || text == Array("pls".utf8)
+        return text == Array("pko".utf8) || text == Array("plt".utf8) || text == Array("pls".utf8) || text == Array("pke".utf8)
     }
 }

@@ -9,6 +9,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var statusOverride: Int?
     /// Set when a fault answers with a code the contract does not list.
     public var rawCode: String?
+    /// Particulars for the client (a refused OIDC exchange: which claim, what was expected).
+    public var details: JSONValue?
 
     public init(_ code: ErrorCode, _ message: String, retryAfter: Int? = nil, status: Int? = nil) {
         self.code = code
@@ -19,7 +21,7 @@ public struct APIError: Error, Sendable, Equatable {
 
     public var status: Int { statusOverride ?? code.httpStatus }
 
-    public var body: ErrorBody { ErrorBody(code: rawCode ?? code.rawValue, message: message) }
+    public var body: ErrorBody { ErrorBody(code: rawCode ?? code.rawValue, message: message, details: details) }
 
     static func invalid(_ message: String) -> APIError { APIError(.invalidRequest, message) }
 }

@@ -14,6 +14,7 @@ extension Sandbox {
         addAPIRoutes(to: router.group("v1"))
         addPeopleRoutes(to: router)
         addMCPRoutes(to: router)
+        addOIDCRoutes(to: router)
         addAdminRoutes(to: router.group("_sandbox").add(middleware: LoopbackOnlyMiddleware()))
         return router
     }

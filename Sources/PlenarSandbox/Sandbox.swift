@@ -44,9 +44,12 @@ public final class Sandbox: Sendable {
     public let store: SandboxStore
     let faults = FaultTable()
     let journal = RequestJournal()
+    let oidcIssuer: OIDCIssuer
+    let jwks = JWKSCache()
 
     public init(configuration: SandboxConfiguration) throws(SandboxError) {
         self.configuration = configuration
+        self.oidcIssuer = OIDCIssuer(clock: configuration.clock)
         self.store = try SandboxStore(
             clock: configuration.clock, rateLimit: configuration.rateLimit,
             stateFile: configuration.statePath.map(StateFile.init(path:))
@@ -74,7 +77,11 @@ public final class Sandbox: Sendable {
         let application = Application(
             router: buildRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "plenar-sandbox"),
-            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            onServerRunning: { [oidcIssuer] channel in
+                let port = channel.localAddress?.port ?? 0
+                oidcIssuer.setRoot(String(self.apiURL(port: port).dropLast(3)))
+                await onReady(port)
+            },
             logger: logger
         )
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))

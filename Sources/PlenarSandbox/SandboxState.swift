@@ -18,6 +18,10 @@ struct SandboxState: Codable, Sendable {
     var users: [User] = []
     /// Browser logins started by `plenar login`, pending or decided.
     var logins: [LoginRecord] = []
+    /// Who may exchange an OIDC token for a key (`POST /v1/oidc/exchange`).
+    var trustRecords: [TrustRecord] = []
+    /// `jti` of each exchanged OIDC token → when it may be forgotten (its `exp` plus the leeway).
+    var exchangedTokenIDs: [String: Date] = [:]
 }
 
 extension SandboxState {
@@ -32,6 +36,8 @@ extension SandboxState {
         idempotency = try container.decode([String: String].self, forKey: .idempotency)
         users = try container.decodeIfPresent([User].self, forKey: .users) ?? []
         logins = try container.decodeIfPresent([LoginRecord].self, forKey: .logins) ?? []
+        trustRecords = try container.decodeIfPresent([TrustRecord].self, forKey: .trustRecords) ?? []
+        exchangedTokenIDs = try container.decodeIfPresent([String: Date].self, forKey: .exchangedTokenIDs) ?? [:]
     }
 }
 
@@ -83,9 +89,11 @@ struct KeyRecord: Codable, Sendable {
     var expiryDays: Int?
     /// The key this one replaces (`keys rotate`).
     var replaces: String?
+    /// For a key exchanged from an OIDC token: where it came from.
+    var origin: KeyOrigin?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, hash, description, scopes, allowlist, replaces
+        case id, kind, hash, description, scopes, allowlist, replaces, origin
         case expiryDays = "expiry_days"
         case organizationID = "organization_id"
         case displayPrefix = "prefix"

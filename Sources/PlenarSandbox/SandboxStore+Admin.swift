@@ -65,9 +65,11 @@ struct KeySummary: Codable, Sendable {
     @ExplicitNull var defaultProject: String?
     @ExplicitNull var lastUsedAt: Date?
     @ExplicitNull var lastUsedIP: String?
+    /// For a key exchanged from an OIDC token: the trust record, repository and run.
+    var origin: KeyOrigin?
 
     enum CodingKeys: String, CodingKey {
-        case id, organization, kind, prefix, description, scopes, projects
+        case id, organization, kind, prefix, description, scopes, projects, origin
         case createdBy = "created_by"
         case createdAt = "created_at"
         case expiresAt = "expires_at"
@@ -174,7 +176,7 @@ extension SandboxStore {
                 createdAt: key.createdAt, expiresAt: key.expiresAt, revokedAt: key.revokedAt, scopes: key.scopes,
                 projects: key.allowlist.map { ids in ids.map { id in projectKey(id) } },
                 defaultProject: key.defaultProjectID.map(projectKey),
-                lastUsedAt: key.lastUsedAt, lastUsedIP: key.lastUsedIP
+                lastUsedAt: key.lastUsedAt, lastUsedIP: key.lastUsedIP, origin: key.origin
             )
         }
     }

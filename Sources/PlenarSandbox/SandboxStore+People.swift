@@ -71,7 +71,7 @@ extension SandboxStore {
 
     /// The person a personal token or session acts as; none for an organization key.
     func user(of caller: Caller) -> User? {
-        guard caller.key.kind != .org else { return nil }
+        guard caller.key.kind == .personal || caller.key.kind == .session else { return nil }
         return state.users.first { $0.organizationID == caller.organization.id && $0.email == caller.key.createdBy }
     }
 
@@ -235,7 +235,7 @@ extension SandboxStore {
         state.keys.indices.filter { index in
             let key = state.keys[index]
             return key.organizationID == caller.organization.id && key.kind != .session
-                && (key.kind == .org || key.createdBy == caller.key.createdBy)
+                && (key.kind == .org || key.kind == .oidc || key.createdBy == caller.key.createdBy)
         }
     }
 
@@ -247,7 +247,7 @@ extension SandboxStore {
             createdAt: Timestamp.format(key.createdAt), expiresAt: key.expiresAt.map(Timestamp.format), expiresInDays: key.expiryDays,
             revokedAt: key.revokedAt.map(Timestamp.format), lastUsedAt: key.lastUsedAt.map(Timestamp.format), lastUsedIP: key.lastUsedIP,
             scopes: key.scopes.sorted(), scope: ProjectScope(mode: key.allowlist == nil ? .all : .allowlist, projects: projects.map(\.ref)),
-            replaces: key.replaces
+            replaces: key.replaces, origin: key.origin
         )
     }
 
@@ -317,7 +317,7 @@ extension SandboxStore {
     // MARK: Default project
 
     private func ensureUserIndex(_ caller: Caller) throws(APIError) -> Int {
-        guard caller.key.kind != .org else {
+        guard caller.key.kind == .personal || caller.key.kind == .session else {
             throw APIError(
                 .forbidden,
                 "organization keys have no default project on purpose: name the project in each call (PLENAR_PROJECT_ID or project_id)")

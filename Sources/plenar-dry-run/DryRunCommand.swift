@@ -64,6 +64,9 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "OWNER/REPO whose actions (OWNER/REPO/PATH@REF) run from the local copy.")
     var selfRepository = "plenar/plenar-ci"
 
+    @Option(help: "A plenar-sandbox root whose OIDC issuer serves jobs with permissions id-token: write (ACTIONS_ID_TOKEN_REQUEST_URL).")
+    var oidcSandbox: String?
+
     func validate() throws {
         for (flag, values) in [("--secret", secrets), ("--var", vars), ("--env", env)] {
             for value in values where value.hasPrefix("=") || value.isEmpty {
@@ -95,12 +98,13 @@ struct DryRunCommand: ParsableCommand {
             }
         }
         let root = repositoryRoot.map(absolute) ?? Git.root(of: current) ?? current
-        let options = DryRunOptions(
+        var options = DryRunOptions(
             workflowFile: workflowFile, job: job, event: event, workspace: workspace.map(absolute),
             secrets: try pairs(secrets, "--secret"), vars: try pairs(vars, "--var"), env: try pairs(env, "--env"),
             repositoryRoot: root, repository: repository, selfRepository: selfRepository, sha: Git.head(of: root),
             hostEnvironment: environment
         )
+        options.oidcSandbox = oidcSandbox
         let interruptions = Interruptions()
         let result: DryRunResult
         do {

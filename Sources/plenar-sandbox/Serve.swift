@@ -55,6 +55,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await sandbox.run(handleSignals: true) { port in
                 if let tokens {
+                    do { try await sandbox.seedDemoTrust() } catch { StandardError.write("plenar-sandbox: \(error)\n") }
                     let path = keysOut ?? Self.defaultKeysPath(port: port)
                     do {
                         let data = try JSONEncoder.sorted.encode(tokens)

@@ -54,11 +54,22 @@ struct Connect: ParsableCommand {
     @Flag(help: "Print the result as JSON on stdout.")
     var json = false
 
+    @Flag(
+        help:
+            "Exchange this GitHub Actions job's OIDC token for a short-lived key (needs permissions: id-token: write); automatic when no key is given and the job has one."
+    )
+    var oidc = false
+
+    @Option(help: "The audience to request the OIDC token for (default: $PLENAR_OIDC_AUDIENCE, else plenar).")
+    var audience: String?
+
     func run() throws {
-        let command = ConnectCommand(
+        var command = ConnectCommand(
             key: key, project: project, apiURL: apiURL, json: json, clients: clients, noMCP: noMCP,
             inlineToken: inlineToken, force: force, dryRun: dryRun, hooks: hooks
         )
+        command.oidc = oidc
+        command.audience = audience
         try finish(command.run(.live()))
     }
 }

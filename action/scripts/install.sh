@@ -90,8 +90,8 @@ pinned() {
 
 plan() {
   local build=false install=true key=""
-  if [ -z "${PLENAR_KEY:-${PLENAR_TOKEN:-}}" ]; then
-    # No key (a fork's pull request): connect will skip, so nothing is installed for it.
+  if [ -z "${PLENAR_KEY:-${PLENAR_TOKEN:-}}" ] && [ -z "${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ]; then
+    # No key and no OIDC token (a fork's pull request): connect will skip, so nothing is installed for it.
     install=false
   elif [ "$os" = windows ]; then
     install=false
@@ -113,7 +113,10 @@ plan() {
   output build "$build"
   output cache-path "$cache_path"
   output cache-key "$key"
-  if [ -z "${PLENAR_KEY:-${PLENAR_TOKEN:-}}" ]; then echo "no key: nothing to install"; return 0; fi
+  if [ -z "${PLENAR_KEY:-${PLENAR_TOKEN:-}}" ] && [ -z "${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ]; then
+    echo "no key: nothing to install (and no OIDC token)"
+    return 0
+  fi
   if [ "$os" = windows ]; then
     problem "plenar does not run on Windows yet, so nothing was installed; run this job on a Linux or macOS runner to use plenar"
   fi

@@ -42,6 +42,8 @@ public struct Job: Sendable {
     public let outputs: [NamedTemplate]
     public let steps: [Step]
     public let location: SourceLocation
+    /// `permissions:` (only `id-token` matters here: the runner's OIDC variables).
+    public var permissions = YAMLPermissions(idTokenWrite: nil)
 
     static let keys: Set<String> = [
         "name", "runs-on", "permissions", "concurrency", "environment", "timeout-minutes", "continue-on-error",
@@ -66,7 +68,7 @@ public struct Job: Sendable {
                 throw location.error("if", error)
             }
         }
-        return Job(
+        var job = Job(
             id: id,
             name: try pairs["name"]?.string("name", at: location),
             condition: condition,
@@ -77,6 +79,8 @@ public struct Job: Sendable {
             steps: try Step.parseList(pairs["steps"], inComposite: false, at: location),
             location: location
         )
+        job.permissions = YAMLPermissions.parse(pairs["permissions"])
+        return job
     }
 }
 
@@ -89,6 +93,7 @@ public struct Workflow: Sendable {
     public let env: [NamedTemplate]
     public let defaults: RunDefaults
     public let jobs: [Job]
+    public var permissions = YAMLPermissions(idTokenWrite: nil)
 
     static let keys: Set<String> = ["name", "run-name", "on", "permissions", "concurrency", "env", "defaults", "jobs"]
 
@@ -111,7 +116,7 @@ public struct Workflow: Sendable {
             jobs.append(try Job.parse(id: pair.key, pair.value, workflowFile: file))
         }
         if jobs.isEmpty { throw location.error("jobs: there are no jobs") }
-        return Workflow(
+        var workflow = Workflow(
             file: file,
             name: try pairs["name"]?.string("name", at: location),
             events: events,
@@ -119,6 +124,8 @@ public struct Workflow: Sendable {
             defaults: try RunDefaults.parse(pairs["defaults"], at: location),
             jobs: jobs
         )
+        workflow.permissions = YAMLPermissions.parse(pairs["permissions"])
+        return workflow
     }
 
     static func namedTemplates(_ node: YAMLNode?, _ what: String, at location: SourceLocation) throws(DryRunError) -> [NamedTemplate] {

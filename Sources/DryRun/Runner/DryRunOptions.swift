@@ -49,6 +49,9 @@ public struct DryRunOptions: Sendable {
     public var hostEnvironment: [String: String]
     /// How long a minute of `timeout-minutes` is; shorter in tests.
     public var minute: Duration
+    /// The sandbox whose issuer gives a job with `permissions: id-token: write` its OIDC
+    /// variables (`ACTIONS_ID_TOKEN_REQUEST_URL`, `_TOKEN`); nil gives none.
+    public var oidcSandbox: String?
 
     public init(
         workflowFile: String, job: String? = nil, event: DryRunEvent = .push, workspace: String? = nil,

@@ -154,6 +154,12 @@ final class RunnerEnvironment {
         for variable in options.env { environment[variable.name] = variable.value }
         environment["CI"] = "true"
         environment["GITHUB_ACTIONS"] = "true"
+        if let sandbox = options.oidcSandbox, !fork, OIDCRunnerToken.grantsIDToken(job: job.permissions, workflow: workflow.permissions) {
+            let variables = try OIDCRunnerToken.variables(
+                sandbox: sandbox, repository: repository, ref: ref, sha: sha, event: options.event.eventName, runID: runID,
+                workflowRef: "\(repository)/\(workflowPath)@\(ref)")
+            environment.merge(variables) { _, new in new }
+        }
         baseEnvironment = environment
     }
 

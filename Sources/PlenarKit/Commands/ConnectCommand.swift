@@ -16,6 +16,9 @@ public struct ConnectCommand {
     public var dryRun: Bool
     /// `--hooks claude`: wire the agent's events to `plenar hook`.
     public var hooks: String?
+    /// `--oidc [--audience A]`: exchange the job's OIDC token for a short-lived key (see `OIDCLogin`).
+    public var oidc = false
+    public var audience: String?
 
     public init(
         key: String? = nil, project: String? = nil, apiURL: String? = nil, json: Bool = false, clients: String? = nil,
@@ -56,12 +59,22 @@ public struct ConnectCommand {
             }
         }
         let settings = Settings(context: context, token: flagKey, apiURL: apiURL, project: project)
+        let plan: OIDCLogin.Plan
+        do throws(Failure) {
+            plan = try OIDCLogin.plan(
+                context: context, asked: oidc, keyGiven: flagKey != nil || context.env("PLENAR_TOKEN") != nil, audience: audience)
+        } catch {
+            return invocation.fail(error)
+        }
+        if plan == .forkSkip { return OIDCLogin.skipConnect(context: context, json: json) }
         return invocation.run(settings, keyFlag: true) { reporter throws(Failure) in
             if let key, key != "-" {
                 reporter.warning("--key puts the key in the process list: prefer --key - (stdin) or PLENAR_TOKEN")
             }
-            let (token, api) = try settings.validated()
-            let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
+            var targets = targets
+            let (token, api, client) = try OIDCLogin.credentials(plan, settings: settings, context: context, reporter: reporter) {
+                targets.workflow?.secretEnvironment = $0
+            }
             let whoami = try client.get("/whoami", as: WhoAmI.self)
             let connection = Connection(
                 whoami: whoami, project: try Self.project(settings.project, whoami), api: api,

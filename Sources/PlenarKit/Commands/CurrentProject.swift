@@ -18,7 +18,7 @@ struct CurrentProject: Encodable {
             self.project = project
             source =
                 switch whoami.kind {
-                case .org: "the key's only project"
+                case .org, .oidc: "the key's only project"
                 case .personal, .session: "the default of \(whoami.user?.email ?? whoami.createdBy)"
                 }
         } else {

@@ -4,6 +4,8 @@ import PlenarAPI
 /// step outputs `organization`, `mode`, `project-id`. Never the token.
 struct WorkflowEnvironment {
     var dryRun = false
+    /// `PLENAR_TOKEN` and its expiry after an OIDC exchange: written to `$GITHUB_ENV` unredacted, masked first.
+    var secretEnvironment: [(String, String)] = []
 
     /// What to append to each file the runner names; none for `--dry-run`, which says what it would do.
     func appends(_ connection: Connection, context: PlenarContext, reporter: Reporter) throws(Failure) -> [FileAppend] {
@@ -26,11 +28,13 @@ struct WorkflowEnvironment {
             }
             let text: String
             do throws(FileError) {
-                text = try GitHubActions.environmentFileEntries(entries, random: context.random)
+                text =
+                    reporter.redactor.redact(try GitHubActions.environmentFileEntries(entries, random: context.random))
+                    + (variable == "GITHUB_ENV" ? try GitHubActions.environmentFileEntries(secretEnvironment, random: context.random) : "")
             } catch {
                 throw .localFile(error)
             }
-            appends.append(FileAppend(path: path, text: reporter.redactor.redact(text), shownAs: "$\(variable) (\(path))"))
+            appends.append(FileAppend(path: path, text: text, shownAs: "$\(variable) (\(path))"))
         }
         return appends
     }

@@ -11,7 +11,7 @@ public struct PlenarClient {
     public static let defaultRetryAfter = Duration.seconds(1)
 
     let api: APIBaseURL
-    let token: String
+    var token: String
     let transport: any HTTPTransport
     let clock: any Clock
     let timeout: Duration
@@ -51,7 +51,8 @@ public struct PlenarClient {
     }
 
     /// Sends within the deadline; retries once on 429 when the wait and an attempt still fit.
-    func send(_ request: HTTPRequestSpec, namesProject: Bool = false) throws(Failure) -> HTTPReply {
+    /// `check: false` returns any other answer as it came (the OIDC exchange reads its refusals).
+    func send(_ request: HTTPRequestSpec, namesProject: Bool = false, check: Bool = true) throws(Failure) -> HTTPReply {
         var retried = false
         while true {
             let left = deadline - clock.now()
@@ -76,7 +77,7 @@ public struct PlenarClient {
                 retried = true
                 continue
             }
-            return try Self.check(reply, namesProject: namesProject)
+            return check ? try Self.check(reply, namesProject: namesProject) : reply
         }
     }
 

@@ -25,6 +25,8 @@ public enum Failure: Error, Equatable {
     case configFile(path: String, reason: String)
     /// Login, logout, projects and keys: see `PeopleProblem`.
     case people(PeopleProblem)
+    /// Keyless CI: a job's OIDC token that did not become a key; see `OIDCProblem`.
+    case oidc(OIDCProblem)
     /// A result that could not be encoded as JSON (a bug, not the user's doing).
     case encoding(String)
 
@@ -86,6 +88,10 @@ public enum ExitTable {
             case .incomplete: (failed, .error)
             case .keyInUse: (keyInUse, .error)
             }
+        case (.oidc(let problem), .wrapper(let child)):
+            problem.isCredentials ? (child != 0 ? child : credentials, .error) : (child, .warning)
+        case (.oidc(let problem), .telemetry): problem.isCredentials ? (credentials, .error) : (success, .warning)
+        case (.oidc(let problem), .probe): (problem.isCredentials ? credentials : failed, .error)
         case (.tokenMalformed, .wrapper(let child)), (.apiURL, .wrapper(let child)), (.rejected, .wrapper(let child)),
             (.noProject, .wrapper(let child)), (.projectUnreachable, .wrapper(let child)):
             (child != 0 ? child : credentials, .error)
@@ -185,6 +191,9 @@ extension Failure {
             return "cannot update \(path): \(reason); nothing was written"
         case let .people(problem):
             return problem.message
+        case let .oidc(problem):
+            return problem.isCredentials
+                ? problem.message : "\(problem.message): \(kind.reportsOnly ? "\(action); the job goes on" : "try again later")"
         case let .encoding(detail):
             return "cannot encode the result: \(detail)"
         }

@@ -58,8 +58,8 @@ final class RedactionAutomaton: @unchecked Sendable {
     let patternCount: Int
     /// Steps `linkFailures` took: linear in the patterns' total length (a test holds it to that).
     let buildSteps: Int
-    /// `pko_`, `plt_` and `pls_` as little-endian words.
-    let tokenPrefixWords: (UInt32, UInt32, UInt32)
+    /// `pko_`, `plt_`, `pls_` and `pke_` as little-endian words.
+    let tokenPrefixWords: (UInt32, UInt32, UInt32, UInt32)
 
     deinit {
         for buffer in [edges, fail, depth, info, branchTargets, rootNext] { buffer.deallocate() }
@@ -172,7 +172,7 @@ final class RedactionAutomaton: @unchecked Sendable {
     @inline(__always)
     func isTokenPrefix(_ bytes: UnsafeRawPointer, at index: Int) -> Bool {
         let word = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
-        return word == tokenPrefixWords.0 || word == tokenPrefixWords.1 || word == tokenPrefixWords.2
+        return word == tokenPrefixWords.0 || word == tokenPrefixWords.1 || word == tokenPrefixWords.2 || word == tokenPrefixWords.3
     }
 
     /// Whether a pattern may start at `index`; reads four bytes from there.
@@ -209,7 +209,7 @@ final class RedactionAutomaton: @unchecked Sendable {
         patternCount = storage.patternCount
         buildSteps = storage.buildSteps
         let words = TokenRule.prefixes.map { prefix in prefix.bytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
-        tokenPrefixWords = (words[0], words[1], words[2])
+        tokenPrefixWords = (words[0], words[1], words[2], words[3])
     }
 
     /// The tables, filled by `build`, owned by the automaton once it exists.

@@ -49,12 +49,13 @@ public struct Secret: Sendable, Hashable {
         case .token(.org): 1
         case .token(.personal): 2
         case .token(.session): 3
+        case .token(.oidc): 4
         }
     }
 
     /// Every replacement, indexed by `replacementIndex`.
     static let replacements: [[UInt8]] = [
         Secret(value: [], kind: .other), Secret(value: [], kind: .token(.org)), Secret(value: [], kind: .token(.personal)),
-        Secret(value: [], kind: .token(.session)),
+        Secret(value: [], kind: .token(.session)), Secret(value: [], kind: .token(.oidc)),
     ].map { Array($0.replacement.utf8) }
 }
