@@ -162,4 +162,28 @@ struct OIDCRefreshTests {
         #expect(result.transport.unexpected.isEmpty)
         #expect(!result.stderr.contains("::error::"))
     }
+
+    @Test("connect with a derived key near its end: the new key goes to $GITHUB_ENV once, with connect's own entries")
+    func connectWithKey() throws {
+        let clock = FakeClock()
+        clock.wall = Self.now
+        let whoami = ScriptedTransport.Step(
+            expect: ("GET", "http://127.0.0.1:9/v1/whoami"), answer: .success(try ConnectFilesTests.whoami()))
+        let transport = ScriptedTransport(clock: clock, [Self.tokenStep, Self.exchangeStep, whoami])
+        let stderr = Captured()
+        let files = FakeFiles()
+        var environment = Self.environment(expiresIn: 60)
+        environment.merge(ConnectFilesTests.runner) { _, new in new }
+        environment["PLENAR_TOKEN"] = Self.derived
+        let context = PlenarContext.fake(environment: environment, clock: clock, transport: transport, stderr: stderr, files: files)
+        let status = ConnectCommand(noMCP: true).run(context)
+        #expect(status == 0, "\(stderr.text)")
+        #expect(transport.unexpected.isEmpty)
+        try #require(transport.received.count == 3)
+        #expect(transport.received[2].request.header("Authorization") == "Bearer \(Self.fresh)")
+        let env = files.files["/runner/env"] ?? ""
+        #expect(env.components(separatedBy: "PLENAR_TOKEN<<").count == 2, "\(env)")
+        #expect(env.contains("\n\(Self.fresh)\n") && env.contains("PLENAR_PROJECT_ID<<"))
+        #expect(stderr.text.contains("::add-mask::\(Self.fresh)\n"))
+    }
 }
