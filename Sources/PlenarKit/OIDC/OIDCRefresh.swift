@@ -34,8 +34,7 @@ public enum OIDCRefresh {
     }
 
     /// The checked key and API, and a client whose deadline covers any exchange and what follows.
-    /// `environment`: where the new key's entries go (`connect` writes them with its own files;
-    /// the others append them to `$GITHUB_ENV` at once). A failed exchange is a warning, and the current
+    /// The new key's entries are appended to `$GITHUB_ENV` at once. A failed exchange is a warning, and the current
     /// key is used: the service judges it (an ended key is its rejection, as ever).
     static func credentials(
         settings: Settings, context: PlenarContext, reporter: Reporter
@@ -43,6 +42,7 @@ public enum OIDCRefresh {
         try credentials(settings: settings, context: context, reporter: reporter) { append($0, context: context, reporter: reporter) }
     }
 
+    /// As above, the new key's entries handed to `environment` (`connect`'s own `$GITHUB_ENV` write).
     static func credentials(
         settings: Settings, context: PlenarContext, reporter: Reporter, environment: ([(String, String)]) -> Void
     ) throws(Failure) -> (token: String, api: APIBaseURL, client: PlenarClient) {
