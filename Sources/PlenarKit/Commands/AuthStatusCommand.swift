@@ -17,9 +17,8 @@ public struct AuthStatusCommand {
         let settings = Settings(context: context, token: key, apiURL: apiURL)
         return Invocation(context: context, kind: .probe, skipped: "status unknown").run(settings, keyFlag: key != nil) {
             reporter throws(Failure) in
-            let (token, api) = try settings.validated()
-            let whoami = try PlenarClient(api: api, token: token, timeout: settings.timeout, context: context).get(
-                "/whoami", as: WhoAmI.self)
+            let (_, api, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
+            let whoami = try client.get("/whoami", as: WhoAmI.self)
             let status = AuthStatus(
                 mode: whoami.kind.modeName, user: whoami.user, organization: whoami.organization, expiresAt: whoami.key.expiresAt,
                 source: CredentialSource.of(settings), apiURL: api.base, loginFile: Self.loginFileNote(settings, context: context)

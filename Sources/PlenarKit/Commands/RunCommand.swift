@@ -100,10 +100,9 @@ public struct RunCommand {
             for note in notes {
                 reporter.warning(note)
             }
-            let (token, api) = try settings.validated()
+            let (_, _, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             let body = report(outcome, startedAt: startedAt, settings: settings, context: context, redactor: reporter.redactor)
             let bytes = Array(try encode(reporter.redactor.redact(json: body)))
-            let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
             reported = try client.post("/runs", body: bytes, namesProject: settings.project != nil)
         }
         if json {

@@ -12,8 +12,7 @@ public struct StatusCommand {
     public func run(_ context: PlenarContext) -> Int32 {
         let settings = Settings(context: context)
         return Invocation(context: context, kind: .probe, skipped: "status unknown").run(settings) { reporter throws(Failure) in
-            let (token, api) = try settings.validated()
-            let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
+            let (token, api, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             let whoami = try client.get("/whoami", as: WhoAmI.self)
             var report = StatusReport(whoami, api: api)
             report.configs = Self.configs(

@@ -20,7 +20,7 @@ struct Telemetry {
             var body = fields
             body["project_id"] = settings.project.map(JSONValue.string)
             body["ci"] = CIContext.detect(context.environment)
-            let (token, api) = try settings.validated()
+            let (_, _, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             var bytes = Array(try encode(reporter.redactor.redact(json: JSONValue.object(body))))
             if let rawPayload {
                 let payload = Array(reporter.redactor.redact(String(decoding: rawPayload, as: UTF8.self)).utf8)
@@ -36,7 +36,6 @@ struct Telemetry {
                     bytes = Array(try encode(reporter.redactor.redact(json: JSONValue.object(body))))
                 }
             }
-            let client = PlenarClient(api: api, token: token, timeout: settings.timeout, context: context)
             let accepted = try client.post(path, body: bytes, namesProject: settings.project != nil)
             if json {
                 reporter.result(String(decoding: try encode(accepted), as: UTF8.self) + "\n")

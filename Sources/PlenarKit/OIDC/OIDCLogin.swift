@@ -183,8 +183,7 @@ extension OIDCLogin {
         environment: (_ entries: [(String, String)]) -> Void
     ) throws(Failure) -> (token: String, api: APIBaseURL, client: PlenarClient) {
         guard case let .exchange(login) = plan else {
-            let (token, api) = try settings.validated()
-            return (token, api, PlenarClient(api: api, token: token, timeout: settings.timeout, context: context))
+            return try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter, environment: environment)
         }
         let api: APIBaseURL
         do {

@@ -65,6 +65,58 @@ struct OIDCConnectTests {
         }
     }
 
+    /// Every value `$GITHUB_ENV` got for `name`, in order.
+    static func environmentValues(_ runner: RunnerFiles, _ name: String) -> [String] {
+        let lines = runner.read("env").split(separator: "\n").map(String.init)
+        return lines.indices.filter { lines[$0].hasPrefix("\(name)<<") && $0 + 1 < lines.count }.map { lines[$0 + 1] }
+    }
+
+    @Test("a later step whose derived key is near its end exchanges again: the new key is masked, used, and handed on")
+    func reExchange() async throws {
+        try await RunningSandbox.process { sandbox in
+            let oidc = OIDCHelper(sandbox: sandbox)
+            try await oidc.trust(#""lifetime_seconds":60,"projects":["PLEN-DEMO"]"#)
+            let credentials = try await oidc.job(
+                #"{"repository":"acme/lib","repository_id":"42","repository_owner_id":"7","ref":"refs/heads/main","run_id":"78"}"#)
+            let runner = try RunnerFiles()
+            defer { runner.remove() }
+            var job = runner.environment
+            job["ACTIONS_ID_TOKEN_REQUEST_URL"] = credentials.url
+            job["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = credentials.token
+            let connected = try await CLI.run(["connect", "--oidc", "--no-mcp"], api: sandbox.apiURL, token: nil, environment: job)
+            #expect(connected.status == 0, "\(connected.stderr)")
+            let first = try #require(Self.derivedKey(runner))
+            let expiry = try #require(Self.environmentValues(runner, "PLENAR_TOKEN_EXPIRES_AT").first)
+
+            // The next step, as the runner starts it: what connect appended, and a key 60 seconds from its end.
+            var step = job
+            step["PLENAR_TOKEN_EXPIRES_AT"] = expiry
+            step["PLENAR_OIDC_AUDIENCE"] = try #require(Self.environmentValues(runner, "PLENAR_OIDC_AUDIENCE").first)
+            step["PLENAR_PROJECT_ID"] = try #require(Self.environmentValues(runner, "PLENAR_PROJECT_ID").first)
+            let signal = try await CLI.run(["signal", "deploy", "--json"], api: sandbox.apiURL, token: first, environment: step)
+            #expect(signal.status == 0, "\(signal.stderr)")
+            #expect(signal.stdout.contains(#""id""#), "\(signal.stdout)")
+            #expect(try await sandbox.requestsSeen(path: "/v1/oidc/exchange").count == 2)
+            let keys = Self.environmentValues(runner, "PLENAR_TOKEN")
+            try #require(keys.count == 2, "the new key appended after the first")
+            let second = keys[1]
+            #expect(second.hasPrefix("pke_") && second != first)
+            #expect(Self.environmentValues(runner, "PLENAR_TOKEN_EXPIRES_AT").count == 2)
+            #expect(signal.stderr.hasPrefix("::add-mask::\(second)\n"), "the mask comes before anything else")
+            let shown = signal.stderr.split(separator: "\n").filter { !$0.hasPrefix("::add-mask::") }.joined(separator: "\n")
+            #expect(!shown.contains(second) && !signal.stdout.contains(second))
+            let signals = try await sandbox.requestsSeen(path: "/v1/signals")
+            #expect(signals.count == 1 && signals.first?["status"]?.intValue == 202, "\(signals)")
+            #expect(try await sandbox.request(.get, "/_sandbox/events").text.contains("deploy"), "the signal is stored")
+
+            // The step after that has the new key, far from its end: no exchange.
+            step["PLENAR_TOKEN_EXPIRES_AT"] = "2999-01-01T00:00:00Z"
+            let later = try await CLI.run(["signal", "deploy"], api: sandbox.apiURL, token: second, environment: step)
+            #expect(later.status == 0, "\(later.stderr)")
+            #expect(try await sandbox.requestsSeen(path: "/v1/oidc/exchange").count == 2)
+        }
+    }
+
     @Test("--oidc without permissions: id-token: write is exit 2 naming the YAML; an explicit key still wins")
     func missingPermission() async throws {
         try await RunningSandbox.process { sandbox in
