@@ -24,6 +24,26 @@ public enum ProcessBytes {
         return environment.first { $0.starts(with: prefix) }.map { Array($0.dropFirst(prefix.count)) }
     }
 
+    /// An entry's name (decoded) and value (bytes); nil for an entry with no name.
+    public static func split(_ entry: [UInt8]) -> (name: String, value: [UInt8])? {
+        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")), equals > 0 else { return nil }
+        return (String(decoding: entry[..<equals], as: UTF8.self), Array(entry[(equals + 1)...]))
+    }
+
+    /// Every variable of `NAME=VALUE` entries by name; the first entry of a name wins, as getenv finds it.
+    public static func variables(_ environment: [[UInt8]]) -> [String: [UInt8]] {
+        var variables: [String: [UInt8]] = [:]
+        for case let (name, value)? in environment.lazy.map(split) where variables[name] == nil {
+            variables[name] = value
+        }
+        return variables
+    }
+
+    /// A decoded environment as `NAME=VALUE` entries, in the order of its names.
+    public static func entries(_ environment: [String: String]) -> [[UInt8]] {
+        environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) }
+    }
+
     static func bytes(of string: UnsafeMutablePointer<CChar>?) -> [UInt8] {
         guard let string else { return [] }
         return Array(UnsafeRawBufferPointer(start: string, count: strlen(string)))

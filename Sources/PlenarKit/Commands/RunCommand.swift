@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Platform
 import PlenarAPI
 
 /// `plenar run -- CMD ARGS…`: runs the command so that it cannot be told from the command
@@ -118,13 +119,13 @@ public struct RunCommand {
     /// values of variables whose names say they hold secrets.
     func secretSet(_ context: PlenarContext, notes: inout [String]) -> SecretSet {
         var secrets = SecretSet()
+        let variables = ProcessBytes.variables(context.environmentBytes)
         secrets.addEnvironment(context.environmentBytes)
-        secrets.add(token: ChildCommand.variable("PLENAR_TOKEN", in: context.environmentBytes) ?? [])
+        secrets.add(token: variables["PLENAR_TOKEN"] ?? [])
         for mask in masks where !secrets.add(mask: mask) {
             notes.append(
                 "a --mask value shorter than \(RedactionPolicy.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
-        let variables = SecretSet.variables(context.environmentBytes)
         for variable in maskVariables where !secrets.add(maskVariable: variable, from: variables) {
             notes.append(
                 "--mask-env \(variable): the variable is unset or shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so nothing of it is masked"

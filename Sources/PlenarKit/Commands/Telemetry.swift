@@ -17,10 +17,11 @@ struct Telemetry {
             for note in notes {
                 reporter.warning(note)
             }
+            // The credentials first: with none there is nothing to send, and no CI context to read.
+            let (_, _, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             var body = fields
             body["project_id"] = settings.project.map(JSONValue.string)
             body["ci"] = CIContext.detect(context.environment)
-            let (_, _, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             var bytes = Array(try encode(reporter.redactor.redact(json: JSONValue.object(body))))
             if let rawPayload {
                 let payload = Array(reporter.redactor.redact(String(decoding: rawPayload, as: UTF8.self)).utf8)

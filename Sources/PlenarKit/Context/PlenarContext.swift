@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Platform
 
 /// Every side effect the CLI has, in one value: environment, clock, streams, files, network, children.
 /// Commands read nothing behind its back, so tests can hand them a context of fakes.
@@ -32,7 +33,7 @@ public struct PlenarContext {
         self.helpers = helpers
         self.children = children
         self.environment = environment
-        self.environmentBytes = environmentBytes ?? environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) }
+        self.environmentBytes = environmentBytes ?? ProcessBytes.entries(environment)
         self.clock = clock
         self.stdout = stdout
         self.stderr = stderr

@@ -25,14 +25,7 @@ public struct Secret: Sendable, Hashable {
     /// Bytes from argv or the environment, which need not be UTF-8. Checked on the bytes, with
     /// no string work: `plenar run` makes ten thousand of these before its command starts.
     public init(bytes: [UInt8]) {
-        let kind = TokenKind.allCases.first { bytes.starts(with: $0.prefix.utf8) }
-        if let kind, bytes.count - TokenRule.prefixLength >= TokenRule.minimumBodyLength,
-            bytes.dropFirst(TokenRule.prefixLength).allSatisfy(TokenRule.isAlphanumeric)
-        {
-            self.init(value: bytes, kind: .token(kind))
-        } else {
-            self.init(value: bytes, kind: .other)
-        }
+        self.init(value: bytes, kind: TokenShape.wellFormedKind(bytes).map(Kind.token) ?? .other)
     }
 
     public var replacement: String {

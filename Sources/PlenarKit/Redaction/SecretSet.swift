@@ -1,3 +1,5 @@
+import Platform
+
 /// Gathers the secrets `plenar run` masks: likely secrets from the environment, explicit
 /// `--mask` values and `--mask-env` variables, and the Plenar token.
 public struct SecretSet: Sendable {
@@ -13,7 +15,7 @@ public struct SecretSet: Sendable {
     /// Values are bytes, as the process got them: one that is not UTF-8 is masked as it is, and
     /// counts its bytes for the minimum.
     public static func fromEnvironment(_ entries: [[UInt8]]) -> [Secret] {
-        let variables = entries.compactMap(Self.split).filter { isSecretName($0.name) }.sorted { $0.name < $1.name }
+        let variables = entries.compactMap(ProcessBytes.split).filter { isSecretName($0.name) }.sorted { $0.name < $1.name }
         return variables.compactMap { _, value in
             let length = String(validating: value, as: UTF8.self)?.count ?? value.count
             return length >= RedactionPolicy.minimumGuessedLength ? Secret(bytes: value) : nil
@@ -33,13 +35,7 @@ public struct SecretSet: Sendable {
     }
 
     public static func fromEnvironment(_ environment: [String: String]) -> [Secret] {
-        fromEnvironment(environment.map { Array("\($0.key)=\($0.value)".utf8) })
-    }
-
-    /// A `NAME=VALUE` entry's name (decoded) and value (bytes).
-    static func split(_ entry: [UInt8]) -> (name: String, value: [UInt8])? {
-        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")), equals > 0 else { return nil }
-        return (String(decoding: entry[..<equals], as: UTF8.self), Array(entry[(equals + 1)...]))
+        fromEnvironment(ProcessBytes.entries(environment))
     }
 
     public mutating func addEnvironment(_ entries: [[UInt8]]) {
@@ -63,17 +59,7 @@ public struct SecretSet: Sendable {
         add(mask: Array(value.utf8))
     }
 
-    /// The environment's variables by name, each with its value as bytes; the first entry of a
-    /// name wins, as getenv finds it.
-    public static func variables(_ entries: [[UInt8]]) -> [String: [UInt8]] {
-        var variables: [String: [UInt8]] = [:]
-        for case let (name, value)? in entries.lazy.map(split) where variables[name] == nil {
-            variables[name] = value
-        }
-        return variables
-    }
-
-    /// The value of a `--mask-env NAME` (`variables`: see `variables(_:)`). Returns false, adding
+    /// The value of a `--mask-env NAME` (`variables`: see `ProcessBytes.variables(_:)`). Returns false, adding
     /// nothing, when the variable is unset or shorter than 3 bytes.
     @discardableResult
     public mutating func add(maskVariable name: String, from variables: [String: [UInt8]]) -> Bool {

@@ -72,13 +72,8 @@ public struct ChildCommand: Sendable {
     public init(argv: [String], environment: [String: String], input: Int32 = 0, output: Int32 = 1, error: Int32 = 2) {
         self.init(
             argv: argv.map { Array($0.utf8) },
-            environment: environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) },
+            environment: ProcessBytes.entries(environment),
             input: input, output: output, error: error)
-    }
-
-    /// The value of `name` in `environment` (the first entry, as getenv finds it).
-    static func variable(_ name: String, in environment: [[UInt8]]) -> [UInt8]? {
-        ProcessBytes.value(of: name, in: environment)
     }
 
     /// Runs the command to its end and writes all its output; the filters are used on pump
@@ -90,7 +85,7 @@ public struct ChildCommand: Sendable {
         // A name with a `/` is spawned as it is, so the spawn tells whether it exists.
         guard
             let path = file.contains(UInt8(ascii: "/"))
-                ? file : PathSearch.find(file, searchPath: Self.variable("PATH", in: environment))?.path
+                ? file : PathSearch.find(file, searchPath: ProcessBytes.value(of: "PATH", in: environment))?.path
         else {
             let now = clock.now()
             return ChildOutcome(termination: .notFound, started: now, ended: now, problem: "\(name): command not found")
