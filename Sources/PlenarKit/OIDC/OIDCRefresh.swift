@@ -9,7 +9,6 @@ import PlenarAPI
 public enum OIDCRefresh {
     /// Exchange again when the key has at most this long left (or has ended).
     public static let margin: TimeInterval = 300
-    static let derivedPrefix = "pke_"
 
     public enum Decision: Equatable, Sendable {
         /// Use the key as it is: not a derived key from `PLENAR_TOKEN`, no readable expiry, far
@@ -21,7 +20,7 @@ public enum OIDCRefresh {
 
     /// Only `PLENAR_TOKEN` is judged: the expiry beside it describes it, not a `--key`.
     public static func decide(token: String?, tokenSource: String, environment: [String: String], now: Date) -> Decision {
-        guard let token, token.hasPrefix(derivedPrefix), tokenSource == "PLENAR_TOKEN",
+        guard let token, token.hasPrefix(TokenKind.oidc.prefix), tokenSource == "PLENAR_TOKEN",
             let text = environment[OIDCLogin.expiryVariable]?.trimmed, let expires = StatusReport.parse(text)
         else { return .keep }
         let left = expires.timeIntervalSince(now)
