@@ -82,6 +82,7 @@ public struct ConnectCommand {
             )
             let appends = try targets.workflow?.appends(connection, context: context, reporter: reporter) ?? []
             let report = try targets.configs.apply(connection, appending: appends, context: context, reporter: reporter)
+            targets.workflow?.afterWrite(connection, context: context, reporter: reporter, deadline: client.deadline)
             if json {
                 reporter.result(String(decoding: try encode(connection.summary(report, dryRun: dryRun)), as: UTF8.self) + "\n")
             } else {
@@ -93,8 +94,8 @@ public struct ConnectCommand {
         }
     }
 
-    /// What connect configures: the config files, and inside GitHub Actions the workflow's
-    /// environment files, all written in one step (`FileSystem.update`).
+    /// What connect configures: the config files, and inside a CI what later steps see (GitHub's
+    /// environment files, written with the configs in one step, `FileSystem.update`).
     struct Targets {
         var configs: ClientConfigs
         var workflow: WorkflowEnvironment?
@@ -110,7 +111,7 @@ public struct ConnectCommand {
         let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue)
         return Targets(
             configs: ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun),
-            workflow: GitHubActions.isActive(context.environment) ? WorkflowEnvironment(dryRun: dryRun) : nil
+            workflow: CIAdapters.current(context.environment).map { WorkflowEnvironment(adapter: $0, dryRun: dryRun) }
         )
     }
 
