@@ -87,6 +87,41 @@ struct ConnectConfigTests {
     }
 
     @Test(
+        "each client's file, read with that client's variable rules (Tests/clients/mcp_config_client.py), reaches the sandbox",
+        .enabled(if: MCPTests.python != nil || ProcessInfo.processInfo.environment["CI"] != nil))
+    func pythonClientReadsEveryConfig() async throws {
+        let python = try #require(MCPTests.python, "run scripts/test to create the venv")
+        let script = PackageRoot.url.appendingPathComponent("Tests/clients/mcp_config_client.py").path
+        try await RunningSandbox.process { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            let token = try sandbox.token("org_all")
+            for arguments in [["--client", "all"], ["--client", "zed", "--inline-token"]] {
+                let connect = try await CLI.run(
+                    ["connect", "--project", "PLEN-OPS"] + arguments, api: sandbox.apiURL, token: token, directory: repo)
+                #expect(connect.status == 0, "\(connect.stderr)")
+            }
+            let environment = ["PATH": "/usr/bin:/bin", "PLENAR_TOKEN": token, "PLENAR_PROJECT_ID": "PLEN-OPS"]
+            // Continue's YAML is read back by plenar's own tests (NewClientConfigTests): the venv has no YAML library.
+            for client in MCPClient.allCases where client != .continue {
+                let used = try await ChildProcess.run(
+                    python, [script, "--as", client.rawValue, repo.path(client.file)], environment: environment)
+                #expect(used.status == 0, "\(client): stdout: \(used.stdout) stderr: \(used.stderr)")
+                let answer = try JSONDecoder().decode(JSONValue.self, from: Data(used.stdout.utf8))
+                #expect(answer["url"] == .string("\(sandbox.root)/mcp"), "\(client)")
+                #expect(answer["header_names"] == .array([.string("Authorization"), .string("X-Plenar-Project")]), "\(client)")
+                let whoami = try JSONDecoder().decode(JSONValue.self, from: Data((answer["result"]?.stringValue ?? "").utf8))
+                #expect(whoami["organization"]?["name"] == .string("Acme"), "\(client)")
+            }
+            // Gemini CLI drops variables named like TOKEN before its second pass over the headers:
+            // started without PLENAR_TOKEN, it sends an empty Bearer and the server refuses it.
+            let unset = try await ChildProcess.run(
+                python, [script, "--as", "gemini", repo.path(".gemini/settings.json")], environment: ["PATH": "/usr/bin:/bin"])
+            #expect(unset.status == 3, "\(unset.stdout) \(unset.stderr)")
+        }
+    }
+
+    @Test(
         "client options that cannot be honoured are usage errors (64) and write nothing",
         arguments: [
             ["--client", "zed"], ["--client", "claude,zed"], ["--vscode-input"], ["--client", "claude", "--vscode-input"],
