@@ -13,7 +13,7 @@ each client's source says (plenar's Sources/PlenarKit/Config/MCPClient.swift nam
   the headers again against the environment without names matching /TOKEN/i (unset: empty);
 - vscode: `servers.SERVER` ("type": "http"), `${env:NAME}` (unset: empty);
 - cursor: `mcpServers.SERVER`, `${env:NAME}` (unset: empty);
-- kilo: `mcpServers.SERVER` with "type": "streamable-http", `${env:NAME}` (unset: empty);
+- kilo: `mcpServers.SERVER` with "type": "streamable-http", `${env:NAME}` (unset: left as written);
 - opencode: `mcp.SERVER` with "type": "remote", `{env:NAME}` (unset: empty);
 - amp: `"amp.mcpServers".SERVER`, `${VAR}` (Amp is closed source and documents no behaviour for an
   unset variable: empty here);
@@ -100,7 +100,7 @@ def load(path: str, server: str, client: str = "claude") -> tuple[str, dict]:
         "gemini": (["mcpServers"], "http", lambda value: gemini_expand(value, env)),
         "vscode": (["servers"], "http", lambda value: ENV_PREFIXED.sub(lambda m: env.get(m.group(1), ""), value)),
         "cursor": (["mcpServers"], None, lambda value: ENV_PREFIXED.sub(lambda m: env.get(m.group(1), ""), value)),
-        "kilo": (["mcpServers"], "streamable-http", lambda value: ENV_PREFIXED.sub(lambda m: env.get(m.group(1), ""), value)),
+        "kilo": (["mcpServers"], "streamable-http", lambda value: ENV_PREFIXED.sub(lambda m: env.get(m.group(1), m.group(0)), value)),
         "opencode": (["mcp"], "remote", lambda value: value),
         "amp": (["amp.mcpServers"], None, lambda value: VARIABLE.sub(lambda m: env.get(m.group(1), ""), value)),
         "zed": (["context_servers"], None, lambda value: value),

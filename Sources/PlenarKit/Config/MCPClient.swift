@@ -139,7 +139,9 @@ public enum MCPClient: String, CaseIterable, Sendable {
         case .kilo:
             // Kilo-Org/kilocode src/services/mcp/McpHub.ts (`.kilocode/mcp.json` of the first
             // workspace folder, read with JSON.parse; a `url` needs `"type": "streamable-http"`)
-            // and src/utils/config.ts (`injectVariables`: `${env:NAME}`, no default).
+            // and `injectVariables` from src/utils/config.ts (`${env:NAME}`, no default; an unset
+            // one stays as written), read at RooCodeInc/Roo-Code src/utils/config.ts, which Kilo
+            // Code forked: Kilo's own copy is not in the searchable index.
             MCPClientConfig(
                 file: ".kilocode/mcp.json", format: JSONCFormat.json, entryPath: ["mcpServers", Self.serverName],
                 entry: MCPClientConfig.httpEntry(type: "streamable-http", token: "${env:\(Self.tokenVariable)}", project: { $0 }),
