@@ -19,6 +19,9 @@ public struct ConnectCommand {
     /// `--oidc [--audience A]`: exchange the job's OIDC token for a short-lived key (see `OIDCLogin`).
     public var oidc = false
     public var audience: String?
+    /// `--vscode-input`: VS Code asks for the key once (a password input) instead of reading
+    /// `PLENAR_TOKEN` from its environment.
+    public var vscodeInput = false
 
     public init(
         key: String? = nil, project: String? = nil, apiURL: String? = nil, json: Bool = false, clients: String? = nil,
@@ -108,9 +111,17 @@ public struct ConnectCommand {
         if noMCP, clients != nil || inlineToken {
             throw .usage("--no-mcp writes no MCP config: \(clients != nil ? "--client" : "--inline-token") has nothing to do")
         }
-        let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue)
+        let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue, inlineToken: inlineToken)
+        if vscodeInput, !clients.contains(.vscode) || inlineToken {
+            throw .usage(
+                inlineToken
+                    ? "--vscode-input and --inline-token both say where VS Code's key comes from: choose one"
+                    : "--vscode-input changes VS Code's entry: add --client vscode (or all)")
+        }
+        var configs = ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun)
+        configs.vscodeInput = vscodeInput
         return Targets(
-            configs: ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun),
+            configs: configs,
             workflow: CIAdapters.current(context.environment).map { WorkflowEnvironment(adapter: $0, dryRun: dryRun) }
         )
     }
