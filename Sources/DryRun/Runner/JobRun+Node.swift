@@ -34,6 +34,8 @@ import Platform
 final class ActionLifecycle {
     /// `node`, found on the machine's PATH before the first step.
     var node: String?
+    /// What `node --version` said (`v20.20.2`).
+    var nodeVersion: String?
     /// Post stages in the order their main stages started; they run reversed.
     var posts: [PostStage] = []
     /// The state each pre stage saved, by the job step's number.
@@ -91,6 +93,11 @@ extension JobRun {
                     + "or run a job without it; no step has run.")
         }
         actionLifecycle.node = node
+        var version: [String] = []
+        _ = processes.run(
+            executable: node, arguments: ["--version"], environment: ["PATH": path], directory: machine.workspace, timeout: nil
+        ) { version.append($0) }
+        actionLifecycle.nodeVersion = version.first.flatMap { $0.hasPrefix("v") ? $0 : nil }
 
         for use in found where use.top && use.action.pre != nil && !use.reference.hasPrefix(".") {
             if StepProcess.interrupted { return }
@@ -248,8 +255,15 @@ extension JobRun {
         } else {
             throw DryRunError("\(action.file): a JavaScript action (runs.using: \(action.using)) needs node, and node is not on PATH")
         }
-        if ["node12", "node16"].contains(action.using.lowercased()) {
-            log.note("runs.using: \(action.using): GitHub's runner runs it with node20; the local run with \(node)")
+        // HandlerFactory.cs: node12 and node16 actions run with node20 on GitHub.
+        let using = action.using.lowercased()
+        let githubMajor = ["node12", "node16"].contains(using) ? 20 : Int(using.dropFirst(4)) ?? 20
+        let version = actionLifecycle.nodeVersion
+        let major = version.flatMap { Int($0.dropFirst().prefix { $0.isNumber }) }
+        if major != githubMajor {
+            log.note(
+                "runs.using: \(action.using): GitHub's runner runs it with node\(githubMajor); here with \(node) (\(version ?? "version unknown"))"
+            )
         }
         guard FileManager.default.fileExists(atPath: script) else {
             return failed("File not found: '\(script)'")

@@ -166,7 +166,44 @@ struct DryRunNodeActionTests {
         #expect(run.lines.contains("main: hello push fromPre=1 icu=unset"), "the pre stage's state reaches main")
         #expect(run.lines.contains("post: started=push viaCommand=cmd fromPre=1 who=push env=yes"), "and post")
         #expect(run.lines.contains("Error: asked to fail"))
+        let version = try await ChildProcess.run(try #require(MachineTools.node), ["--version"]).stdout
+        let note = "· runs.using: node24: GitHub's runner runs it with node24; here with \(MachineTools.node ?? "") (\(version.dropLast()))"
+        #expect(run.lines.contains(note) == !version.hasPrefix("v24."), "\(run.log)")
         #expect(run.result?.failures == ["step 4 \"Fails\": node exited with code 1"])
+    }
+
+    @Test(
+        "a JavaScript action inside a composite action: its post stage runs after the job's last step, in the composite's indentation",
+        .enabled(if: MachineTools.node != nil, "node is not on PATH here"))
+    func insideComposite() async throws {
+        var files = Self.files
+        files["actions/wrap/action.yml"] = """
+            runs:
+              using: composite
+              steps:
+                - uses: ./actions/greet
+                  with:
+                    who: inner
+            """
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  test:
+                    steps:
+                      - uses: ./actions/wrap
+                      - run: echo last
+                """,
+            files: files)
+        defer { fixture.remove() }
+        let run = await fixture.run()
+        #expect(run.succeeded, "\(run.log)")
+        let order = run.lines.filter { $0.contains("▶ ") || $0.contains("main:") || $0.contains("post:") || $0 == "last" }
+        #expect(
+            order == [
+                "▶ Run ./actions/wrap", "  ▶ Run ./actions/greet", "  main: hello inner fromPre=none icu=unset", "▶ Run echo last", "last",
+                "  ▶ Post Run ./actions/greet", "  post: started=inner viaCommand=cmd fromPre=none who=inner env=yes",
+            ], "\(run.log)")
     }
 
     @Test("no node on PATH: the job is refused before its first step, naming the action")
