@@ -22,7 +22,7 @@ struct DryRunCommand: ParsableCommand {
             Steps run on this machine, as you: the first run of each workflow file says so. \
             --isolate runs each step in a bubblewrap sandbox instead (bwrap on PATH): the file \
             system read-only except the workspace and the runner folder, a private /tmp; the \
-            network stays this machine's. Local JavaScript actions (runs.using: node20, node24) \
+            network stays this machine's, unless --offline. Local JavaScript actions (runs.using: node20, node24) \
             run with node from PATH, with INPUT_* variables and their post step at the end of the \
             job.
 
@@ -77,12 +77,16 @@ struct DryRunCommand: ParsableCommand {
     @Flag(help: "Run each step in a bubblewrap sandbox (bwrap on PATH): / read-only, writable workspace and runner temp, a private /tmp.")
     var isolate = false
 
+    @Flag(help: "With --isolate: no network for the steps, only a loopback of their own (the sandbox on 127.0.0.1 is out of reach).")
+    var offline = false
+
     func validate() throws {
         for (flag, values) in [("--secret", secrets), ("--var", vars), ("--env", env)] {
             for value in values where value.hasPrefix("=") || value.isEmpty {
                 throw ValidationError("\(flag) \(value): give NAME=VALUE or NAME")
             }
         }
+        if offline, !isolate { throw ValidationError("--offline works only with --isolate") }
         guard repository.split(separator: "/").count == 2 else { throw ValidationError("--repository \(repository): give OWNER/NAME") }
     }
 
@@ -116,6 +120,7 @@ struct DryRunCommand: ParsableCommand {
         )
         options.oidcSandbox = oidcSandbox
         options.isolate = isolate
+        options.offline = offline
         if !isolate {
             let notice = UnisolatedNotice(environment: environment)
             let file = (absolute(workflowFile) as NSString).standardizingPath

@@ -16,7 +16,8 @@ import Foundation
 ///   one (`--unshare-net`) has a loopback of its own: the host's `127.0.0.1`, where
 ///   `plenar-sandbox` listens, is not reachable from it (measured: `curl http://127.0.0.1:PORT`
 ///   to a host server fails inside `bwrap --unshare-net`). Reaching it would need a relay the
-///   local run does not have, so the network is shared and the log says so.
+///   local run does not have, so the network is shared and the log says so; `--offline` asks
+///   for the new namespace instead, for a job that needs no network, not even the sandbox.
 ///
 /// Before the first step the dry run checks that `bwrap` is on PATH and can create its
 /// namespaces here (unprivileged user namespaces may be off, or forbidden inside a container):
@@ -28,12 +29,14 @@ struct Isolation {
     let readable: [String]
     /// Bound writable at the same path: the workspace and the runner folder.
     let writable: [String]
+    /// `--offline`: a network namespace of the step's own (`--unshare-net`).
+    var offline = false
 
     static let namespaces = ["--unshare-user-try", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
 
     /// bwrap's arguments to run `executable` with `arguments` in `directory`.
     func arguments(_ executable: String, _ arguments: [String], directory: String) -> [String] {
-        var result = ["--die-with-parent"] + Self.namespaces
+        var result = ["--die-with-parent"] + Self.namespaces + (offline ? ["--unshare-net"] : [])
         result += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         // After the tmpfs, so a folder under /tmp is bound over it; writable ones last, so a
         // workspace inside the repository stays writable.
@@ -47,7 +50,10 @@ struct Isolation {
 extension JobRun {
     /// With `--isolate`, finds bwrap and checks it works here; refuses the dry run otherwise.
     func prepareIsolation() throws(DryRunError) {
-        guard options.isolate else { return }
+        guard options.isolate else {
+            if options.offline { throw DryRunError("--offline works only with --isolate: without it, steps use this machine's network") }
+            return
+        }
         let path = machine.baseEnvironment["PATH"] ?? ""
         guard let bwrap = Shell.which("bwrap", in: path) else {
             throw DryRunError(
@@ -58,7 +64,7 @@ extension JobRun {
         if !machine.workspace.hasPrefix(machine.root + "/") { writable.append(machine.workspace) }
         let readable = [options.repositoryRoot, machine.baseEnvironment["HOME"] ?? ""].map { ($0 as NSString).standardizingPath }
             .filter { $0.hasPrefix("/tmp/") && FileManager.default.fileExists(atPath: $0) }
-        let candidate = Isolation(bwrap: bwrap, readable: readable, writable: writable)
+        let candidate = Isolation(bwrap: bwrap, readable: readable, writable: writable, offline: options.offline)
 
         // One trial run of `true` in the same sandbox: bwrap's own message says what is missing.
         var lines: [String] = []
@@ -76,7 +82,9 @@ extension JobRun {
         isolation = candidate
         log.note(
             "--isolate: each step runs in bubblewrap: / read-only, a private /tmp, writable workspace (\(machine.workspace)) and "
-                + "runner folder; the network is this machine's")
+                + (options.offline
+                    ? "runner folder; no network (a loopback of its own: this machine's 127.0.0.1 is out of reach)"
+                    : "runner folder; the network is this machine's"))
     }
 
     /// The command that runs `executable` for a step: itself, or bwrap around it with `--isolate`.

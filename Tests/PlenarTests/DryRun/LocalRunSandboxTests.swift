@@ -132,6 +132,8 @@ struct LocalRunSandboxTests {
                   if echo x 2>/dev/null > /etc/plenar-isolation-test; then echo "etc write: ok"; else echo "etc write: refused"; fi
                   echo private > /tmp/plenar-isolation-private && echo "tmp write: ok, $(ls -A /tmp | wc -l) entries"
                   plenar signal isolated --status ok
+                  port=${PLENAR_API_URL#http://127.0.0.1:}; port=${port%%/*}
+                  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "sandbox: reached"; else echo "sandbox: out of reach"; fi
               - run: cat "$GITHUB_WORKSPACE/inside.txt"
         """
 
@@ -143,7 +145,7 @@ struct LocalRunSandboxTests {
             let run = try await Self.localRun(sandbox, workflow: Self.isolatedJob, arguments: ["--isolate"])
             defer { run.remove() }
             #expect(run.result.status == 0, "\(run.log)")
-            for line in ["workspace write: ok", "home write: refused", "etc write: refused", "inside"] {
+            for line in ["workspace write: ok", "home write: refused", "etc write: refused", "sandbox: reached", "inside"] {
                 #expect(run.result.stdout.contains("\n\(line)\n"), "\(line): \(run.log)")
             }
             #expect(run.result.stdout.contains("· --isolate: each step runs in bubblewrap"))
@@ -157,7 +159,23 @@ struct LocalRunSandboxTests {
         }
     }
 
-    @Test("--isolate without bwrap on PATH: refused before any step, exit 2, saying what to install")
+    @Test(
+        "--isolate --offline: a step has a loopback of its own; the sandbox on this machine's 127.0.0.1 is out of reach",
+        .enabled(if: MachineTools.bubblewrapWorks, "bwrap is not on PATH or cannot create namespaces here (user namespaces off?)"))
+    func offlineStep() async throws {
+        try await RunningSandbox.process { sandbox in
+            let run = try await Self.localRun(sandbox, workflow: Self.isolatedJob, arguments: ["--isolate", "--offline"])
+            defer { run.remove() }
+            #expect(run.result.status == 0, "plenar signal only warns when the service is out of reach: \(run.log)")
+            for line in ["workspace write: ok", "home write: refused", "sandbox: out of reach", "inside"] {
+                #expect(run.result.stdout.contains("\n\(line)\n"), "\(line): \(run.log)")
+            }
+            #expect(run.result.stdout.contains("; no network (a loopback of its own: this machine's 127.0.0.1 is out of reach)"))
+            #expect(try await sandbox.events().isEmpty, "nothing reached the sandbox")
+        }
+    }
+
+    @Test("--isolate without bwrap on PATH: refused before any step, exit 2, saying what to install; --offline alone: 64")
     func isolateWithoutBubblewrap() async throws {
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-nobwrap-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
@@ -171,6 +189,10 @@ struct LocalRunSandboxTests {
             ), "\(run.result.stderr)")
         #expect(!run.result.stdout.contains("workspace write"))
         #expect(!FileManager.default.fileExists(atPath: run.workspace.appendingPathComponent("inside.txt").path))
+
+        let usage = try await Self.localRun(nil, workflow: Self.isolatedJob, arguments: ["--offline"])
+        defer { usage.remove() }
+        #expect(usage.result.status == 64, "--offline alone is a usage error: \(usage.log)")
     }
 
     @Test("without --isolate, the first run of a workflow says its steps run on this machine; later runs do not")
