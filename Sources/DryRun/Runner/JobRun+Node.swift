@@ -22,8 +22,8 @@ import Platform
 //   and no `NODE_ICU_DATA`. A non-zero exit fails the step. Workflow commands on its output and
 //   the file commands (`GITHUB_ENV`, `GITHUB_PATH`, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`,
 //   `GITHUB_STATE`) are handled as for a run step.
-// - `post` (ActionRunner.cs `RegisterPostJobStep`, StepsRunner.cs): registered when the main
-//   stage starts, so it runs even when main fails; after the job's last step the registered post
+// - `post` (ActionRunner.cs `RegisterPostJobStep`, StepsRunner.cs): registered when the pre or
+//   the main stage starts (once), so it runs even when main fails or, after a pre stage, is skipped; after the job's last step the registered post
 //   stages run in reverse order, each as a step of its own named `Post <name>`, its `post-if`
 //   (default `always()`) evaluated against the job's status, its `with` and `env` evaluated again.
 //   A failing post stage fails the job. After an interruption no post stage runs.
@@ -103,8 +103,15 @@ extension JobRun {
             if StepProcess.interrupted { return }
             let state = ActionState()
             actionLifecycle.preStates[use.step.number] = state
+            var name = ""
             let result = try runStage(
-                .pre, step: use.step, reference: use.reference, action: use.action, scope: top, name: nil, state: state)
+                .pre, step: use.step, reference: use.reference, action: use.action, scope: top, name: nil, state: state, shown: &name)
+            // ActionRunner.cs registers the post stage when the pre stage runs, too: it then runs
+            // even if the main stage is skipped.
+            if result != nil, use.action.post != nil {
+                actionLifecycle.posts.append(
+                    PostStage(step: use.step, reference: use.reference, action: use.action, scope: top, name: name, state: state))
+            }
             if let result, result.conclusion == .failure {
                 top.failed = true
                 jobFailed = true
@@ -125,9 +132,10 @@ extension JobRun {
                 log.plain("Interrupted: the post stages of JavaScript actions do not run")
                 return
             }
+            var shown = ""
             let result = try runStage(
                 .post, step: post.step, reference: post.reference, action: post.action, scope: post.scope, name: post.name,
-                state: post.state)
+                state: post.state, shown: &shown)
             if let result, result.conclusion == .failure {
                 top.failed = true
                 jobFailed = true
@@ -141,9 +149,11 @@ extension JobRun {
     }
 
     /// A pre or post stage as a step of its own: its `env`, its `pre-if` or `post-if` (against
-    /// the job's status), a header, then the script. Nil when its condition is false.
+    /// the job's status), a header, then the script. Nil when its condition is false. `shown` is
+    /// the step's name, without `Pre ` or `Post `.
     func runStage(
-        _ stage: Stage, step: Step, reference: String, action: NodeAction, scope: StepScope, name: String?, state: ActionState
+        _ stage: Stage, step: Step, reference: String, action: NodeAction, scope: StepScope, name: String?, state: ActionState,
+        shown: inout String
     ) throws(DryRunError) -> StepResult? {
         log.depth = scope.depth
         let files = try machine.stepFiles()
@@ -166,7 +176,8 @@ extension JobRun {
             }
         }
         context["env"] = env.value
-        let title = "\(stage.rawValue) \(name ?? displayName(of: step, in: context))"
+        shown = name ?? displayName(of: step, in: context)
+        let title = "\(stage.rawValue) \(shown)"
         let condition = stage == .pre ? action.preCondition : action.postCondition
         if problem == nil {
             do {
@@ -221,7 +232,8 @@ extension JobRun {
         case .values(let values): inputs = values
         case .failed(let result): return result
         }
-        if action.post != nil {
+        let registered = actionLifecycle.posts.contains { $0.scope === scope && $0.step.number == step.number }
+        if action.post != nil, !registered {
             actionLifecycle.posts.append(
                 PostStage(
                     step: step, reference: reference, action: action, scope: scope, name: displayName(of: step, in: context),

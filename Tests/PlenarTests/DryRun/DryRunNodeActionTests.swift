@@ -206,6 +206,34 @@ struct DryRunNodeActionTests {
             ], "\(run.log)")
     }
 
+    @Test(
+        "a pre stage registers the post stage: it runs even when the main stage is skipped, once when main runs",
+        .enabled(if: MachineTools.node != nil, "node is not on PATH here"))
+    func preRegistersPost() async throws {
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  test:
+                    steps:
+                      - uses: plenar/plenar-ci/actions/greet@v1
+                        if: false
+                      - uses: plenar/plenar-ci/actions/greet@v2
+                """,
+            files: Self.files)
+        defer { fixture.remove() }
+        let run = await fixture.run()
+        #expect(run.succeeded, "\(run.log)")
+        let headers = run.lines.filter { $0.hasPrefix("▶ ") || $0.hasPrefix("○ ") }
+        #expect(
+            headers == [
+                "▶ Pre Run plenar/plenar-ci/actions/greet@v1", "▶ Pre Run plenar/plenar-ci/actions/greet@v2",
+                "○ Run plenar/plenar-ci/actions/greet@v1 (skipped: if: false)", "▶ Run plenar/plenar-ci/actions/greet@v2",
+                "▶ Post Run plenar/plenar-ci/actions/greet@v2", "▶ Post Run plenar/plenar-ci/actions/greet@v1",
+            ], "\(run.log)")
+        #expect(run.lines.contains("post: started=undefined viaCommand=undefined fromPre=1 who=push env=yes"), "only pre's state")
+    }
+
     @Test("no node on PATH: the job is refused before its first step, naming the action")
     func nodeMissing() async throws {
         let empty = try Workspace(git: false)
