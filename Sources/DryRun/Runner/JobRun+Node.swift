@@ -36,6 +36,8 @@ final class ActionLifecycle {
     var node: String?
     /// What `node --version` said (`v20.20.2`).
     var nodeVersion: String?
+    /// The action files whose node version was noted: once each.
+    var versionNoted: Set<String> = []
     /// Post stages in the order their main stages started; they run reversed.
     var posts: [PostStage] = []
     /// The state each pre stage saved, by the job step's number.
@@ -272,7 +274,7 @@ extension JobRun {
         let githubMajor = ["node12", "node16"].contains(using) ? 20 : Int(using.dropFirst(4)) ?? 20
         let version = actionLifecycle.nodeVersion
         let major = version.flatMap { Int($0.dropFirst().prefix { $0.isNumber }) }
-        if major != githubMajor {
+        if major != githubMajor, actionLifecycle.versionNoted.insert(action.file).inserted {
             log.note(
                 "runs.using: \(action.using): GitHub's runner runs it with node\(githubMajor); here with \(node) (\(version ?? "version unknown"))"
             )
