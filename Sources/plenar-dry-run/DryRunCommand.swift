@@ -19,6 +19,13 @@ struct DryRunCommand: ParsableCommand {
             --secret, --var and --env take NAME=VALUE, or NAME alone for the value of NAME in \
             this environment (which keeps it out of the process list).
 
+            Steps run on this machine, as you: the first run of each workflow file says so. \
+            --isolate runs each step in a bubblewrap sandbox instead (bwrap on PATH): the file \
+            system read-only except the workspace and the runner folder, a private /tmp; the \
+            network stays this machine's, unless --offline. Local JavaScript actions (runs.using: node20, node24) \
+            run with node from PATH, with INPUT_* variables and their post step at the end of the \
+            job.
+
             Ctrl-C (SIGINT, SIGTERM) interrupts the running step (a second one kills it) and \
             runs no further step.
 
@@ -67,12 +74,19 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "A plenar-sandbox root whose OIDC issuer serves jobs with permissions id-token: write (ACTIONS_ID_TOKEN_REQUEST_URL).")
     var oidcSandbox: String?
 
+    @Flag(help: "Run each step in a bubblewrap sandbox (bwrap on PATH): / read-only, writable workspace and runner temp, a private /tmp.")
+    var isolate = false
+
+    @Flag(help: "With --isolate: no network for the steps, only a loopback of their own (the sandbox on 127.0.0.1 is out of reach).")
+    var offline = false
+
     func validate() throws {
         for (flag, values) in [("--secret", secrets), ("--var", vars), ("--env", env)] {
             for value in values where value.hasPrefix("=") || value.isEmpty {
                 throw ValidationError("\(flag) \(value): give NAME=VALUE or NAME")
             }
         }
+        if offline, !isolate { throw ValidationError("--offline works only with --isolate") }
         guard repository.split(separator: "/").count == 2 else { throw ValidationError("--repository \(repository): give OWNER/NAME") }
     }
 
@@ -105,6 +119,18 @@ struct DryRunCommand: ParsableCommand {
             hostEnvironment: environment
         )
         options.oidcSandbox = oidcSandbox
+        options.isolate = isolate
+        options.offline = offline
+        if !isolate {
+            let notice = UnisolatedNotice(environment: environment)
+            let file = (absolute(workflowFile) as NSString).standardizingPath
+            if notice.firstRun(of: file, template: (root as NSString).appendingPathComponent("action/templates/plenar.yml")) {
+                StdoutLog().write(
+                    "Note: the steps of \(workflowFile) run on this machine, as \(environment["USER"] ?? "you"), with your files and "
+                        + "network: the local run is not a sandbox. Read the workflow first, or add --isolate to run each step in "
+                        + "bubblewrap. (Shown on the first run of each workflow file.)")
+            }
+        }
         let interruptions = Interruptions()
         let result: DryRunResult
         do {
@@ -120,6 +146,31 @@ struct DryRunCommand: ParsableCommand {
 }
 
 extension DryRunEvent: ExpressibleByArgument {}
+
+/// Remembers which workflow files have run without `--isolate`, in
+/// `$XDG_STATE_HOME/plenar-dry-run/unisolated-workflows` (else `~/.local/state/…`), one path a
+/// line, so the first run of each says that its steps run on this machine. The project's own
+/// workflow template never needs saying; with neither variable set it is said every time.
+struct UnisolatedNotice {
+    let file: String?
+
+    init(environment: [String: String]) {
+        let state =
+            environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? environment["HOME"].map { $0 + "/.local/state" }
+        file = state.map { $0 + "/plenar-dry-run/unisolated-workflows" }
+    }
+
+    /// Whether `workflow` (an absolute path) runs unisolated for the first time; remembers it.
+    func firstRun(of workflow: String, template: String) -> Bool {
+        if workflow == (template as NSString).standardizingPath { return false }
+        guard let file else { return true }
+        let seen = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        if seen.split(separator: "\n").contains(Substring(workflow)) { return false }
+        try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? (seen + workflow + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return true
+    }
+}
 
 /// Turns SIGINT and SIGTERM into ``JobRunner/interrupt()`` while the job runs: the steps run in
 /// process groups of their own, so a terminal's Ctrl-C reaches only this process.

@@ -52,6 +52,12 @@ public struct DryRunOptions: Sendable {
     /// The sandbox whose issuer gives a job with `permissions: id-token: write` its OIDC
     /// variables (`ACTIONS_ID_TOKEN_REQUEST_URL`, `_TOKEN`); nil gives none.
     public var oidcSandbox: String?
+    /// `--isolate`: every step's process runs in a bubblewrap sandbox (``Isolation``); the dry
+    /// run refuses to start when `bwrap` is missing or cannot create its namespaces here.
+    public var isolate = false
+    /// `--offline`, with `isolate`: each step also gets a network namespace of its own, with only
+    /// its own loopback; the machine's network, its `127.0.0.1` included, is out of reach.
+    public var offline = false
 
     public init(
         workflowFile: String, job: String? = nil, event: DryRunEvent = .push, workspace: String? = nil,

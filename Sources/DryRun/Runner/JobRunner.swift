@@ -17,7 +17,9 @@ import Foundation
 // keeps it false; every process group a step left is killed in `finish`, whatever happened.
 //
 // Files: this one holds `JobRun` and the step loop; `JobRun+Script.swift` a `run:` step,
-// `JobRun+Action.swift` a `uses:` step, `StepScope.swift` the scope and a step's result.
+// `JobRun+Action.swift` a `uses:` step, `JobRun+Node.swift` a JavaScript action (its pre and post
+// stages around the job's steps), `Isolation.swift` the `--isolate` sandbox around each step's
+// process, `StepScope.swift` the scope and a step's result.
 //
 // Order of steps for one step (`runStep`): evaluate `env`, then `if:`, then the display name,
 // `continue-on-error` and `timeout-minutes`; run it (`runScript` or `runAction`, which pushes a
@@ -54,6 +56,8 @@ import Foundation
 /// job's env, then the calling step's env context (which wins, even over `GITHUB_ENV` written
 /// inside the action), then their own `env`. Workflow and job `defaults` do not apply inside.
 /// After its steps, `outputs.<name>.value` is evaluated into the calling step's outputs.
+/// A local JavaScript action (`runs.using: node20`, …) runs with the machine's `node`, its
+/// `post` after the job's last step (see JobRun+Node.swift).
 /// Any other action is skipped with a note and succeeds with no outputs, except
 /// `actions/cache` (and `actions/cache/restore`), whose `cache-hit` is `'false'`; its `with`
 /// is not evaluated.
@@ -101,6 +105,10 @@ final class JobRun {
     var jobFailed = false
     var summaries: [String] = []
     var stepNumber = 0
+    /// Pre and post stages and state of JavaScript actions (JobRun+Node.swift).
+    let actionLifecycle = ActionLifecycle()
+    /// `--isolate`: the sandbox each step's process runs in (Isolation.swift).
+    var isolation: Isolation?
 
     /// The deepest nesting of composite actions the runner allows.
     static let maximumDepth = 9
@@ -134,6 +142,7 @@ final class JobRun {
         if !workflow.events.contains(eventName) {
             log.note("on: lists \(workflow.events.joined(separator: ", ")), not \(eventName); GitHub would not start this workflow for it")
         }
+        try prepareIsolation()
         if !job.needs.isEmpty {
             log.note("needs: \(job.needs.joined(separator: ", ")) taken as succeeded; the needs context is not available")
         }
@@ -155,7 +164,9 @@ final class JobRun {
             }
         }
 
+        try prepareJavaScriptActions(top)
         try runSteps(job.steps, in: top)
+        try runPostStages(top)
 
         var outputs: [NamedValue] = []
         let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
