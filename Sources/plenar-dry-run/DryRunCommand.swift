@@ -2,10 +2,9 @@ import ArgumentParser
 import DryRun
 import Foundation
 
-@main
 struct DryRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plenar-dry-run",
+        commandName: "run",
         abstract: "Run one job of a GitHub Actions workflow on this machine, the way the runner does.",
         discussion: """
             Steps run for real, with bash, in a throw-away runner environment: RUNNER_TEMP, \

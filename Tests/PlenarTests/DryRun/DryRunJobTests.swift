@@ -349,7 +349,7 @@ struct DryRunJobTests {
         #expect(run.output(of: "strict=") == ["strict=failure bad=failure"])
     }
 
-    @Test("several jobs need --job; strategy, expressions in uses and unsupported functions are errors before or at the step")
+    @Test("several jobs need --job; strategy, expressions in uses and unsupported contexts are errors before or at the step")
     func unsupported() async throws {
         let twoJobs = try DryRunFixture(
             workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: true\n  b:\n    steps:\n      - run: true\n")
@@ -366,13 +366,33 @@ struct DryRunJobTests {
         defer { dynamic.remove() }
         #expect(await dynamic.run().error?.message.contains("uses: an expression is not allowed in uses") == true)
 
-        let hash = try DryRunFixture(
-            workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: echo first\n      - run: echo ${{ hashFiles('x') }}\n")
-        defer { hash.remove() }
-        let run = await hash.run()
+        let matrixContext = try DryRunFixture(
+            workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: echo first\n      - run: echo ${{ matrix.os }}\n")
+        defer { matrixContext.remove() }
+        let run = await matrixContext.run()
         #expect(
-            run.error?.message.contains("step 2 \"Run echo ${{ hashFiles('x') }}\": run: hashFiles() is not supported by the dry run")
+            run.error?.message.contains("step 2 \"Run echo ${{ matrix.os }}\": run: the matrix context is not supported by the dry run")
                 == true)
         #expect(run.lines.contains("first"), "steps before it ran")
+    }
+
+    @Test("hashFiles() hashes what the workspace holds when the step starts, as the runner does")
+    func hashFiles() async throws {
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  a:
+                    steps:
+                      - run: echo "before=${{ hashFiles('*.txt') }}"
+                      - run: printf a > a.txt
+                      - run: echo "after=${{ hashFiles('**/*.txt', '!nothing/**') }}"
+                """)
+        defer { fixture.remove() }
+        let run = await fixture.run()
+        #expect(run.succeeded, "\(run.log)")
+        #expect(run.output(of: "before=") == ["before="])
+        // SHA-256 of the SHA-256 of "a" (computed apart, with Python's hashlib).
+        #expect(run.output(of: "after=") == ["after=bf5d3affb73efd2ec6c36ad3112dd933efed63c4e1cbffcfa88e2759c144f2d8"])
     }
 }
