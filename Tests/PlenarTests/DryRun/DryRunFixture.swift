@@ -31,16 +31,17 @@ struct DryRunFixture: Sendable {
     }
 
     func run(
-        job: String? = nil, event: DryRunEvent = .push, secrets: [NamedValue] = [], vars: [NamedValue] = [],
-        env: [NamedValue] = [], minute: Duration = .seconds(60)
+        job: String? = nil, event: DryRunEvent? = nil, secrets: [NamedValue] = [], vars: [NamedValue] = [],
+        env: [NamedValue] = [], minute: Duration = .seconds(60), configure: (inout DryRunOptions) -> Void = { _ in }
     ) async -> Outcome {
-        let options = DryRunOptions(
+        var options = DryRunOptions(
             workflowFile: repository.path(".github/workflows/ci.yml"), job: job, event: event, secrets: secrets, vars: vars, env: env,
             repositoryRoot: repository.folder.path, sha: "0123456789abcdef0123456789abcdef01234567",
             hostEnvironment: ["PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TMPDIR": NSTemporaryDirectory()],
             minute: minute
         )
-        return await OffPool.run {
+        configure(&options)
+        return await OffPool.run { [options] in
             let log = CapturedLog()
             do throws(DryRunError) {
                 let result = try JobRunner.run(options, output: log)
