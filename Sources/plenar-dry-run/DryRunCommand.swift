@@ -29,7 +29,7 @@ struct DryRunCommand: ParsableCommand {
             workflow_dispatch input (typed as declared; the others take their defaults).
 
             Ctrl-C (SIGINT, SIGTERM) interrupts the running step (a second one kills it) and \
-            runs no further step.
+            runs no further step or job.
 
             Exit statuses: 0 every job succeeded (or was skipped), 1 a job failed or was \
             cancelled, 2 the local run cannot run this workflow (an invalid file or something \
@@ -77,7 +77,7 @@ struct DryRunCommand: ParsableCommand {
     @Flag(help: "Run a Windows or macOS job here anyway, with this machine's shell and OS.")
     var runsOnHost = false
 
-    @Option(help: "GITHUB_WORKSPACE (default: a fresh empty folder, removed afterwards).")
+    @Option(help: "GITHUB_WORKSPACE of every job (default: a fresh empty folder for each, removed afterwards).")
     var workspace: String?
 
     @Option(name: .customLong("secret"), help: ArgumentHelp("A secret, NAME=VALUE or NAME (repeat).", valueName: "name=value"))

@@ -73,9 +73,11 @@ enum RunnerPlatform {
         return nil
     }
 
-    /// The refusal of a job whose runner is `platform`.
-    static func refusal(_ labels: [String], platform: String) -> String {
-        "runs-on \(labels.joined(separator: ", ")): a \(platform) runner; this machine runs \(RunnerEnvironment.platform().0), with its own shell, so the local run refuses the job (give --runs-on-host to run its steps here anyway, or --matrix to pick other combinations)"
+    /// The refusal of a job (a matrix combination when `inMatrix`) whose runner is `platform`.
+    static func refusal(_ labels: [String], platform: String, inMatrix: Bool) -> String {
+        let other = inMatrix ? "pick other combinations with --matrix" : "run other jobs with --job"
+        return
+            "runs-on \(labels.joined(separator: ", ")): a \(platform) runner; this machine runs \(RunnerEnvironment.platform().0), with its own shell, so the local run refuses the job (give --runs-on-host to run its steps here anyway, or \(other))"
     }
 }
 

@@ -117,8 +117,9 @@ final class Preflight {
                 guard let labels = try? job.runsOn.map({ template throws(ExpressionError) in try template.text(in: context) }),
                     let platform = RunnerPlatform.foreign(labels)
                 else { continue }
-                let name = job.id + (combination.map { " (\($0.label))" } ?? "")
-                problems.append(location.error("\(name): \(RunnerPlatform.refusal(labels, platform: platform))").message)
+                let which = combination.map { "combination (\($0.label)): " } ?? ""
+                let refusal = RunnerPlatform.refusal(labels, platform: platform, inMatrix: combination != nil)
+                problems.append(location.error(which + refusal).message)
             }
         }
 

@@ -367,7 +367,7 @@ final class WorkflowScheduler {
         }
         if let platform = RunnerPlatform.foreign(labels) {
             if !options.runsOnHost {
-                let reason = RunnerPlatform.refusal(labels, platform: platform)
+                let reason = RunnerPlatform.refusal(labels, platform: platform, inMatrix: context["matrix"] != .object([]))
                 log.plain("")
                 log.plain("! Job \(displayName) refused: \(reason)")
                 run.report(displayName, .refused, reason)

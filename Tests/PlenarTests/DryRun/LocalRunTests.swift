@@ -179,7 +179,9 @@ struct LocalRunTests {
             defer { refused.repository.remove() }
             #expect(refused.child.status == 2)
             #expect(
-                refused.child.stderr.contains("job windows: windows: runs-on windows-latest: a Windows runner; this machine runs Linux"))
+                refused.child.stderr.contains(
+                    "windows.yml, job windows: runs-on windows-latest: a Windows runner; this machine runs Linux, with its own shell, so the local run refuses the job (give --runs-on-host to run its steps here anyway, or run other jobs with --job)"
+                ), "\(refused.log)")
             #expect(!refused.log.contains("on linux"), "nothing ran")
 
             let linux = try await Self.run(sandbox, "windows.yml", ["--job", "linux"])

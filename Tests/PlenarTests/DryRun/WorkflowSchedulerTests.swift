@@ -157,4 +157,55 @@ struct WorkflowSchedulerTests {
         #expect(run.succeeded, "\(run.log)")
         #expect(run.lines.contains("event=workflow_dispatch boolean=true string=true"), "\(run.log)")
     }
+
+    @Test(
+        "a Windows combination: refused before anything runs when the matrix is known, --matrix picks the others; known only at run time, refused alone"
+    )
+    func windowsCombination() async throws {
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  test:
+                    runs-on: ${{ matrix.os }}
+                    strategy:
+                      matrix:
+                        os: [ubuntu-latest, windows-latest]
+                    steps:
+                      - run: echo "on ${{ matrix.os }}"
+                """)
+        defer { fixture.remove() }
+        let refused = await fixture.run()
+        let message = try #require(refused.error?.message, "\(refused.log)")
+        #expect(message.contains("job test: combination (windows-latest): runs-on windows-latest: a Windows runner"), "\(message)")
+        #expect(message.hasSuffix("or pick other combinations with --matrix)"))
+        let picked = await fixture.run { $0.matrix = [NamedValue("os", "ubuntu-latest")] }
+        #expect(picked.succeeded, "\(picked.log)")
+        #expect(picked.lines.contains("on ubuntu-latest"))
+
+        let dynamic = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  plan:
+                    outputs:
+                      systems: '["ubuntu-latest", "windows-latest"]'
+                    steps:
+                      - run: true
+                  test:
+                    needs: plan
+                    runs-on: ${{ matrix.os }}
+                    strategy:
+                      matrix:
+                        os: ${{ fromJSON(needs.plan.outputs.systems) }}
+                    steps:
+                      - run: echo "on ${{ matrix.os }}"
+                """)
+        defer { dynamic.remove() }
+        let run = await dynamic.run()
+        let result = try #require(run.result, "\(run.log)")
+        #expect(result.refused && !result.succeeded)
+        #expect(result.jobs.map(\.result) == [.success, .success, .refused])
+        #expect(run.lines.contains("on ubuntu-latest"))
+    }
 }
