@@ -77,6 +77,9 @@ struct DryRunCommand: ParsableCommand {
     @Flag(help: "Run a Windows or macOS job here anyway, with this machine's shell and OS.")
     var runsOnHost = false
 
+    @Flag(help: "Check everything the selected jobs would do, and run nothing (exit 0 when they can run, 2 when not).")
+    var check = false
+
     @Option(help: "GITHUB_WORKSPACE of every job (default: a fresh empty folder for each, removed afterwards).")
     var workspace: String?
 
@@ -156,6 +159,7 @@ struct DryRunCommand: ParsableCommand {
         options.inputs = try pairs(inputs, "--input")
         options.matrix = try pairs(matrix, "--matrix")
         options.runsOnHost = runsOnHost
+        options.checkOnly = check
         let interruptions = Interruptions()
         let result: DryRunResult
         do {

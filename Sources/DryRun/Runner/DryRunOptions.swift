@@ -60,6 +60,8 @@ public struct DryRunOptions: Sendable {
     public var matrix: [NamedValue] = []
     /// `--runs-on-host`: run a Windows or macOS job here anyway (with this machine's shell and OS).
     public var runsOnHost = false
+    /// `--check`: check what would run, as before any run, and run nothing.
+    public var checkOnly = false
     /// `GITHUB_WORKSPACE`; nil for a fresh empty folder per job, removed afterwards.
     public var workspace: String?
     /// `--secret`: the `secrets` context, masked in the log from the start.

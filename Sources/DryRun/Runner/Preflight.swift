@@ -73,6 +73,18 @@ final class Preflight {
 
     private func checkJob(_ job: Job, in workflow: Workflow, inputs: ExpressionValue?, level: Int, chain: [String]) {
         let location = job.location
+        // A job whose `if:` is already false (it reads only the event, inputs and vars) never
+        // runs: nothing of it needs checking.
+        if let condition = job.condition, let inputs, !condition.source.lowercased().contains("needs"),
+            condition.expressions.allSatisfy({ !$0.callsStatusFunction }),
+            let runs = try? condition.isTrue(
+                in: ExpressionContext(values: ["github": run.github(workflow, jobID: job.id), "vars": run.vars, "inputs": inputs]),
+                status: JobCondition.Status(succeeded: true, failed: false, cancelled: false)),
+            !runs
+        {
+            notes.append("job \(job.id) will be skipped (if: \(condition.source) is false), so it is not checked")
+            return
+        }
         for template in [job.name, job.continueOnError].compactMap({ $0 }) + job.runsOn {
             probe(template, "job", location)
         }

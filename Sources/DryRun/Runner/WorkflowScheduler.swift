@@ -115,6 +115,10 @@ final class WorkflowScheduler {
             log.note("needs: \(id) taken as succeeded with empty outputs (--only); it does not run")
         }
 
+        if options.checkOnly {
+            log.plain("Checked: \(selected.count) job\(selected.count == 1 ? "" : "s") can run here; nothing ran (--check)")
+            return DryRunResult(succeeded: true, failures: [], outputs: [], summary: "", interrupted: false)
+        }
         try scheduler.runJobs(selected, assumed: assumed)
         run.printTable()
 

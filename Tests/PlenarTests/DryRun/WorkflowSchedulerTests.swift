@@ -208,4 +208,31 @@ struct WorkflowSchedulerTests {
         #expect(result.jobs.map(\.result) == [.success, .success, .refused])
         #expect(run.lines.contains("on ubuntu-latest"))
     }
+
+    @Test("--check checks what would run and runs nothing; a job whose if: is already false is not checked")
+    func checkOnly() async throws {
+        let fixture = try DryRunFixture(
+            workflow: """
+                on:
+                  workflow_dispatch:
+                    inputs:
+                      platforms:
+                        default: linux
+                jobs:
+                  linux:
+                    steps:
+                      - run: echo ran
+                  mac:
+                    if: contains(inputs.platforms, 'macos')
+                    runs-on: macos-latest
+                    steps:
+                      - run: echo ran on mac
+                """)
+        defer { fixture.remove() }
+        let run = await fixture.run { $0.checkOnly = true }
+        #expect(run.succeeded, "\(run.log)")
+        #expect(!run.lines.contains("ran"))
+        #expect(run.lines.contains("· job mac will be skipped (if: contains(inputs.platforms, 'macos') is false), so it is not checked"))
+        #expect(run.lines.last == "Checked: 2 jobs can run here; nothing ran (--check)")
+    }
 }
