@@ -235,4 +235,39 @@ struct WorkflowSchedulerTests {
         #expect(run.lines.contains("· job mac will be skipped (if: contains(inputs.platforms, 'macos') is false), so it is not checked"))
         #expect(run.lines.last == "Checked: 2 jobs can run here; nothing ran (--check)")
     }
+
+    @Test("a matrix of calls to a reusable workflow: each combination calls it, its jobs named caller (values) / job")
+    func matrixOfCalls() async throws {
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  call:
+                    strategy:
+                      matrix:
+                        n: [1, 2]
+                    uses: ./.github/workflows/called.yml
+                    with:
+                      n: ${{ matrix.n }}
+                """,
+            files: [
+                ".github/workflows/called.yml": """
+                on:
+                  workflow_call:
+                    inputs:
+                      n:
+                        type: number
+                jobs:
+                  work:
+                    steps:
+                      - run: echo "n=${{ inputs.n }} doubled=${{ inputs.n == 2 }}"
+                """
+            ])
+        defer { fixture.remove() }
+        let run = await fixture.run()
+        let result = try #require(run.result, "\(run.log)")
+        #expect(result.succeeded, "\(run.log)")
+        #expect(result.jobs.map(\.name) == ["call (1) / work", "call (2) / work"])
+        #expect(run.lines.contains("n=1 doubled=false") && run.lines.contains("n=2 doubled=true"))
+    }
 }
