@@ -103,7 +103,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            exclude: ["Golden"]
+            exclude: ["Golden", "DryRun/Workflows"]
         ),
     ],
     swiftLanguageModes: [.v6]

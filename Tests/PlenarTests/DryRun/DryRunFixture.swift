@@ -31,8 +31,9 @@ struct DryRunFixture: Sendable {
     }
 
     func run(
-        job: String? = nil, event: DryRunEvent = .push, secrets: [NamedValue] = [], vars: [NamedValue] = [],
-        env: [NamedValue] = [], minute: Duration = .seconds(60), path: String = "/usr/local/bin:/usr/bin:/bin", isolate: Bool = false
+        job: String? = nil, event: DryRunEvent? = nil, secrets: [NamedValue] = [], vars: [NamedValue] = [],
+        env: [NamedValue] = [], minute: Duration = .seconds(60), path: String = "/usr/local/bin:/usr/bin:/bin", isolate: Bool = false,
+        configure: (inout DryRunOptions) -> Void = { _ in }
     ) async -> Outcome {
         var options = DryRunOptions(
             workflowFile: repository.path(".github/workflows/ci.yml"), job: job, event: event, secrets: secrets, vars: vars, env: env,
@@ -41,6 +42,7 @@ struct DryRunFixture: Sendable {
             minute: minute
         )
         options.isolate = isolate
+        configure(&options)
         let configured = options
         return await OffPool.run {
             let log = CapturedLog()
