@@ -251,9 +251,12 @@ struct DryRunNodeActionTests {
         defer { fixture.remove() }
         let run = await fixture.run(path: empty.folder.path)
         let message = try #require(run.error?.message, "\(run.log)")
-        #expect(message.contains("job test: uses: ./actions/greet is a JavaScript action (runs.using: node20)"), "\(message)")
+        // Found by the checks before anything runs (Preflight), naming the job and the step.
+        #expect(
+            message.contains("job test, step 2 \"Run ./actions/greet\": uses: ./actions/greet is a JavaScript action (runs.using: node20)"),
+            "\(message)")
         #expect(message.contains("node is not on PATH (\(empty.folder.path))"))
-        #expect(message.hasSuffix("no step has run."))
+        #expect(message.contains("Install Node.js"))
         #expect(!run.log.contains("first"))
     }
 
