@@ -17,6 +17,8 @@ public enum Failure: Error, Equatable {
     case projectUnreachable(String)
     /// No usable answer in time.
     case unavailable(Unavailable)
+    /// No usable answer in time, and the record was spooled (`action` says so and where) for a later call.
+    case spooled(Unavailable, action: String)
     case usage(String)
     /// A local file (a workflow environment file, a config) could not be written.
     case localFile(FileError)
@@ -99,8 +101,8 @@ public enum ExitTable {
         case (.tokenMissing, .telemetry): (success, .warning)
         case (.tokenMissing, .probe), (.keyInputEmpty, _): (credentials, .error)
         case (.tokenMalformed, _), (.apiURL, _), (.rejected, _), (.noProject, _), (.projectUnreachable, _): (credentials, .error)
-        case (.unavailable, .telemetry): (success, .warning)
-        case (.unavailable, .probe), (.localFile, _), (.configFile, _), (.encoding, _): (failed, .error)
+        case (.unavailable, .telemetry), (.spooled, .telemetry): (success, .warning)
+        case (.unavailable, .probe), (.spooled, .probe), (.localFile, _), (.configFile, _), (.encoding, _): (failed, .error)
         }
     }
 
@@ -183,6 +185,8 @@ extension Failure {
             case let .badResponse(detail):
                 return "unexpected answer from \(context.host): \(detail): \(next)"
             }
+        case let .spooled(reason, action):
+            return Failure.unavailable(reason).message(kind: kind, action: action, context: context)
         case let .usage(text):
             return text
         case let .localFile(error):
