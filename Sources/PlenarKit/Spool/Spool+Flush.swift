@@ -20,7 +20,8 @@ extension Spool {
 
     /// Sends the queued records meant for this client's API and key (`credentials`: fingerprints
     /// of the keys whose records it may send), oldest first, each claimed by a rename first,
-    /// within the client's deadline. Stops at the first record that finds no answer.
+    /// within the client's deadline. Stops at the first record that finds no answer, and when the
+    /// deadline has passed.
     func flush(_ client: PlenarClient, credentials: Set<String>) -> Flushed {
         var flushed = Flushed()
         guard let names = try? storage.names(in: folder) else { return flushed }
@@ -43,6 +44,11 @@ extension Spool {
         let until = now + Int64(max(0, time.wholeMilliseconds)) + Self.claimGrace
         flushed.left = queued.count
         for name in queued.sorted() {
+            // Reading, claiming and releasing take time too: the deadline covers them.
+            guard client.clock.now() < client.deadline else {
+                flushed.stopped = .unavailable(.timedOut(milliseconds: client.timeout.wholeMilliseconds))
+                return flushed
+            }
             // Every path below but a release takes the record out of the queue.
             flushed.left -= 1
             if now - name.created > Self.maximumAge {

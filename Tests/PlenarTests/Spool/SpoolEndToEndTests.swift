@@ -167,7 +167,8 @@ struct SpoolEndToEndTests {
             #expect(result.stderr.contains("holds at most 1000 records or 5 MiB: dropped the 1 oldest"), "\(result.stderr)")
             #expect(state.queued.count == 1000)
             #expect(!state.queued.contains(oldest))
-            #expect(try await sandbox.requestsSeen(path: "/v1/signals").count == 1, "the stale record was never sent")
+            // The call's own record at most: a loaded machine may spend the 300 ms on the spool itself.
+            #expect(try await sandbox.requestsSeen(path: "/v1/signals").count <= 1, "the stale record was never sent")
         }
     }
 

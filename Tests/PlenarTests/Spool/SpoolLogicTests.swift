@@ -207,6 +207,22 @@ struct SpoolLogicTests {
         #expect(setup.stderr.text.contains("signal spooled"))
     }
 
+    @Test("work on the spool counts against the deadline too: past it, no record is even claimed, and the call's own is spooled")
+    func deadlineLocal() {
+        let setup = Setup([Self.down, Self.down])
+        _ = setup.signal("theirs", token: "pko_" + String(repeating: "Zz9", count: 12))
+        _ = setup.signal("one")
+        let clock = setup.clock
+        // Another key's records are claimed, read and released: let that take the whole deadline.
+        setup.spool.beforeMove = { _, to in if to.hasSuffix(".rec") { clock.current += .seconds(2) } }
+        let before = setup.spool.touched.count
+        #expect(setup.signal("two") == 0)
+        #expect(setup.transport.received.count == 2, "no request after the deadline")
+        #expect(
+            setup.spool.touched[before...].filter { $0 == "move" }.count == 2, "one claim and its release; the next record is left alone")
+        #expect(setup.spool.queued.count == 3)
+    }
+
     @Test("a spooled record the service refuses (403, 400) is dropped with a warning; 401 stops, keeps it, and ends the call as 401")
     func refusedLater() {
         let setup = Setup([
