@@ -55,6 +55,11 @@ extension Spool {
                 if storage.remove(name.text, in: folder) { flushed.expired += 1 }
                 continue
             }
+            // Another key's record: left unread, for its own key.
+            guard credentials.contains(name.credential) else {
+                flushed.left += 1
+                continue
+            }
             let claimed = name.with(.claimed(until: until))
             guard (try? storage.move(name.text, to: claimed.text, in: folder)) == true else { continue }
             guard let bytes = try? storage.read(claimed.text, in: folder, limit: SpooledRecord.maximumFile) else {

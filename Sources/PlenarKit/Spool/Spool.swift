@@ -12,7 +12,8 @@ import PlenarAPI
 /// rename(2) as the only means of agreement (within one folder it is atomic: of two processes
 /// renaming the same file, exactly one succeeds).
 /// - Add: the record is written under a hidden temporary name, flushed, and renamed to its
-///   queued name (`….rec`), which is unique; readers never see part of a record.
+///   queued name (`….rec`), which is unique; readers never see part of a record. The name carries
+///   the key's fingerprint: a sender passes over other keys' records without opening them.
 /// - Claim: a sender renames `X.rec` to `X.rec.<until>.claimed` before sending it. Whoever's
 ///   rename fails lost the race and leaves the record alone, so no two processes send it.
 /// - Done: once the service stored it (or refused it for good), the claimed file is removed.
@@ -79,7 +80,7 @@ struct Spool {
         do throws(Failure) { bytes = try record.encoded() } catch {
             throw FileError(path: folder, reason: "the record could not be encoded")
         }
-        let name = SpoolName(created: nowMilliseconds, unique: random(16), size: bytes.count)
+        let name = SpoolName(created: nowMilliseconds, unique: random(16), size: bytes.count, credential: record.header.credential)
         try storage.add(name.text, in: folder, bytes: bytes)
         return trim(keeping: name)
     }

@@ -1,7 +1,10 @@
 /// A spool file's name, which says all that the spool's bookkeeping needs without opening it:
-/// when the record was made, a random part that makes the name unique, its size, and its state.
+/// when the record was made, a random part that makes the name unique, its size, the fingerprint
+/// of the key it is for (``SpooledRecord/credential(_:)``, so another key's records are passed
+/// over unread), and its state.
 ///
-/// - queued: `<created, ms since 1970, 15 digits>-<random>-<bytes>.rec`; names sort oldest first.
+/// - queued: `<created, ms since 1970, 15 digits>-<random>-<bytes>-<credential>.rec`; names sort
+///   oldest first.
 /// - claimed by a sender: the queued name plus `.<claim ends, ms, 15 digits>.claimed`.
 /// - set aside (did not parse): the queued name plus `.corrupt`.
 struct SpoolName: Equatable, Comparable {
@@ -17,10 +20,12 @@ struct SpoolName: Equatable, Comparable {
     var created: Int64
     var unique: String
     var size: Int
+    /// 16 hex digits.
+    var credential: String
     var state = State.queued
 
     /// The queued form, whatever the state.
-    var queued: String { "\(Self.digits(created))-\(unique)-\(size)\(Self.queuedSuffix)" }
+    var queued: String { "\(Self.digits(created))-\(unique)-\(size)-\(credential)\(Self.queuedSuffix)" }
 
     var text: String {
         switch state {
@@ -41,8 +46,9 @@ struct SpoolName: Equatable, Comparable {
         guard let end = text.firstRange(of: Self.queuedSuffix) else { return nil }
         let rest = text[end.upperBound...]
         let parts = text[..<end.lowerBound].split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 15, let created = Int64(parts[0]), !parts[1].isEmpty,
-            parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), let size = Int(parts[2]), size >= 0
+        guard parts.count == 4, parts[0].count == 15, let created = Int64(parts[0]), !parts[1].isEmpty,
+            parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), let size = Int(parts[2]), size >= 0,
+            parts[3].count == 16, parts[3].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
         else { return nil }
         switch rest {
         case "": state = .queued
@@ -55,12 +61,14 @@ struct SpoolName: Equatable, Comparable {
         self.created = created
         self.unique = String(parts[1])
         self.size = size
+        self.credential = String(parts[3])
     }
 
-    init(created: Int64, unique: String, size: Int) {
+    init(created: Int64, unique: String, size: Int, credential: String) {
         self.created = created
         self.unique = unique
         self.size = size
+        self.credential = credential
     }
 
     static func < (left: SpoolName, right: SpoolName) -> Bool {

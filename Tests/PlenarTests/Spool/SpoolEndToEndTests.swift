@@ -27,7 +27,7 @@ struct SpoolEndToEndTests {
             let created = Int64((Date().timeIntervalSince1970 - age) * 1000)
             try FileManager.default.createDirectory(
                 atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let name = SpoolName(created: created, unique: unique, size: bytes.count).text
+            let name = SpoolName(created: created, unique: unique, size: bytes.count, credential: record.header.credential).text
             try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + name))
         }
     }
@@ -208,7 +208,10 @@ struct SpoolEndToEndTests {
         try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("org_demo")
             try state.write(Self.record(sandbox, kind: "good", token: token, key: "good"), unique: "good")
-            let bad = SpoolName(created: Int64(Date().timeIntervalSince1970 * 1000) - 120_000, unique: "bad", size: 9).text
+            let bad = SpoolName(
+                created: Int64(Date().timeIntervalSince1970 * 1000) - 120_000, unique: "bad", size: 9,
+                credential: SpooledRecord.credential(token)
+            ).text
             try Data("{\"v\":1,\n\u{0}".utf8).write(to: URL(fileURLWithPath: state.folder + "/" + bad))
             let result = try await CLI.run(["flush", "--json"], api: sandbox.apiURL, token: token, environment: state.environment)
             #expect(result.status == 0, "\(result.stderr)")

@@ -72,17 +72,23 @@ struct SpoolLogicTests {
 
     @Test("names: queued, claimed and set aside read back; anything else is not a spool file")
     func names() throws {
-        let name = SpoolName(created: 1_800_000_000_000, unique: "abc123", size: 42)
-        #expect(name.text == "001800000000000-abc123-42.rec")
+        let name = SpoolName(created: 1_800_000_000_000, unique: "abc123", size: 42, credential: "0123456789abcdef")
+        #expect(name.text == "001800000000000-abc123-42-0123456789abcdef.rec")
         #expect(SpoolName(name.text) == name)
         let claimed = name.with(.claimed(until: 1_800_000_060_000))
-        #expect(claimed.text == "001800000000000-abc123-42.rec.001800000060000.claimed")
+        #expect(claimed.text == "001800000000000-abc123-42-0123456789abcdef.rec.001800000060000.claimed")
         #expect(SpoolName(claimed.text) == claimed)
         #expect(SpoolName(name.with(.setAside).text) == name.with(.setAside))
-        for junk in ["notes.txt", "x.rec", "1-a-2.rec", "001800000000000-abc-x.rec", "001800000000000-a b-1.rec", ".tmp.rec.plenar-XXXX"] {
+        for junk in [
+            "notes.txt", "x.rec", "1-a-2-0123456789abcdef.rec", "001800000000000-abc-x-0123456789abcdef.rec",
+            "001800000000000-a b-1-0123456789abcdef.rec", "001800000000000-abc-1.rec", "001800000000000-abc-1-0123456789ABCDEF.rec",
+            "001800000000000-abc-1-0123456789abcdef.rec.tmp", ".tmp.rec.plenar-XXXX",
+        ] {
             #expect(SpoolName(junk) == nil, "\(junk)")
         }
-        #expect(SpoolName(created: 2, unique: "b", size: 1) > SpoolName(created: 1, unique: "z", size: 1))
+        #expect(
+            SpoolName(created: 2, unique: "b", size: 1, credential: "0123456789abcdef")
+                > SpoolName(created: 1, unique: "z", size: 1, credential: "0123456789abcdef"))
     }
 
     @Test("where: the job's RUNNER_TEMP in Actions, else XDG_STATE_HOME, else HOME; relative paths are not used")
@@ -208,16 +214,24 @@ struct SpoolLogicTests {
     }
 
     @Test("work on the spool counts against the deadline too: past it, no record is even claimed, and the call's own is spooled")
-    func deadlineLocal() {
-        let setup = Setup([Self.down, Self.down])
-        _ = setup.signal("theirs", token: "pko_" + String(repeating: "Zz9", count: 12))
+    func deadlineLocal() throws {
+        let setup = Setup([Self.down])
+        let created = Int64(setup.clock.wall.timeIntervalSince1970 * 1000) - 1000
         _ = setup.signal("one")
+        // This key's record for another API: claimed, read and released. Let that take the whole deadline.
+        let record = SpooledRecord(
+            header: .init(
+                path: "/signals", idempotencyKey: "k", api: "http://127.0.0.1:8/v1", credential: SpooledRecord.credential(Self.token),
+                namesProject: false, what: "signal"),
+            body: Array("{}".utf8))
+        let bytes = try record.encoded()
+        setup.spool.files[SpoolName(created: created, unique: "elsewhere", size: bytes.count, credential: record.header.credential).text] =
+            bytes
         let clock = setup.clock
-        // Another key's records are claimed, read and released: let that take the whole deadline.
         setup.spool.beforeMove = { _, to in if to.hasSuffix(".rec") { clock.current += .seconds(2) } }
         let before = setup.spool.touched.count
         #expect(setup.signal("two") == 0)
-        #expect(setup.transport.received.count == 2, "no request after the deadline")
+        #expect(setup.transport.received.count == 1, "no request after the deadline")
         #expect(
             setup.spool.touched[before...].filter { $0 == "move" }.count == 2, "one claim and its release; the next record is left alone")
         #expect(setup.spool.queued.count == 3)
@@ -262,8 +276,10 @@ struct SpoolLogicTests {
     static func seed(_ spool: FakeSpool, count: Int, size: Int = 100, created: Int64 = 1_800_000_000_000 - 1000) {
         spool.exists = true
         for index in 0..<count {
-            spool.files[SpoolName(created: created + Int64(index) / 1000, unique: "s\(index)", size: size).text] = Array(
-                repeating: 0x20, count: 1)
+            spool.files[
+                SpoolName(created: created + Int64(index) / 1000, unique: "s\(index)", size: size, credential: "0123456789abcdef").text] =
+                Array(
+                    repeating: 0x20, count: 1)
         }
     }
 
@@ -276,7 +292,9 @@ struct SpoolLogicTests {
         let spool = try #require(Spool(context: context))
         let trim = try spool.add(
             SpooledRecord(
-                header: .init(path: "/signals", idempotencyKey: "k", api: Self.api, credential: "c", namesProject: false, what: "signal"),
+                header: .init(
+                    path: "/signals", idempotencyKey: "k", api: Self.api, credential: "0123456789abcdef", namesProject: false,
+                    what: "signal"),
                 body: Array("{}".utf8)))
         #expect(trim == Spool.Trim(expired: 0, dropped: 1))
         #expect(setup.spool.queued.count == 1000)
@@ -334,7 +352,10 @@ struct SpoolLogicTests {
             ], [0xFF, 0xFE],
         ]
         for (index, bytes) in garbage.enumerated() {
-            setup.spool.files[SpoolName(created: created, unique: "bad\(index)", size: bytes.count).text] = bytes
+            setup.spool.files[
+                SpoolName(
+                    created: created, unique: "bad\(index)", size: bytes.count, credential: SpooledRecord.credential(Self.token)
+                ).text] = bytes
         }
         #expect(setup.signal("two") == 0)
         #expect(setup.transport.received.suffix(2).map { Self.kind($0.request) } == ["one", "two"])
