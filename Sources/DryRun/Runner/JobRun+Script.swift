@@ -44,8 +44,9 @@ extension JobRun {
         let command = plan.shell(script: scriptPath)
 
         var commands = StepCommands()
+        let (executable, arguments) = isolated(command.executable, command.arguments, directory: folder)
         let termination = processes.run(
-            executable: command.executable, arguments: command.arguments, environment: environment, directory: folder,
+            executable: executable, arguments: arguments, environment: environment, directory: folder,
             timeout: limit?.0
         ) { line in
             log.stepOutput(line, commands: &commands)

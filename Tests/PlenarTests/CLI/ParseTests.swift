@@ -30,6 +30,7 @@ struct ParseTests {
         #expect(command.key == "-" && command.project == "PLEN-DEMO" && command.clients == "claude,vscode")
         #expect(command.dryRun && command.json && !command.force && !command.noMCP)
         #expect(try #require(try Self.parse(["connect"]) as? Connect).key == nil)
+        #expect(try #require(try Self.parse(["connect", "--client", "vscode", "--vscode-input"]) as? Connect).vscodeInput)
     }
 
     @Test("status and whoami: --json")
