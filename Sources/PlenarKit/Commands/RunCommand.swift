@@ -105,7 +105,9 @@ public struct RunCommand {
             let (_, _, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             let body = report(outcome, startedAt: startedAt, settings: settings, context: context, redactor: reporter.redactor)
             let bytes = Array(try encode(reporter.redactor.redact(json: body)))
-            reported = try client.post("/runs", body: bytes, namesProject: settings.project != nil)
+            reported = try Spool.post(
+                "/runs", body: bytes, namesProject: settings.project != nil, what: "run report", client: client,
+                settingsToken: settings.token, context: context, reporter: reporter)
         }
         if json {
             context.stdout.write(Self.summary(outcome, status: status, id: reported?.id))

@@ -29,8 +29,8 @@ public enum ExitTable {
         case (.tokenMissing, .telemetry): (success, .warning)
         case (.tokenMissing, .probe), (.keyInputEmpty, _): (credentials, .error)
         case (.tokenMalformed, _), (.apiURL, _), (.rejected, _), (.noProject, _), (.projectUnreachable, _): (credentials, .error)
-        case (.unavailable, .telemetry): (success, .warning)
-        case (.unavailable, .probe), (.localFile, _), (.configFile, _), (.encoding, _): (failed, .error)
+        case (.unavailable, .telemetry), (.spooled, .telemetry): (success, .warning)
+        case (.unavailable, .probe), (.spooled, .probe), (.localFile, _), (.configFile, _), (.encoding, _): (failed, .error)
         }
     }
 

@@ -60,6 +60,8 @@ extension Failure {
             case let .badResponse(detail):
                 return "unexpected answer from \(context.host): \(detail): \(next)"
             }
+        case let .spooled(reason, action):
+            return Failure.unavailable(reason).message(kind: kind, action: action, context: context)
         case let .usage(text):
             return text
         case let .localFile(error):

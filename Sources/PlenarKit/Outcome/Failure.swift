@@ -16,6 +16,8 @@ public enum Failure: Error, Equatable {
     case projectUnreachable(String)
     /// No usable answer in time.
     case unavailable(Unavailable)
+    /// No usable answer in time, and the record was spooled (`action` says so and where) for a later call.
+    case spooled(Unavailable, action: String)
     case usage(String)
     /// A local file (a workflow environment file, a config) could not be written.
     case localFile(FileError)
