@@ -22,9 +22,7 @@ struct CIEndToEndTests {
                 exit "${FAKE_AGENT_STATUS:-0}"
 
                 """
-            let path = folder.appendingPathComponent("buildkite-agent").path
-            try Data(script.utf8).write(to: URL(fileURLWithPath: path))
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            try ExecutableFile.write(script, to: folder.appendingPathComponent("buildkite-agent").path)
         }
 
         /// Each call: its arguments and what it read on stdin.
