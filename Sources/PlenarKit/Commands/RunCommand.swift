@@ -129,10 +129,18 @@ public struct RunCommand {
             notes.append(
                 "a --mask value shorter than \(RedactionPolicy.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
-        for variable in maskVariables where !secrets.add(maskVariable: variable, from: variables) {
-            notes.append(
-                "--mask-env \(variable): the variable is unset or shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so nothing of it is masked"
-            )
+        for variable in maskVariables {
+            // Empty is what a workflow gives for a secret it does not have (a registry a release
+            // does not publish to, a fork): nothing to mask, nothing to say. Unset is likely a typo.
+            guard let value = variables[variable] else {
+                notes.append("--mask-env \(variable): the variable is not set, so nothing of it is masked (is the name right?)")
+                continue
+            }
+            if !value.isEmpty, !secrets.add(mask: value) {
+                notes.append(
+                    "--mask-env \(variable): the value is shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so it is not masked: it would hide ordinary text"
+                )
+            }
         }
         return secrets
     }
