@@ -5,18 +5,7 @@ extension JobRun {
     /// The folder of a local action: `./path` under the repository root, or this repository's
     /// own `OWNER/REPO[/PATH]@REF`; nil for any other action.
     func localAction(_ reference: String) -> String? {
-        let root = options.repositoryRoot
-        if reference == "." || reference.hasPrefix("./") {
-            return (root as NSString).appendingPathComponent(String(reference.dropFirst(1)))
-        }
-        guard let at = reference.lastIndex(of: "@") else { return nil }
-        let name = reference[..<at]
-        let own = options.selfRepository
-        guard name.lowercased().hasPrefix(own.lowercased()) else { return nil }
-        let rest = name.dropFirst(own.count)
-        if rest.isEmpty { return root }
-        guard rest.hasPrefix("/") else { return nil }
-        return (root as NSString).appendingPathComponent(String(rest.dropFirst()))
+        LocalReference.path(reference, options: options)
     }
 
     func runAction(

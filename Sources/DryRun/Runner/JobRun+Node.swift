@@ -318,13 +318,7 @@ extension JobRun {
             log.annotate("Error", message)
             if result.outcome == .success { result = StepResult(outcome: .failure, conclusion: .failure, failure: message) }
         }
-        let fileCommands = applyFileCommands(files)
-        result.outputs = commands.outputs + fileCommands.outputs
-        if let problem = fileCommands.problem, result.outcome == .success {
-            result.outcome = .failure
-            result.conclusion = .failure
-            result.failure = problem
-        }
+        conclude(&result, commands: commands, files: files)
         return result
     }
 }
