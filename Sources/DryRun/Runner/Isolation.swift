@@ -7,7 +7,7 @@ import Foundation
 ///   private, empty `/tmp` (a tmpfs that ends with the step);
 /// - writable: the workspace and the runner folder (`RUNNER_TEMP`, the tool cache, the step
 ///   files, the event payload). Everything else, HOME included, can be read but not written
-///   (the repository root and HOME stay visible even when they are under /tmp);
+///   (the repository root, HOME and the PATH folders stay visible even when they are under /tmp);
 /// - new user, IPC, UTS and cgroup namespaces. The process IDs stay the machine's and bwrap
 ///   keeps the step's process group (no `--new-session`: stdin is /dev/null and the output a
 ///   pipe, so there is no terminal to reach), so background processes a step starts live on until
@@ -62,8 +62,16 @@ extension JobRun {
         }
         var writable = [machine.root]
         if !machine.workspace.hasPrefix(machine.root + "/") { writable.append(machine.workspace) }
-        let readable = [options.repositoryRoot, machine.baseEnvironment["HOME"] ?? ""].map { ($0 as NSString).standardizingPath }
-            .filter { $0.hasPrefix("/tmp/") && FileManager.default.fileExists(atPath: $0) }
+        // The repository, HOME and the PATH folders (the built plenar, in a clone under /tmp) stay
+        // visible over the private /tmp.
+        let pathFolders = path.split(separator: ":").map(String.init)
+        var readable: [String] = []
+        for folder in [options.repositoryRoot, machine.baseEnvironment["HOME"] ?? ""] + pathFolders {
+            let standard = (folder as NSString).standardizingPath
+            if standard.hasPrefix("/tmp/"), FileManager.default.fileExists(atPath: standard), !readable.contains(standard) {
+                readable.append(standard)
+            }
+        }
         let candidate = Isolation(bwrap: bwrap, readable: readable, writable: writable, offline: options.offline)
 
         // One trial run of `true` in the same sandbox: bwrap's own message says what is missing.
