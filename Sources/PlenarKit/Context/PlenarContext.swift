@@ -22,6 +22,9 @@ public struct PlenarContext {
     public var credentials: any CredentialStore
     /// A browser for login, `gh` for handing a key over.
     public var helpers: any HelperPrograms
+    /// When plenar started, on `clock` (`Launch`); nil for a context of fakes. A request made during
+    /// start-up counts its deadline from here (`PlenarClient`).
+    public var launched: Duration?
 
     public init(
         environment: [String: String], clock: any Clock, stdout: any TextOutput, stderr: any TextOutput,
