@@ -25,6 +25,8 @@ let package = Package(
     targets: [
         // Wire contract shared by the CLI and the sandbox: FoundationEssentials only, no server code.
         .target(name: "PlenarAPI"),
+        // The one JSON(C) reader and JSON string escaping, for PlenarKit and DryRun: the standard library only.
+        .target(name: "JSONText"),
         // libcurl, loaded with dlopen on the first request; its few types and numbers are declared in the target, so no curl.h is needed.
         .target(name: "CCurl"),
         // pipe2, posix_spawn set-up and the signal handler behind `plenar run`, which Swift cannot express.
@@ -33,7 +35,7 @@ let package = Package(
         // wait, PATH lookup, threads. The C library and CPosix only, so `plenar` stays small.
         .target(name: "Platform", dependencies: ["CPosix"]),
         // Everything the CLI decides and does. FoundationEssentials and libcurl only: no server framework.
-        .target(name: "PlenarKit", dependencies: ["PlenarAPI", "CCurl", "CPosix", "Platform"]),
+        .target(name: "PlenarKit", dependencies: ["PlenarAPI", "JSONText", "CCurl", "CPosix", "Platform"]),
         .executableTarget(
             name: "plenar",
             dependencies: [
@@ -76,10 +78,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        // Development tool behind scripts/dry-run: runs one GitHub Actions job locally; not shipped.
+        // Development tool behind scripts/local-run (and scripts/dry-run): runs GitHub Actions workflows locally; not shipped.
+        // Crypto for hashFiles()' SHA-256.
         .target(
             name: "DryRun",
-            dependencies: ["Platform", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "JSONText", "Platform", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "plenar-dry-run",
@@ -91,6 +96,7 @@ let package = Package(
         .testTarget(
             name: "PlenarTests",
             dependencies: [
+                "JSONText",
                 "Platform",
                 "PlenarSandbox",
                 "plenar-sandbox",
@@ -102,7 +108,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            exclude: ["Golden"]
+            exclude: ["Golden", "DryRun/Workflows"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,13 @@ enum EventValidation {
         let fields = Fields(body: body)
         try fields.optional("project_id", .string)
         try fields.optional("ci", .object)
+        // The ci object's known fields (docs/api.md, "The ci object") are strings; others are kept as sent.
+        if case let .object(ci) = body["ci"] {
+            for field in CIField.allCases {
+                guard let value = ci[field.rawValue], value != .null else { continue }
+                guard value.stringValue != nil else { throw .invalid("ci.\(field.rawValue) must be a string, not \(value.typeName)") }
+            }
+        }
         switch type {
         case .signal:
             try fields.requiredText("kind")

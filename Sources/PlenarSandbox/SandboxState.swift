@@ -12,7 +12,7 @@ struct SandboxState: Codable, Sendable {
     var projects: [Project] = []
     var keys: [KeyRecord] = []
     var events: [EventRecord] = []
-    /// `"<key id> <event type> <Idempotency-Key>"` → the id of the event first stored under it.
+    /// `"<organization id> <event type> <Idempotency-Key>"` → the id of the event first stored under it.
     var idempotency: [String: String] = [:]
     /// People who log in, with their reach and pinned default project.
     var users: [User] = []

@@ -121,7 +121,9 @@ public actor SandboxStore {
         try EventValidation.validate(type, members)
         let requested = members["project_id"]?.stringValue ?? projectHeader
         let project = try resolveProject(caller, requested: requested)
-        let replayKey = idempotencyKey.map { "\(caller.key.id) \(type.rawValue) \($0)" }
+        // Per organization, not per key: a spooled record may be sent again with a later key of the
+        // same organization (an OIDC key exchanged again), and must still be stored once.
+        let replayKey = idempotencyKey.map { "\(caller.organization.id) \(type.rawValue) \($0)" }
         if let replayKey, let existing = state.idempotency[replayKey] {
             return Accepted(id: existing)
         }

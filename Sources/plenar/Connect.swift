@@ -5,6 +5,9 @@ struct Connect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect",
         abstract: "Validate a key with no browser and configure this repository's agents and workflow to reach Plenar.",
+        usage: """
+            plenar connect [--key <key>] [--project <project>] [--api-url <api-url>] [--client <list>] [--no-mcp] [--inline-token | --vscode-input] [--hooks <agent>] [--force] [--dry-run] [--json] [--oidc] [--audience <audience>]
+            """,
         discussion: """
             Checks the key against the service and settles the project. Then writes the MCP \
             client configs (--client; Claude Code's .mcp.json by default) at the repository root, \
@@ -32,7 +35,7 @@ struct Connect: ParsableCommand {
     @Option(
         name: .customLong("client"),
         help: ArgumentHelp(
-            "MCP clients to configure: a comma-separated list of claude, cursor, vscode, gemini, codex, or all (default: claude).",
+            "MCP clients to configure: a comma-separated list of claude, cursor, vscode, gemini, codex, zed, opencode, amp, kilo, continue, copilot, or all (default: claude; zed only with --inline-token).",
             valueName: "list"))
     var clients: String?
 
@@ -41,6 +44,9 @@ struct Connect: ParsableCommand {
 
     @Flag(help: "Write the key itself into the configs (mode 0600) instead of a reference to PLENAR_TOKEN.")
     var inlineToken = false
+
+    @Flag(help: "VS Code asks for the key once (a password input kept in its secret storage) instead of reading $PLENAR_TOKEN.")
+    var vscodeInput = false
 
     @Option(help: ArgumentHelp("Also wire an agent's hook events to `plenar hook`: claude (.claude/settings.json).", valueName: "agent"))
     var hooks: String?
@@ -70,6 +76,7 @@ struct Connect: ParsableCommand {
         )
         command.oidc = oidc
         command.audience = audience
+        command.vscodeInput = vscodeInput
         try finish(command.run(.live()))
     }
 }

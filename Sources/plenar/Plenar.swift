@@ -23,7 +23,7 @@ struct Plenar: ParsableCommand {
             """,
         version: PlenarClient.version,
         subcommands: [
-            Connect.self, Status.self, Signal.self, Hook.self, Run.self, Login.self, Logout.self, Auth.self, Project.self,
+            Connect.self, Status.self, Signal.self, Hook.self, Run.self, Flush.self, Login.self, Logout.self, Auth.self, Project.self,
             Keys.self,
         ]
     )

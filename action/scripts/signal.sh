@@ -13,6 +13,11 @@ args=(signal --json)
 if [ -n "${PLENAR_INPUT_STATUS:-}" ]; then args+=("--status=$PLENAR_INPUT_STATUS"); fi
 if [ -n "${PLENAR_INPUT_MESSAGE:-}" ]; then args+=("--message=$PLENAR_INPUT_MESSAGE"); fi
 if [ -n "${PLENAR_INPUT_PROJECT:-}" ]; then args+=("--project=$PLENAR_INPUT_PROJECT"); fi
+# One key=value a line; blank lines (and a trailing newline) are skipped, CR of CRLF dropped.
+while IFS= read -r attribute || [ -n "$attribute" ]; do
+  attribute=${attribute%$'\r'}
+  if [ -n "${attribute//[[:space:]]/}" ]; then args+=("--attr=$attribute"); fi
+done <<<"${PLENAR_INPUT_ATTRIBUTES:-}"
 args+=(-- "$PLENAR_INPUT_KIND")
 result=$(plenar "${args[@]}")
 status=$?

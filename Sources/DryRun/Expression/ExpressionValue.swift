@@ -73,13 +73,14 @@ public enum ExpressionValue: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// GitHub's `==`: operands of different kinds are compared as numbers (null and booleans always
-    /// are), strings ignore case, arrays and objects are equal only to themselves, NaN to nothing.
+    /// are), strings ignoring case the ordinal way (``OrdinalIgnoreCase``), arrays and objects are
+    /// equal only to themselves, NaN to nothing.
     public func looselyEquals(_ other: ExpressionValue) -> Bool {
         switch Self.coerce(self, other) {
         case (.null, .null): true
         case (.bool(let left), .bool(let right)): left == right
         case (.number(let left), .number(let right)): left == right
-        case (.string(let left), .string(let right)): left.uppercased() == right.uppercased()
+        case (.string(let left), .string(let right)): OrdinalIgnoreCase.equal(left, right)
         case (.array(let left), .array(let right)): left === right
         case (.object(let left), .object(let right)): left === right
         default: false
@@ -92,7 +93,7 @@ public enum ExpressionValue: Sendable, Equatable, CustomStringConvertible {
         switch Self.coerce(self, other) {
         case (.bool(let left), .bool(let right)): !left && right
         case (.number(let left), .number(let right)): left < right
-        case (.string(let left), .string(let right)): left.uppercased() < right.uppercased()
+        case (.string(let left), .string(let right)): OrdinalIgnoreCase.compare(left, right) < 0
         default: false
         }
     }
@@ -101,7 +102,7 @@ public enum ExpressionValue: Sendable, Equatable, CustomStringConvertible {
         switch Self.coerce(self, other) {
         case (.bool(let left), .bool(let right)): left && !right
         case (.number(let left), .number(let right)): left > right
-        case (.string(let left), .string(let right)): left.uppercased() > right.uppercased()
+        case (.string(let left), .string(let right)): OrdinalIgnoreCase.compare(left, right) > 0
         default: false
         }
     }
@@ -151,8 +152,13 @@ public enum ExpressionValue: Sendable, Equatable, CustomStringConvertible {
         }
         if body == "Infinity" { return sign * .infinity }
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where body.lowercased().hasPrefix(prefix) {
-            guard trimmed.first != "-", trimmed.first != "+" else { return nil }
-            return UInt64(body.dropFirst(2), radix: radix).map { Double($0) }
+            guard trimmed.first != "-", trimmed.first != "+", body.count > 2 else { return nil }
+            var value = 0.0
+            for character in body.dropFirst(2) {
+                guard let digit = character.hexDigitValue, digit < radix else { return nil }
+                value = value * Double(radix) + Double(digit)
+            }
+            return value
         }
         // Digits with an optional fraction and exponent; Double() alone would also take "inf" and "nan".
         var sawDigit = false
@@ -184,14 +190,18 @@ public enum ExpressionValue: Sendable, Equatable, CustomStringConvertible {
 /// An array value; a reference, so that `==` can compare identity as GitHub does.
 public final class ExpressionArray: Sendable {
     public let elements: [ExpressionValue]
+    /// Made by the object filter (`.*`, `[*]`): a property access or index applies to each item.
+    public let isFiltered: Bool
 
-    public init(_ elements: [ExpressionValue]) {
+    public init(_ elements: [ExpressionValue], filtered: Bool = false) {
         self.elements = elements
+        self.isFiltered = filtered
     }
 }
 
-/// An object value with its keys in insertion order. Keys are looked up ignoring case, as in every
-/// GitHub context except `env` (case-sensitive on Linux runners).
+/// An object value with its keys in insertion order. Keys are looked up ignoring case (the ordinal
+/// way, ``OrdinalIgnoreCase``), as in every GitHub context except `env` (case-sensitive on Linux
+/// runners).
 public final class ExpressionObject: Sendable {
     public struct Entry: Sendable {
         public let key: String
@@ -206,7 +216,7 @@ public final class ExpressionObject: Sendable {
         var entries: [Entry] = []
         var index: [String: Int] = [:]
         for (key, value) in pairs {
-            let lookup = caseSensitive ? key : key.lowercased()
+            let lookup = caseSensitive ? key : OrdinalIgnoreCase.key(key)
             if let existing = index[lookup] {
                 entries[existing] = Entry(key: key, value: value)
             } else {
@@ -220,7 +230,7 @@ public final class ExpressionObject: Sendable {
     }
 
     public subscript(key: String) -> ExpressionValue? {
-        index[caseSensitive ? key : key.lowercased()].map { entries[$0].value }
+        index[caseSensitive ? key : OrdinalIgnoreCase.key(key)].map { entries[$0].value }
     }
 }
 
@@ -232,5 +242,58 @@ extension ExpressionValue {
 
     static func object(_ pairs: [(String, ExpressionValue)]) -> ExpressionValue {
         .object(ExpressionObject(pairs))
+    }
+}
+
+/// What follows a value in `a.b`, `a[i]`, `a.*` or `a[*]`.
+enum ExpressionAccess {
+    case key(ExpressionValue)
+    case star
+}
+
+extension ExpressionValue {
+    /// The value's property, item or filtered values, as GitHub's index operator gives them
+    /// (actions/languageservices `expressions/src/evaluator.ts`, `idxHelper.ts`).
+    ///
+    /// An object is looked up by the key as text, when the key is a primitive (`a[1]` reads key
+    /// `1`); an array by the key as a number, rounded down (`a['1']` and `a[' 0x1 ']` read item 1,
+    /// `a[true]` item 1, `a[null]` item 0); a missing key, a bad index or anything else gives null.
+    /// `*` gives an object's values or an array's items as a filtered array, or an empty one for
+    /// anything else; accessing a filtered array applies to each item and keeps what is found.
+    func accessed(by access: ExpressionAccess) -> ExpressionValue {
+        if case .array(let array) = self, array.isFiltered {
+            var found: [ExpressionValue] = []
+            for item in array.elements {
+                switch (item, access) {
+                case (.object(let object), .star): found += object.entries.map(\.value)
+                case (.array(let items), .star): found += items.elements
+                case (.object(let object), .key(let key)):
+                    if key.isPrimitive, let value = object[key.text] { found.append(value) }
+                case (.array(let items), .key(let key)):
+                    if let index = key.arrayIndex, index < items.elements.count { found.append(items.elements[index]) }
+                default: break
+                }
+            }
+            return .array(ExpressionArray(found, filtered: true))
+        }
+        switch (self, access) {
+        case (.object(let object), .star): return .array(ExpressionArray(object.entries.map(\.value), filtered: true))
+        case (.array(let array), .star): return .array(ExpressionArray(array.elements, filtered: true))
+        case (_, .star): return .array(ExpressionArray([], filtered: true))
+        case (.object(let object), .key(let key)):
+            guard key.isPrimitive else { return .null }
+            return object[key.text] ?? .null
+        case (.array(let array), .key(let key)):
+            guard let index = key.arrayIndex, index < array.elements.count else { return .null }
+            return array.elements[index]
+        default: return .null
+        }
+    }
+
+    /// The value as an array index: its number rounded down, when finite and not negative.
+    private var arrayIndex: Int? {
+        let value = number
+        guard value.isFinite, value >= 0, value < Double(Int.max) else { return nil }
+        return Int(value.rounded(.down))
     }
 }

@@ -12,7 +12,8 @@ public struct Template: Sendable, Equatable {
 
     public let parts: [Part]
 
-    public init(_ source: String) throws(ExpressionError) {
+    /// Parses `source`, whose expressions may read any of `namedValues`.
+    public init(_ source: String, namedValues: Set<String> = ExpressionParser.namedValues) throws(ExpressionError) {
         var parts: [Part] = []
         var rest = Substring(source)
         while let open = rest.range(of: "${{") {
@@ -24,7 +25,9 @@ public struct Template: Sendable, Equatable {
                 )
             }
             let expression = String(inner[..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
-            parts.append(.expression(try ExpressionParser.parse(expression), source: expression))
+            // The runner's template reader refuses `${{ }}`, though the empty expression is null.
+            guard !expression.isEmpty else { throw .syntax("An expression was expected: \(source)") }
+            parts.append(.expression(try ExpressionParser.parse(expression, namedValues: namedValues), source: expression))
             rest = inner[close.upperBound...]
         }
         if !rest.isEmpty || parts.isEmpty { parts.append(.text(String(rest))) }

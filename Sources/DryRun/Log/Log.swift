@@ -7,6 +7,8 @@ public protocol LogOutput: AnyObject {
 struct StepCommands {
     /// `::set-output name=…::value` (deprecated, still honoured by the runner).
     var outputs: [NamedValue] = []
+    /// `::save-state name=…::value`: the `STATE_<name>` of a JavaScript action's later stages.
+    var states: [NamedValue] = []
     /// Commands the runner refuses (`set-env`, `add-path`): each fails the step.
     var errors: [String] = []
 }
@@ -21,7 +23,8 @@ struct StepCommands {
 /// indents what follows until `::endgroup::`; `::debug::` prints only when the secret or variable
 /// `ACTIONS_STEP_DEBUG` is `true`; `::stop-commands::TOKEN` turns commands off until a line
 /// `::TOKEN::`; `::set-output` sets a step output with a deprecation warning; `::set-env` and
-/// `::add-path` are refused, failing the step, as on GitHub. Any other line is printed as it is,
+/// `::add-path` are refused, failing the step, as on GitHub; `::save-state name=N::V` keeps
+/// `STATE_N` for a JavaScript action's later stages. Any other line is printed as it is,
 /// masked: every occurrence of a registered value becomes `***`.
 final class Log {
     private let output: LogOutput
@@ -129,13 +132,23 @@ final class Log {
             if let name = command.properties["name"], !name.isEmpty {
                 commands.outputs.append(NamedValue(name, command.data))
             }
+        case "save-state":
+            // The runner's SaveStateCommandExtension (src/Runner.Worker/ActionCommandManager.cs).
+            if let name = command.properties["name"], !name.isEmpty {
+                commands.states.append(NamedValue(name, command.data))
+            } else {
+                let message =
+                    "Unable to process command '\(raw.trimmingCharacters(in: .whitespaces))' successfully. Required field 'name' is missing in ##[save-state] command."
+                annotate("Error", message)
+                commands.errors.append(message)
+            }
         case "set-env", "add-path":
             let message =
                 "Unable to process command '\(raw.trimmingCharacters(in: .whitespaces))' successfully. The `\(command.name)` command is disabled. Please upgrade to using Environment Files."
             annotate("Error", message)
             commands.errors.append(message)
         default:
-            // echo, save-state, add-matcher, remove-matcher: nothing to show in a dry run.
+            // echo, add-matcher, remove-matcher: nothing to show in a dry run.
             break
         }
     }

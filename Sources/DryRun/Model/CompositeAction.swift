@@ -10,7 +10,7 @@ public struct ActionInput: Sendable {
 
 /// A composite action (`runs.using: composite`) read from `action.yml` or `action.yaml`.
 ///
-/// Only composite actions run; a JavaScript or Docker action at a local path is an error.
+/// ``ActionDefinition`` reads any local action; a Docker action at a local path is an error.
 public struct CompositeAction: Sendable {
     /// The action file, as messages name it.
     public let file: String
@@ -24,16 +24,7 @@ public struct CompositeAction: Sendable {
 
     /// Reads the action in `directory`.
     public static func load(directory: String) throws(DryRunError) -> CompositeAction {
-        let candidates = ["action.yml", "action.yaml"].map { (directory as NSString).appendingPathComponent($0) }
-        guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw DryRunError("\(directory): there is no action.yml or action.yaml")
-        }
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw DryRunError("\(file): cannot read it: \(error.localizedDescription)")
-        }
+        let (text, file) = try ActionDefinition.read(directory: directory)
         return try parse(text, file: file, directory: directory)
     }
 
@@ -46,26 +37,11 @@ public struct CompositeAction: Sendable {
         let runs = try runsNode.pairs("runs", at: location)
         let using = try runs["using"]?.string("runs.using", at: location) ?? ""
         guard using == "composite" else {
-            throw location.error("runs.using: '\(using)' actions are not run by the dry run; only composite actions are")
+            throw location.error("runs.using: '\(using)' actions are not run by the dry run; only composite and node actions are")
         }
         try runs.checkKeys(["using", "steps"], in: "runs", at: location)
 
-        var inputs: [ActionInput] = []
-        for pair in try pairs["inputs"]?.pairs("inputs", at: location) ?? [] {
-            let inputPairs = try pair.value.pairs("inputs.\(pair.key)", at: location)
-            var defaultValue: Template?
-            if let text = try inputPairs["default"]?.string("inputs.\(pair.key).default", at: location) {
-                do {
-                    defaultValue = try Template(text)
-                } catch {
-                    throw location.error("inputs.\(pair.key).default", error)
-                }
-            }
-            let required = try inputPairs["required"]?.string("inputs.\(pair.key).required", at: location)
-            inputs.append(
-                ActionInput(
-                    name: pair.key, defaultValue: defaultValue, required: ["true", "yes", "on"].contains(required?.lowercased() ?? "")))
-        }
+        let inputs = try ActionInput.parseList(pairs["inputs"], at: location)
         return CompositeAction(
             file: file,
             directory: directory,

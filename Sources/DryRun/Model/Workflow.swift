@@ -27,102 +27,95 @@ public struct RunDefaults: Sendable, Equatable {
     }
 }
 
-/// A job: its steps and what surrounds them.
-///
-/// `runs-on`, `permissions`, `concurrency`, `environment` and `timeout-minutes` are read and
-/// ignored (nothing in a local run depends on them); `needs` is taken as met, with a note;
-/// `strategy`, `container`, `services` and a reusable-workflow `uses` are errors.
-public struct Job: Sendable {
+/// A job of a workflow file as read: its id and `needs` (always, for the order of the run), and
+/// the job itself or why it cannot run. A problem in a job is reported only when that job is
+/// selected to run; otherwise it is a note.
+public struct JobEntry: Sendable {
     public let id: String
-    public let name: String?
-    public let condition: Condition?
-    public let env: [NamedTemplate]
-    public let defaults: RunDefaults
     public let needs: [String]
-    public let outputs: [NamedTemplate]
-    public let steps: [Step]
-    public let location: SourceLocation
-    /// `permissions:` (only `id-token` matters here: the runner's OIDC variables).
-    public var permissions = YAMLPermissions(idTokenWrite: nil)
-
-    static let keys: Set<String> = [
-        "name", "runs-on", "permissions", "concurrency", "environment", "timeout-minutes", "continue-on-error",
-        "needs", "if", "env", "defaults", "outputs", "steps", "strategy", "container", "services", "uses", "with", "secrets",
-    ]
-
-    static func parse(id: String, _ node: YAMLNode, workflowFile: String) throws(DryRunError) -> Job {
-        let location = SourceLocation(file: workflowFile, job: id)
-        let pairs = try node.pairs("job", at: location.with(line: node.line))
-        try pairs.checkKeys(keys, in: "job", at: location)
-        for key in ["strategy", "container", "services"] where pairs[key] != nil {
-            throw location.with(line: pairs[key]!.line).error("\(key) is not supported by the dry run; run a job without it")
-        }
-        if pairs["uses"] != nil {
-            throw location.error("uses: a job that calls a reusable workflow is not supported by the dry run")
-        }
-        var condition: Condition?
-        if let text = try pairs["if"]?.string("if", at: location) {
-            do {
-                condition = try Condition(text)
-            } catch {
-                throw location.error("if", error)
-            }
-        }
-        var job = Job(
-            id: id,
-            name: try pairs["name"]?.string("name", at: location),
-            condition: condition,
-            env: try Workflow.namedTemplates(pairs["env"], "env", at: location),
-            defaults: try RunDefaults.parse(pairs["defaults"], at: location),
-            needs: try pairs["needs"]?.strings("needs", at: location) ?? [],
-            outputs: try Workflow.namedTemplates(pairs["outputs"], "outputs", at: location),
-            steps: try Step.parseList(pairs["steps"], inComposite: false, at: location),
-            location: location
-        )
-        job.permissions = YAMLPermissions.parse(pairs["permissions"])
-        return job
-    }
+    public let line: Int
+    public let parsed: Result<Job, DryRunError>
 }
 
 /// A workflow file: its jobs and the settings they share.
 public struct Workflow: Sendable {
     public let file: String
     public let name: String?
-    /// The events under `on`; only used to note that the dry-run event would not start it.
+    /// The events under `on`.
     public let events: [String]
+    /// `on.workflow_dispatch.inputs`.
+    public let dispatchInputs: [WorkflowInput]
+    /// `on.workflow_call`, when the workflow can be called.
+    public let call: WorkflowCallInterface?
     public let env: [NamedTemplate]
     public let defaults: RunDefaults
-    public let jobs: [Job]
+    public let entries: [JobEntry]
     public var permissions = YAMLPermissions(idTokenWrite: nil)
 
     static let keys: Set<String> = ["name", "run-name", "on", "permissions", "concurrency", "env", "defaults", "jobs"]
 
+    /// Reads a workflow from a file; `file` is how messages name it.
+    public static func load(_ path: String, file: String? = nil) throws(DryRunError) -> Workflow {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DryRunError("\(file ?? path): cannot read it: \(error.localizedDescription)")
+        }
+        return try parse(text, file: file ?? path)
+    }
+
     /// Reads a workflow; `file` is how messages name it. Every expression in it is parsed here, so
-    /// a syntax error stops the dry run before any step runs.
+    /// a syntax error stops the run before any step runs. A problem inside a job does not stop the
+    /// reading: it is kept in that job's ``JobEntry``.
     public static func parse(_ text: String, file: String) throws(DryRunError) -> Workflow {
         let root = try YAMLNode.load(text, file: file)
         let location = SourceLocation(file: file)
         let pairs = try root.pairs("a workflow", at: location)
         try pairs.checkKeys(keys, in: "workflow", at: location)
         var events: [String] = []
+        var dispatchInputs: [WorkflowInput] = []
+        var call: WorkflowCallInterface?
         switch pairs["on"] {
         case .scalar(let event, _, _)?: events = [event]
         case .sequence?: events = try pairs["on"]!.strings("on", at: location)
-        case .mapping(let eventPairs, _)?: events = eventPairs.map(\.key)
+        case .mapping(let eventPairs, _)?:
+            events = eventPairs.map(\.key)
+            if let dispatch = eventPairs["workflow_dispatch"] {
+                let inputs = try dispatch.pairs("on.workflow_dispatch", at: location)["inputs"]
+                dispatchInputs = try WorkflowInput.parseList(inputs, in: "on.workflow_dispatch.inputs", dispatch: true, at: location)
+            }
+            if let called = eventPairs["workflow_call"] {
+                call = try WorkflowCallInterface.parse(called, at: location)
+            }
         case nil: throw location.error("on: a workflow needs on")
         }
-        var jobs: [Job] = []
+        if call == nil, events.contains("workflow_call") { call = WorkflowCallInterface(inputs: [], secrets: [], outputs: []) }
+        var entries: [JobEntry] = []
         for pair in try pairs["jobs"]?.pairs("jobs", at: location) ?? [] {
-            jobs.append(try Job.parse(id: pair.key, pair.value, workflowFile: file))
+            let jobLocation = SourceLocation(file: file, job: pair.key)
+            var needs: [String] = []
+            if case .mapping(let jobPairs, _) = pair.value, let needsNode = jobPairs["needs"] {
+                needs = (try? needsNode.strings("needs", at: jobLocation)) ?? []
+            }
+            let parsed: Result<Job, DryRunError>
+            do {
+                parsed = .success(try Job.parse(id: pair.key, pair.value, workflowFile: file))
+            } catch {
+                parsed = .failure(error)
+            }
+            entries.append(JobEntry(id: pair.key, needs: needs, line: pair.value.line, parsed: parsed))
         }
-        if jobs.isEmpty { throw location.error("jobs: there are no jobs") }
+        if entries.isEmpty { throw location.error("jobs: there are no jobs") }
         var workflow = Workflow(
             file: file,
             name: try pairs["name"]?.string("name", at: location),
             events: events,
+            dispatchInputs: dispatchInputs,
+            call: call,
             env: try namedTemplates(pairs["env"], "env", at: location),
             defaults: try RunDefaults.parse(pairs["defaults"], at: location),
-            jobs: jobs
+            entries: entries
         )
         workflow.permissions = YAMLPermissions.parse(pairs["permissions"])
         return workflow
@@ -133,7 +126,7 @@ public struct Workflow: Sendable {
         for pair in try node?.pairs(what, at: location) ?? [] {
             let text: String
             if case .mapping(let inner, _) = pair.value, let value = inner["value"] {
-                // An action's outputs: `name: {description, value}`.
+                // An action's or a called workflow's outputs: `name: {description, value}`.
                 text = try value.string("\(what).\(pair.key).value", at: location) ?? ""
             } else {
                 text = try pair.value.string("\(what).\(pair.key)", at: location) ?? ""
@@ -147,17 +140,16 @@ public struct Workflow: Sendable {
         return result
     }
 
-    /// The job to run: the one named, or the only one.
-    public func job(named id: String?) throws(DryRunError) -> Job {
-        if let id {
-            guard let job = jobs.first(where: { $0.id == id }) else {
-                throw DryRunError("\(file): no job \(id); its jobs are \(jobs.map(\.id).joined(separator: ", "))")
-            }
-            return job
+    /// The entry of job `id`, or an error listing the jobs.
+    public func entry(_ id: String) throws(DryRunError) -> JobEntry {
+        guard let entry = entries.first(where: { $0.id == id }) else {
+            throw DryRunError("\(file): no job \(id); its jobs are \(entries.map(\.id).joined(separator: ", "))")
         }
-        guard jobs.count == 1 else {
-            throw DryRunError("\(file) has \(jobs.count) jobs (\(jobs.map(\.id).joined(separator: ", "))): choose one with --job")
-        }
-        return jobs[0]
+        return entry
+    }
+
+    /// The job `id` read without problems, or its problem.
+    public func job(named id: String) throws(DryRunError) -> Job {
+        try entry(id).parsed.get()
     }
 }

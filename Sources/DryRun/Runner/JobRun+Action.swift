@@ -5,18 +5,7 @@ extension JobRun {
     /// The folder of a local action: `./path` under the repository root, or this repository's
     /// own `OWNER/REPO[/PATH]@REF`; nil for any other action.
     func localAction(_ reference: String) -> String? {
-        let root = options.repositoryRoot
-        if reference == "." || reference.hasPrefix("./") {
-            return (root as NSString).appendingPathComponent(String(reference.dropFirst(1)))
-        }
-        guard let at = reference.lastIndex(of: "@") else { return nil }
-        let name = reference[..<at]
-        let own = options.selfRepository
-        guard name.lowercased().hasPrefix(own.lowercased()) else { return nil }
-        let rest = name.dropFirst(own.count)
-        if rest.isEmpty { return root }
-        guard rest.hasPrefix("/") else { return nil }
-        return (root as NSString).appendingPathComponent(String(rest.dropFirst()))
+        LocalReference.path(reference, options: options)
     }
 
     func runAction(
@@ -34,47 +23,23 @@ extension JobRun {
         guard scope.depth < Self.maximumDepth else {
             throw step.location.error("uses: \(reference): composite actions nest more than \(Self.maximumDepth) deep")
         }
-        let action: CompositeAction
+        let definition: ActionDefinition
         do {
-            action = try CompositeAction.load(directory: (folder as NSString).standardizingPath)
+            definition = try ActionDefinition.load(directory: (folder as NSString).standardizingPath)
         } catch {
             throw step.location.error("uses: \(reference): \(error.message)")
         }
-
-        // Inputs: `with` values, then declared defaults, both evaluated where the action is used.
-        var given: [String: String] = [:]
-        for input in with {
-            do {
-                given[input.name.lowercased()] = try input.template.text(in: context)
-            } catch {
-                let message = try stepFailure(error, "with.\(input.name)", step)
-                log.annotate("Error", message)
-                return StepResult(outcome: .failure, conclusion: .failure, failure: message)
-            }
+        let action: CompositeAction
+        switch definition {
+        case .composite(let composite):
+            action = composite
+        case .node(let node):
+            return try runNodeAction(step, reference: reference, with: with, action: node, scope: scope, context: context, env: env)
         }
-        let declared = Set(action.inputs.map { $0.name.lowercased() })
-        let unexpected = with.map(\.name).filter { !declared.contains($0.lowercased()) }
-        if !unexpected.isEmpty {
-            let valid = action.inputs.map { "'\($0.name)'" }.joined(separator: ", ")
-            log.annotate(
-                "Warning", "Unexpected input(s) \(unexpected.map { "'\($0)'" }.joined(separator: ", ")), valid inputs are [\(valid)]")
-        }
-        var inputs: [(String, String)] = []
-        for input in action.inputs {
-            if let value = given[input.name.lowercased()] {
-                inputs.append((input.name, value))
-            } else if let defaultValue = input.defaultValue {
-                do {
-                    inputs.append((input.name, try defaultValue.text(in: context)))
-                } catch {
-                    throw step.location.error("\(action.file): inputs.\(input.name).default", error)
-                }
-            } else if input.required {
-                throw step.location.error(
-                    "uses: \(reference): input '\(input.name)' is required by \(action.file) and has no default; give it with with:")
-            } else {
-                inputs.append((input.name, ""))
-            }
+        let inputs: [(String, String)]
+        switch try actionInputs(step, reference: reference, with: with, declared: action.inputs, file: action.file, context: context) {
+        case .values(let values): inputs = values
+        case .failed(let result): return result
         }
 
         let inner = StepScope(depth: scope.depth + 1, action: action, inputs: .strings(inputs), callerEnv: env, defaults: RunDefaults())
@@ -101,5 +66,59 @@ extension JobRun {
                 failure: "in \(reference), " + inner.failures.joined(separator: "; "))
         }
         return StepResult(outcome: .success, conclusion: .success, outputs: outputs)
+    }
+
+    enum ActionInputs {
+        case values([(String, String)])
+        /// A `with` value failed to evaluate: the step's result.
+        case failed(StepResult)
+    }
+
+    /// An action's inputs: `with` values, then declared defaults, both evaluated where the action
+    /// is used (the runner's `ActionRunner.RunAsync`, src/Runner.Worker/ActionRunner.cs). With
+    /// `undeclared`, `with` values the action does not declare follow, as the runner passes them
+    /// to a JavaScript action; either way they get its warning.
+    func actionInputs(
+        _ step: Step, reference: String, with: [NamedTemplate], declared inputs: [ActionInput], file: String, context: ExpressionContext,
+        undeclared: Bool = false
+    ) throws(DryRunError) -> ActionInputs {
+        var given: [String: String] = [:]
+        for input in with {
+            do {
+                given[input.name.lowercased()] = try input.template.text(in: context)
+            } catch {
+                let message = try stepFailure(error, "with.\(input.name)", step)
+                log.annotate("Error", message)
+                return .failed(StepResult(outcome: .failure, conclusion: .failure, failure: message))
+            }
+        }
+        let declared = Set(inputs.map { $0.name.lowercased() })
+        let unexpected = with.map(\.name).filter { !declared.contains($0.lowercased()) }
+        if !unexpected.isEmpty {
+            let valid = inputs.map { "'\($0.name)'" }.joined(separator: ", ")
+            log.annotate(
+                "Warning", "Unexpected input(s) \(unexpected.map { "'\($0)'" }.joined(separator: ", ")), valid inputs are [\(valid)]")
+        }
+        var values: [(String, String)] = []
+        for input in inputs {
+            if let value = given[input.name.lowercased()] {
+                values.append((input.name, value))
+            } else if let defaultValue = input.defaultValue {
+                do {
+                    values.append((input.name, try defaultValue.text(in: context)))
+                } catch {
+                    throw step.location.error("\(file): inputs.\(input.name).default", error)
+                }
+            } else if input.required {
+                throw step.location.error(
+                    "uses: \(reference): input '\(input.name)' is required by \(file) and has no default; give it with with:")
+            } else {
+                values.append((input.name, ""))
+            }
+        }
+        if undeclared {
+            for name in unexpected { values.append((name, given[name.lowercased()] ?? "")) }
+        }
+        return .values(values)
     }
 }

@@ -44,8 +44,9 @@ extension JobRun {
         let command = plan.shell(script: scriptPath)
 
         var commands = StepCommands()
+        let (executable, arguments) = isolated(command.executable, command.arguments, directory: folder)
         let termination = processes.run(
-            executable: command.executable, arguments: command.arguments, environment: environment, directory: folder,
+            executable: executable, arguments: arguments, environment: environment, directory: folder,
             timeout: limit?.0
         ) { line in
             log.stepOutput(line, commands: &commands)
@@ -66,6 +67,14 @@ extension JobRun {
         case .failed(let reason):
             result = failed(reason)
         }
+        conclude(&result, commands: commands, files: files)
+        return result
+    }
+
+    /// What a step's process left, once it ended: a refused workflow command fails a step that
+    /// succeeded; its file commands are applied, and their outputs follow those of `::set-output`;
+    /// a file that cannot be applied fails a step that succeeded.
+    func conclude(_ result: inout StepResult, commands: StepCommands, files: StepFiles) {
         if let refused = commands.errors.first, result.outcome == .success {
             result = StepResult(outcome: .failure, conclusion: .failure, failure: refused)
         }
@@ -76,7 +85,6 @@ extension JobRun {
             result.conclusion = .failure
             result.failure = problem
         }
-        return result
     }
 
     /// The step's environment: the machine's, the env context, then the `GITHUB_*` and `RUNNER_*`

@@ -2,11 +2,13 @@ import Foundation
 
 // Design note
 //
-// The state of a run lives in two places, and every function says which it touches:
-// - `JobRun` (one per dry run): the options, the machine (`RunnerEnvironment`: workspace,
-//   RUNNER_TEMP, the files of each step), the log with its masks, the process groups, and what
-//   carries from step to step across actions: `globalEnv` (GITHUB_ENV additions), `prependPath`
-//   (GITHUB_PATH, latest first), `summaries`, `stepNumber`, `jobFailed`.
+// The state of a run lives in three places, and every function says which it touches:
+// - `WorkflowScheduler` (one per run, one more per called workflow): which jobs run and in what
+//   order, their results and outputs (the `needs` context), matrices, job `if:`, the table.
+// - `JobRun` (one per job, per matrix combination): the machine (`RunnerEnvironment`: workspace,
+//   RUNNER_TEMP, the files of each step), the process groups, and what carries from step to step
+//   across actions: `globalEnv` (GITHUB_ENV additions), `prependPath` (GITHUB_PATH, latest
+//   first), `summaries`, `stepNumber`, `jobFailed`. The log with its masks is the run's.
 // - `StepScope` (one for the job, one per composite action in use): its inputs, the caller's env
 //   context, its defaults, the `steps` context recorded so far and whether one of its steps
 //   failed, which is what `success()` and `failure()` read inside it.
@@ -15,9 +17,13 @@ import Foundation
 // writes); a step's files are read and applied (`applyFileCommands`) only after its process
 // ended; a scope's `failed` changes only through a step's conclusion, so `continue-on-error`
 // keeps it false; every process group a step left is killed in `finish`, whatever happened.
+// Nothing the run refuses is found after a step ran: `Preflight` checks every selected job first.
 //
-// Files: this one holds `JobRun` and the step loop; `JobRun+Script.swift` a `run:` step,
-// `JobRun+Action.swift` a `uses:` step, `StepScope.swift` the scope and a step's result.
+// Files: `WorkflowScheduler.swift` the jobs, `Preflight.swift` the checks, this one `JobRun` and
+// the step loop; `JobRun+Script.swift` a `run:` step, `JobRun+Action.swift` a `uses:` step,
+// `JobRun+Node.swift` a JavaScript action (its pre and post stages around the job's steps),
+// `Isolation.swift` the `--isolate` sandbox around each step's process, `StepScope.swift` the
+// scope and a step's result.
 //
 // Order of steps for one step (`runStep`): evaluate `env`, then `if:`, then the display name,
 // `continue-on-error` and `timeout-minutes`; run it (`runScript` or `runAction`, which pushes a
@@ -28,7 +34,46 @@ import Foundation
 // stays not failed; its GITHUB_ENV is still applied, so `b` runs (implicit `success()`) with
 // X=1 and prints 1; the job succeeds.
 
-/// Runs one job of a workflow on this machine, the way the GitHub Actions runner runs it.
+/// Runs a workflow on this machine, the way GitHub and its runner run it: see
+/// ``WorkflowScheduler`` for the jobs and ``JobRun`` for the steps of one.
+public enum JobRunner {
+    /// Reads the workflow, runs the selected jobs and reports them to `output`.
+    public static func run(_ options: DryRunOptions, output: LogOutput) throws(DryRunError) -> DryRunResult {
+        try WorkflowScheduler.runWorkflow(options, output: output)
+    }
+
+    /// Interrupts the runs of this process (for Ctrl-C): the running step's process group gets
+    /// SIGINT (SIGKILL on a second call), no further step or job starts, and the run ends as
+    /// failed with ``DryRunResult/interrupted`` set.
+    public static func interrupt() {
+        StepProcess.interrupt()
+    }
+}
+
+/// One job to run: a job of a workflow, for one matrix combination, with its contexts.
+struct JobInstance {
+    let workflow: Workflow
+    let job: Job
+    /// As GitHub names it: `test (ubuntu-latest, 3.12)`, `call / build`.
+    let displayName: String
+    /// `inputs`, `needs`, `matrix`, `strategy`.
+    let inputs: ExpressionValue
+    let contexts: [String: ExpressionValue]
+    /// The `secrets` context (empty values for a fork's pull request).
+    let secrets: ExpressionValue
+    /// `GITHUB_TOKEN`'s value, for `github.token`.
+    let token: String
+}
+
+/// How one job's steps ended.
+struct JobRunResult {
+    var succeeded: Bool
+    var failures: [String]
+    var outputs: [NamedValue]
+    var summary: String
+}
+
+/// Runs the steps of one job on this machine, the way the GitHub Actions runner runs them.
 ///
 /// The job's steps run in order. A step's implicit condition is `success()`: after a failing
 /// step only steps whose `if:` calls `always()` or `failure()` run. A failing step (a non-zero
@@ -54,41 +99,14 @@ import Foundation
 /// job's env, then the calling step's env context (which wins, even over `GITHUB_ENV` written
 /// inside the action), then their own `env`. Workflow and job `defaults` do not apply inside.
 /// After its steps, `outputs.<name>.value` is evaluated into the calling step's outputs.
+/// A local JavaScript action (`runs.using: node20`, …) runs with the machine's `node`, its
+/// `post` after the job's last step (see JobRun+Node.swift).
 /// Any other action is skipped with a note and succeeds with no outputs, except
 /// `actions/cache` (and `actions/cache/restore`), whose `cache-hit` is `'false'`; its `with`
 /// is not evaluated.
-///
-/// Errors that stop the dry run (a ``DryRunError``): a workflow or action file GitHub would
-/// reject or the dry run cannot run (see ``Workflow``, ``Job``, ``CompositeAction``), an
-/// expression using something unsupported (`hashFiles()`, `matrix`, `needs`, `.*`), a required
-/// action input left out, actions nested more than nine deep, a `timeout-minutes` or
-/// `continue-on-error` that is not a whole number or a boolean.
-public enum JobRunner {
-    /// Reads the workflow, runs the job and reports it to `output`.
-    public static func run(_ options: DryRunOptions, output: LogOutput) throws(DryRunError) -> DryRunResult {
-        let text: String
-        do {
-            text = try String(contentsOfFile: options.workflowFile, encoding: .utf8)
-        } catch {
-            throw DryRunError("\(options.workflowFile): cannot read it: \(error.localizedDescription)")
-        }
-        let workflow = try Workflow.parse(text, file: options.workflowFile)
-        let job = try workflow.job(named: options.job)
-        let run = try JobRun(options: options, workflow: workflow, job: job, output: output)
-        defer { run.finish() }
-        return try run.run()
-    }
-
-    /// Interrupts the dry runs of this process (for Ctrl-C): the running step's process group gets
-    /// SIGINT (SIGKILL on a second call), no further step starts, and the job ends as failed with
-    /// ``DryRunResult/interrupted`` set.
-    public static func interrupt() {
-        StepProcess.interrupt()
-    }
-}
-
 final class JobRun {
     let options: DryRunOptions
+    let instance: JobInstance
     let workflow: Workflow
     let job: Job
     let machine: RunnerEnvironment
@@ -101,24 +119,23 @@ final class JobRun {
     var jobFailed = false
     var summaries: [String] = []
     var stepNumber = 0
+    /// Pre and post stages and state of JavaScript actions (JobRun+Node.swift).
+    let actionLifecycle = ActionLifecycle()
+    /// `--isolate`: the sandbox each step's process runs in (Isolation.swift).
+    var isolation: Isolation?
 
     /// The deepest nesting of composite actions the runner allows.
     static let maximumDepth = 9
 
-    init(options: DryRunOptions, workflow: Workflow, job: Job, output: LogOutput) throws(DryRunError) {
+    init(options: DryRunOptions, event: RunEvent, instance: JobInstance, vars: ExpressionValue, log: Log) throws(DryRunError) {
         self.options = options
-        self.workflow = workflow
-        self.job = job
-        log = Log(output: output)
-        let fork = options.event == .pullRequestFork
-        secrets = .strings(options.secrets.map { ($0.name, fork ? "" : $0.value) })
-        vars = .strings(options.vars.map { ($0.name, $0.value) })
-        let token = fork ? "" : options.secrets.last { $0.name.uppercased() == "GITHUB_TOKEN" }?.value ?? ""
-        machine = try RunnerEnvironment(options: options, workflow: workflow, job: job, token: token)
-        // The runner knows its secrets before the first line: their values never show.
-        for secret in options.secrets { log.addMask(secret.value) }
-        let debug = (options.secrets + options.vars).contains { $0.name == "ACTIONS_STEP_DEBUG" && $0.value.lowercased() == "true" }
-        log.showDebug = debug && !fork
+        self.instance = instance
+        workflow = instance.workflow
+        job = instance.job
+        self.log = log
+        secrets = instance.secrets
+        self.vars = vars
+        machine = try RunnerEnvironment(options: options, event: event, workflow: workflow, job: job, token: instance.token)
     }
 
     func finish() {
@@ -126,36 +143,22 @@ final class JobRun {
         machine.remove()
     }
 
-    var eventName: String { options.event.eventName }
-
-    func run() throws(DryRunError) -> DryRunResult {
-        let from = options.event == .pullRequestFork ? " (from a fork: secrets are empty)" : ""
-        log.plain("Dry run of \(workflow.file), job \(job.id): event \(eventName)\(from), workspace \(machine.workspace)")
-        if !workflow.events.contains(eventName) {
-            log.note("on: lists \(workflow.events.joined(separator: ", ")), not \(eventName); GitHub would not start this workflow for it")
-        }
-        if !job.needs.isEmpty {
-            log.note("needs: \(job.needs.joined(separator: ", ")) taken as succeeded; the needs context is not available")
-        }
-
+    func run() throws(DryRunError) -> JobRunResult {
+        let annotationsBefore = log.annotations.count
+        try prepareIsolation()
         let top = StepScope(
-            depth: 0, action: nil, inputs: .object([]), callerEnv: EnvironmentList(), defaults: job.defaults.overriding(workflow.defaults))
-        try evaluateJobEnvironment(top)
-        if let condition = job.condition {
-            let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
-            let runs: Bool
-            do {
-                runs = try condition.isTrue(in: context)
-            } catch {
-                throw job.location.error("if", error)
-            }
-            if !runs {
-                log.plain("○ Job \(job.id) skipped: if: \(condition.source) is false")
-                return DryRunResult(succeeded: true, failures: [], outputs: [], summary: "", interrupted: false)
-            }
+            depth: 0, action: nil, inputs: instance.inputs, callerEnv: EnvironmentList(),
+            defaults: job.defaults.overriding(workflow.defaults))
+        // An expression that fails in the job's env or outputs fails the job, as on GitHub.
+        if let problem = evaluateJobEnvironment(top) {
+            log.annotate("Error", problem)
+            jobFailed = true
+            top.failures.append(problem)
+        } else {
+            try prepareJavaScriptActions(top)
+            try runSteps(job.steps, in: top)
+            try runPostStages(top)
         }
-
-        try runSteps(job.steps, in: top)
 
         var outputs: [NamedValue] = []
         let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
@@ -163,15 +166,19 @@ final class JobRun {
             do {
                 outputs.append(NamedValue(output.name, try output.template.text(in: context)))
             } catch {
-                throw job.location.error("outputs.\(output.name)", error)
+                let problem = "\(job.location.error("outputs.\(output.name)", error).message)"
+                log.annotate("Error", problem)
+                jobFailed = true
+                top.failures.append(problem)
             }
         }
         processes.reapGroups()
-        return report(top, outputs: outputs)
+        return report(top, outputs: outputs, annotationsBefore: annotationsBefore)
     }
 
-    /// Workflow `env`, then job `env` (which sees the workflow's), into the env every step starts from.
-    func evaluateJobEnvironment(_ top: StepScope) throws(DryRunError) {
+    /// Workflow `env`, then job `env` (which sees the workflow's), into the env every step starts
+    /// from; the problem when an expression fails.
+    func evaluateJobEnvironment(_ top: StepScope) -> String? {
         for (list, location) in [(workflow.env, SourceLocation(file: workflow.file)), (job.env, job.location)] {
             let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
             var values: [NamedValue] = []
@@ -179,14 +186,15 @@ final class JobRun {
                 do {
                     values.append(NamedValue(variable.name, try variable.template.text(in: context)))
                 } catch {
-                    throw location.error("env.\(variable.name)", error)
+                    return location.error("env.\(variable.name)", error).message
                 }
             }
             for value in values { globalEnv.set(value.name, value.value) }
         }
+        return nil
     }
 
-    func report(_ top: StepScope, outputs: [NamedValue]) -> DryRunResult {
+    func report(_ top: StepScope, outputs: [NamedValue], annotationsBefore: Int) -> JobRunResult {
         log.depth = 0
         log.endGroup()
         if !outputs.isEmpty {
@@ -194,10 +202,11 @@ final class JobRun {
             log.plain("Job outputs:")
             for output in outputs { log.plain("  \(output.name)=\(output.value)") }
         }
-        if !log.annotations.isEmpty {
+        let annotations = log.annotations.dropFirst(annotationsBefore)
+        if !annotations.isEmpty {
             log.plain("")
             log.plain("Annotations:")
-            for annotation in log.annotations { log.plain("  " + annotation) }
+            for annotation in annotations { log.plain("  " + annotation) }
         }
         let summary = summaries.joined()
         if !summary.isEmpty {
@@ -207,13 +216,12 @@ final class JobRun {
         }
         log.plain("")
         if jobFailed {
-            log.plain("✗ Job \(job.id) failed")
+            log.plain("✗ Job \(instance.displayName) failed")
             for failure in top.failures { log.plain("  ✗ " + failure) }
         } else {
-            log.plain("✓ Job \(job.id) succeeded")
+            log.plain("✓ Job \(instance.displayName) succeeded")
         }
-        return DryRunResult(
-            succeeded: !jobFailed, failures: top.failures, outputs: outputs, summary: summary, interrupted: StepProcess.interrupted)
+        return JobRunResult(succeeded: !jobFailed, failures: top.failures, outputs: outputs, summary: summary)
     }
 
     // MARK: Steps
@@ -263,7 +271,7 @@ final class JobRun {
                 "github": .object(github), "env": env.value, "inputs": scope.inputs, "steps": scope.steps,
                 "secrets": secrets, "vars": vars, "runner": machine.runner,
                 "job": .object([("status", .string(jobFailed ? "failure" : "success"))]),
-            ],
+            ].merging(instance.contexts) { own, _ in own },
             succeeded: !scope.failed
         )
     }

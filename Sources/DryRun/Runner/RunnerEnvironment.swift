@@ -44,7 +44,7 @@ final class RunnerEnvironment {
         "workflow", "workflow_ref", "workflow_sha", "workspace",
     ]
 
-    init(options: DryRunOptions, workflow: Workflow, job: Job, token: String) throws(DryRunError) {
+    init(options: DryRunOptions, event: RunEvent, workflow: Workflow, job: Job, token: String) throws(DryRunError) {
         let host = options.hostEnvironment
         let base = host["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         root = (base as NSString).appendingPathComponent("plenar-dry-run-\(UUID().uuidString.prefix(8).lowercased())")
@@ -65,78 +65,15 @@ final class RunnerEnvironment {
         }
 
         let repository = options.repository
-        let owner = String(repository.prefix { $0 != "/" })
-        let repositoryName = String(repository.split(separator: "/").last ?? "app")
-        let sha = options.sha ?? String(repeating: "0", count: 40)
-        let fork = options.event == .pullRequestFork
-        let actor = fork ? "fork-contributor" : "dry-run"
-        let ref = fork ? "refs/pull/1/merge" : "refs/heads/main"
-        let runID = String(UInt32.random(in: 1_000_000...UInt32.max))
         let workflowPath = Self.workflowPath(workflow.file)
-
-        let repositoryValue = ExpressionValue.object([
-            ("name", .string(repositoryName)), ("full_name", .string(repository)), ("owner", .object([("login", .string(owner))])),
-            ("fork", .bool(false)), ("private", .bool(false)), ("default_branch", .string("main")),
-        ])
-        let event: ExpressionValue
-        if fork {
-            let forkRepository = ExpressionValue.object([
-                ("name", .string(repositoryName)), ("full_name", .string("\(actor)/\(repositoryName)")),
-                ("owner", .object([("login", .string(actor))])), ("fork", .bool(true)), ("private", .bool(false)),
-            ])
-            event = .object([
-                ("action", .string("opened")), ("number", .number(1)),
-                (
-                    "pull_request",
-                    .object([
-                        ("number", .number(1)), ("title", .string("Dry run")), ("user", .object([("login", .string(actor))])),
-                        (
-                            "head",
-                            .object([
-                                ("ref", .string("feature")), ("sha", .string(sha)), ("label", .string("\(actor):feature")),
-                                ("repo", forkRepository),
-                            ])
-                        ),
-                        (
-                            "base",
-                            .object([
-                                ("ref", .string("main")), ("sha", .string(sha)), ("label", .string("\(owner):main")),
-                                ("repo", repositoryValue),
-                            ])
-                        ),
-                    ])
-                ),
-                ("repository", repositoryValue), ("sender", .object([("login", .string(actor))])),
-            ])
-        } else {
-            event = .object([
-                ("ref", .string(ref)), ("before", .string(String(repeating: "0", count: 40))), ("after", .string(sha)),
-                ("created", .bool(false)), ("deleted", .bool(false)), ("forced", .bool(false)),
-                ("head_commit", .object([("id", .string(sha)), ("message", .string("Dry run"))])),
-                ("pusher", .object([("name", .string(actor))])), ("repository", repositoryValue),
-                ("sender", .object([("login", .string(actor))])),
-            ])
-        }
         do {
-            try Data(event.json().utf8).write(to: URL(fileURLWithPath: eventPath))
+            try Data(event.payload.json().utf8).write(to: URL(fileURLWithPath: eventPath))
         } catch {
             throw DryRunError("cannot write the event payload \(eventPath): \(error.localizedDescription)")
         }
-
-        github = [
-            ("action_ref", .string("")), ("action_repository", .string("")), ("actor", .string(actor)), ("actor_id", .string("1")),
-            ("api_url", .string("https://api.github.com")), ("base_ref", .string(fork ? "main" : "")),
-            ("event", event), ("event_name", .string(options.event.eventName)), ("event_path", .string(eventPath)),
-            ("graphql_url", .string("https://api.github.com/graphql")), ("head_ref", .string(fork ? "feature" : "")),
-            ("job", .string(job.id)), ("ref", .string(ref)), ("ref_name", .string(fork ? "1/merge" : "main")),
-            ("ref_protected", .string("false")), ("ref_type", .string("branch")), ("repository", .string(repository)),
-            ("repository_id", .string("1")), ("repository_owner", .string(owner)), ("repository_owner_id", .string("1")),
-            ("retention_days", .string("90")), ("run_attempt", .string("1")), ("run_id", .string(runID)),
-            ("run_number", .string("1")), ("server_url", .string("https://github.com")), ("sha", .string(sha)),
-            ("token", .string(token)), ("triggering_actor", .string(actor)), ("workflow", .string(workflow.name ?? workflowPath)),
-            ("workflow_ref", .string("\(repository)/\(workflowPath)@\(ref)")), ("workflow_sha", .string(sha)),
-            ("workspace", .string(workspace)),
-        ]
+        let ref = event.ref
+        let sha = event.sha
+        github = event.github(options: options, workflow: workflow, jobID: job.id, workspace: workspace, eventPath: eventPath, token: token)
 
         let (os, arch) = Self.platform()
         runner = .object([
@@ -154,9 +91,11 @@ final class RunnerEnvironment {
         for variable in options.env { environment[variable.name] = variable.value }
         environment["CI"] = "true"
         environment["GITHUB_ACTIONS"] = "true"
-        if let sandbox = options.oidcSandbox, !fork, OIDCRunnerToken.grantsIDToken(job: job.permissions, workflow: workflow.permissions) {
+        if let sandbox = options.oidcSandbox, !event.fromFork,
+            OIDCRunnerToken.grantsIDToken(job: job.permissions, workflow: workflow.permissions)
+        {
             let variables = try OIDCRunnerToken.variables(
-                sandbox: sandbox, repository: repository, ref: ref, sha: sha, event: options.event.eventName, runID: runID,
+                sandbox: sandbox, repository: repository, ref: ref, sha: sha, event: event.name, runID: event.runID,
                 workflowRef: "\(repository)/\(workflowPath)@\(ref)")
             environment.merge(variables) { _, new in new }
         }
@@ -164,7 +103,7 @@ final class RunnerEnvironment {
     }
 
     /// `.github/workflows/ci.yml` for a file under the repository's workflows folder, else its name.
-    private static func workflowPath(_ file: String) -> String {
+    static func workflowPath(_ file: String) -> String {
         if let range = file.range(of: ".github/workflows/") { return String(file[range.lowerBound...]) }
         return (file as NSString).lastPathComponent
     }

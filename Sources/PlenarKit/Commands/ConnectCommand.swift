@@ -19,6 +19,9 @@ public struct ConnectCommand {
     /// `--oidc [--audience A]`: exchange the job's OIDC token for a short-lived key (see `OIDCLogin`).
     public var oidc = false
     public var audience: String?
+    /// `--vscode-input`: VS Code asks for the key once (a password input) instead of reading
+    /// `PLENAR_TOKEN` from its environment.
+    public var vscodeInput = false
 
     public init(
         key: String? = nil, project: String? = nil, apiURL: String? = nil, json: Bool = false, clients: String? = nil,
@@ -82,6 +85,7 @@ public struct ConnectCommand {
             )
             let appends = try targets.workflow?.appends(connection, context: context, reporter: reporter) ?? []
             let report = try targets.configs.apply(connection, appending: appends, context: context, reporter: reporter)
+            targets.workflow?.afterWrite(connection, context: context, reporter: reporter, deadline: client.deadline)
             if json {
                 reporter.result(String(decoding: try encode(connection.summary(report, dryRun: dryRun)), as: UTF8.self) + "\n")
             } else {
@@ -93,8 +97,8 @@ public struct ConnectCommand {
         }
     }
 
-    /// What connect configures: the config files, and inside GitHub Actions the workflow's
-    /// environment files, all written in one step (`FileSystem.update`).
+    /// What connect configures: the config files, and inside a CI what later steps see (GitHub's
+    /// environment files, written with the configs in one step, `FileSystem.update`).
     struct Targets {
         var configs: ClientConfigs
         var workflow: WorkflowEnvironment?
@@ -107,10 +111,18 @@ public struct ConnectCommand {
         if noMCP, clients != nil || inlineToken {
             throw .usage("--no-mcp writes no MCP config: \(clients != nil ? "--client" : "--inline-token") has nothing to do")
         }
-        let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue)
+        let clients = noMCP ? [] : try MCPClient.list(clients ?? MCPClient.claude.rawValue, inlineToken: inlineToken)
+        if vscodeInput, !clients.contains(.vscode) || inlineToken {
+            throw .usage(
+                inlineToken
+                    ? "--vscode-input and --inline-token both say where VS Code's key comes from: choose one"
+                    : "--vscode-input changes VS Code's entry: add --client vscode (or all)")
+        }
+        var configs = ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun)
+        configs.vscodeInput = vscodeInput
         return Targets(
-            configs: ClientConfigs(clients: clients, claudeHooks: hooks != nil, inlineToken: inlineToken, force: force, dryRun: dryRun),
-            workflow: GitHubActions.isActive(context.environment) ? WorkflowEnvironment(dryRun: dryRun) : nil
+            configs: configs,
+            workflow: CIAdapters.current(context.environment).map { WorkflowEnvironment(adapter: $0, dryRun: dryRun) }
         )
     }
 

@@ -61,16 +61,13 @@ public struct RunCommand {
         var notes: [String] = []
         let secrets = secretSet(context, notes: &notes)
         let pending = PendingRedactor(secrets: secrets.secrets)
-        if GitHubActions.isActive(context.environment) {
-            // The runner learns what we mask, so a later step printing it unwrapped is masked
-            // too, and a command's own `::add-mask::` of such a value (which comes out as
-            // `::add-mask::***`) loses nothing. The runner consumes these lines without showing them.
-            GitHubActions.announceMasks(secrets.secrets.map(\.value), context: context)
-            if secrets.secrets.contains(where: { !GitHubActions.canMask($0.value) }) {
-                notes.append(
-                    "a masked value is not UTF-8: it is masked in this command's output, but the runner's ::add-mask:: takes only text, so later steps that print it are not masked"
-                )
-            }
+        // The CI learns what we mask, so a later step printing it unwrapped is masked too, and a
+        // command's own `::add-mask::` of such a value (which comes out as `::add-mask::***`)
+        // loses nothing. A log command the runner consumes is written now; an agent call
+        // (Buildkite) waits until the command has ended, since nothing may delay its start.
+        let ci = secrets.secrets.isEmpty ? nil : CIAdapters.current(context.environment)
+        if let ci, ci.masking == .logCommand {
+            notes += ci.announceMasks(secrets.secrets.map(\.value), context: context, deadline: context.clock.now())
         }
         // The environment as plenar got it, byte for byte and in order, plus PLENAR_RUN_ID.
         let runID = Array("PLENAR_RUN_ID=".utf8)
@@ -92,6 +89,9 @@ public struct RunCommand {
             settings.timeout = Self.cancelledReportTimeout
             settings.timeoutSource = "the limit on a cancelled run's report"
         }
+        if let ci, ci.masking == .agent, outcome.signal == nil {
+            notes += ci.announceMasks(secrets.secrets.map(\.value), context: context, deadline: context.clock.now() + settings.timeout)
+        }
         let invocation = Invocation(context: context, kind: .wrapper(child: outcome.status), skipped: "run not reported")
         var reported: Accepted?
         let status = invocation.run(settings, redactor: pending.value) { reporter throws(Failure) in
@@ -101,10 +101,13 @@ public struct RunCommand {
             for note in notes {
                 reporter.warning(note)
             }
+            if let note = ci?.noMaskingNote { reporter.note(note) }
             let (_, _, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             let body = report(outcome, startedAt: startedAt, settings: settings, context: context, redactor: reporter.redactor)
             let bytes = Array(try encode(reporter.redactor.redact(json: body)))
-            reported = try client.post("/runs", body: bytes, namesProject: settings.project != nil)
+            reported = try Spool.post(
+                "/runs", body: bytes, namesProject: settings.project != nil, what: "run report", client: client,
+                settingsToken: settings.token, context: context, reporter: reporter)
         }
         if json {
             context.stdout.write(Self.summary(outcome, status: status, id: reported?.id))
@@ -126,10 +129,18 @@ public struct RunCommand {
             notes.append(
                 "a --mask value shorter than \(RedactionPolicy.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
-        for variable in maskVariables where !secrets.add(maskVariable: variable, from: variables) {
-            notes.append(
-                "--mask-env \(variable): the variable is unset or shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so nothing of it is masked"
-            )
+        for variable in maskVariables {
+            // Empty is what a workflow gives for a secret it does not have (a registry a release
+            // does not publish to, a fork): nothing to mask, nothing to say. Unset is likely a typo.
+            guard let value = variables[variable] else {
+                notes.append("--mask-env \(variable): the variable is not set, so nothing of it is masked (is the name right?)")
+                continue
+            }
+            if !value.isEmpty, !secrets.add(mask: value) {
+                notes.append(
+                    "--mask-env \(variable): the value is shorter than \(RedactionPolicy.minimumExplicitLength) bytes, so it is not masked: it would hide ordinary text"
+                )
+            }
         }
         return secrets
     }

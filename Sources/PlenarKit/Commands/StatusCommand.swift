@@ -25,13 +25,8 @@ public struct StatusCommand {
             } else {
                 reporter.result(report.text)
             }
-            if GitHubActions.isActive(context.environment), let summary = context.env("GITHUB_STEP_SUMMARY") {
-                do throws(FileError) {
-                    try context.files.append(reporter.redactor.redact(report.markdown), to: summary)
-                } catch {
-                    reporter.warning("cannot write the step summary to \(error.path): \(error.reason)")
-                }
-            }
+            CIAdapters.current(context.environment)?.summary(
+                reporter.redactor.redact(report.markdown), context: context, reporter: reporter, deadline: client.deadline)
         }
     }
 }

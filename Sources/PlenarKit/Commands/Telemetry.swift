@@ -17,7 +17,8 @@ struct Telemetry {
             for note in notes {
                 reporter.warning(note)
             }
-            // The credentials first: with none there is nothing to send, and no CI context to read.
+            // The credentials first: with none there is nothing to send, no CI context to
+            // read, and no spool to touch.
             let (_, _, client) = try OIDCRefresh.credentials(settings: settings, context: context, reporter: reporter)
             var body = fields
             body["project_id"] = settings.project.map(JSONValue.string)
@@ -37,7 +38,9 @@ struct Telemetry {
                     bytes = Array(try encode(reporter.redactor.redact(json: JSONValue.object(body))))
                 }
             }
-            let accepted = try client.post(path, body: bytes, namesProject: settings.project != nil)
+            let accepted = try Spool.post(
+                path, body: bytes, namesProject: settings.project != nil, what: what, client: client, settingsToken: settings.token,
+                context: context, reporter: reporter)
             if json {
                 reporter.result(String(decoding: try encode(accepted), as: UTF8.self) + "\n")
             }

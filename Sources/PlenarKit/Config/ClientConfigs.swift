@@ -9,6 +9,8 @@ struct ClientConfigs {
     var inlineToken: Bool
     var force: Bool
     var dryRun: Bool
+    /// `--vscode-input`: VS Code's entry takes the key from a password input.
+    var vscodeInput = false
 
     /// One file's planned change.
     struct Plan {
@@ -40,7 +42,8 @@ struct ClientConfigs {
         let server = MCPServer(
             endpoint: connection.api.mcpEndpoint,
             project: connection.projectNamed ? connection.project.key : nil,
-            inlineToken: inlineToken ? connection.token : nil
+            inlineToken: inlineToken ? connection.token : nil,
+            keyFromInput: vscodeInput
         )
         let files = targets.map(\.file)
         let paths = files.map { root + "/" + $0 }

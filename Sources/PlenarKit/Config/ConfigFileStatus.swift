@@ -14,9 +14,12 @@ public struct ConfigFileStatus: Codable, Equatable, Sendable {
     /// Somewhere in the file is a literal token (this key, or anything token-shaped).
     public var literalSecret: Bool
     @ExplicitNull public var problem: String?
+    /// What the client needs besides this file before it uses the entry: a trusted folder, the
+    /// variable in its environment, where it must be started (README, "MCP client configs").
+    public var needs: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case client, file, present, problem
+        case client, file, present, problem, needs
         case hasEntry = "has_entry"
         case pointsAtAPI = "points_at_api"
         case upToDate = "up_to_date"
@@ -31,6 +34,7 @@ public struct ConfigFileStatus: Codable, Equatable, Sendable {
             !hasEntry
             ? "no plenar entry" : !pointsAtAPI ? "points at another server" : upToDate ? "up to date" : "out of date (run plenar connect)"
         if literalSecret { state += "; holds a literal key" }
+        if hasEntry, !needs.isEmpty { state += "; needs " + needs.joined(separator: "; ") }
         return "\(file): \(state)"
     }
 }

@@ -1,3 +1,5 @@
+import JSONText
+
 /// A configuration value with its members in the order they are written, so an entry plenar
 /// adds reads the way a person would write it. Equality ignores member order, as the clients do.
 public indirect enum ConfigValue: Equatable, Sendable {
@@ -63,22 +65,10 @@ extension ConfigValue {
     /// line feed, carriage return and tab by their short escapes, other control characters (and
     /// DEL) as `\u00XX`.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONString.quoted(text, quoting)
     }
+
+    static let quoting = JSONString.Style(uppercaseHex: true, shortBackspaceAndFormFeed: false, escapesDelete: true)
 
     /// A number as both formats write it: whole numbers without a fraction.
     static func numberText(_ number: Double) -> String {
@@ -93,6 +83,18 @@ extension ConfigValue {
                 return leaves(inner).map { ([key] + $0.0, $0.1) }
             }
             return [([key], value)]
+        }
+    }
+}
+
+extension ConfigValue {
+    /// A value as the JSON reader decoded it.
+    init(_ scalar: JSONScalar) {
+        switch scalar {
+        case let .string(text): self = .string(text)
+        case let .number(number): self = .number(number)
+        case let .bool(value): self = .bool(value)
+        case .null: self = .null
         }
     }
 }

@@ -2,10 +2,11 @@ import PlenarAPI
 
 extension MCPClient {
     /// The client's file as `status` judges it: present, plenar's entry there, pointing at this
-    /// API, what `connect` would write now, free of literal keys.
+    /// API, what `connect` would write now, free of literal keys; and what else the client needs.
     func inspect(_ snapshot: FileSnapshot, server: MCPServer, token: String) -> ConfigFileStatus {
         var status = ConfigFileStatus(
-            client: rawValue, file: file, present: false, hasEntry: false, pointsAtAPI: false, upToDate: false, literalSecret: false)
+            client: rawValue, file: file, present: false, hasEntry: false, pointsAtAPI: false, upToDate: false, literalSecret: false,
+            needs: config.needs(config.requiresInlineToken ? .inline : .variable))
         guard let contents = snapshot.contents else { return status }
         status.present = true
         let text = String(decoding: contents, as: UTF8.self)
@@ -23,11 +24,15 @@ extension MCPClient {
         status.pointsAtAPI = url == server.endpoint
         var inline = server
         inline.inlineToken = token
-        status.upToDate = [server, inline].contains { wanted in
-            ConfigValue.leaves(self.entry(wanted)).allSatisfy { path, value in
-                path.reduce(Optional(entry)) { $0?[$1] } == value
-            }
+        var input = server
+        input.keyFromInput = true
+        // Each form connect writes (the variable, --inline-token, --vscode-input) is up to date.
+        let forms = config.requiresInlineToken ? [inline] : self == .vscode ? [server, inline, input] : [server, inline]
+        let matching = forms.first { wanted in
+            ConfigValue.leaves(self.entry(wanted)).allSatisfy { path, value in entry[path] == value }
         }
+        status.upToDate = matching != nil
+        if let matching { status.needs = config.needs(matching.keySource) }
         return status
     }
 }

@@ -22,6 +22,8 @@ public struct PlenarContext {
     public var credentials: any CredentialStore
     /// A browser for login, `gh` for handing a key over.
     public var helpers: any HelperPrograms
+    /// The spool's folder: telemetry kept through an outage (``Spool``).
+    public var spool: any SpoolStorage
     /// When plenar started, on `clock` (`Launch`); nil for a context of fakes. A request made during
     /// start-up counts its deadline from here (`PlenarClient`).
     public var launched: Duration?
@@ -30,8 +32,10 @@ public struct PlenarContext {
         environment: [String: String], clock: any Clock, stdout: any TextOutput, stderr: any TextOutput,
         stdin: any ByteInput, files: any FileSystem, transport: any HTTPTransport, children: any ChildRunner = LiveChildren(),
         random: @escaping @Sendable (Int) -> String = RandomText.alphanumeric, environmentBytes: [[UInt8]]? = nil,
-        credentials: any CredentialStore = LocalCredentialStore(), helpers: any HelperPrograms = LocalHelpers()
+        credentials: any CredentialStore = LocalCredentialStore(), helpers: any HelperPrograms = LocalHelpers(),
+        spool: any SpoolStorage = LocalSpoolStorage()
     ) {
+        self.spool = spool
         self.credentials = credentials
         self.helpers = helpers
         self.children = children

@@ -19,33 +19,19 @@ public enum GitHubActions {
         return escaped
     }
 
-    /// The one place `::add-mask::` lines are written: inside GitHub Actions, on stderr (the
-    /// runner reads workflow commands from both streams, and stdout stays clean JSON), before
-    /// anything that could hold the secrets. The runner consumes them without showing them.
-    public static func announceMasks(_ secrets: [[UInt8]], context: PlenarContext) {
-        guard isActive(context.environment) else { return }
-        for secret in secrets {
-            context.stderr.write(maskCommands(secret))
-        }
-    }
-
     static func maskCommand(_ secret: String) -> String {
         "::add-mask::\(escapeData(secret))\n"
     }
 
-    /// The mask commands for a secret, line by line as the runner masks (lines of 3 bytes or
-    /// more: a shorter one would mask ordinary text); none for a secret the runner cannot mask.
+    /// The mask commands for a secret, line by line as the runner masks (`CIMaskText`); none for
+    /// a secret the runner cannot mask. Written only by `GitHubActionsCI.announceMasks`.
     static func maskCommands(_ secret: [UInt8]) -> String {
-        guard canMask(secret) else { return "" }
-        return Secret.lines(of: secret).filter { $0.count >= RedactionPolicy.minimumExplicitLength }
-            .map { maskCommand(String(decoding: $0, as: UTF8.self)) }.joined()
+        (CIMaskText.lines(secret) ?? []).map(maskCommand).joined()
     }
 
-    /// Whether the runner can mask the value: it reads `::add-mask::` as UTF-8 text, so a value
-    /// that is not valid UTF-8 would become another string (U+FFFD in place of its bad bytes),
-    /// one the log never holds.
+    /// Whether the runner can mask the value: it reads `::add-mask::` as UTF-8 text.
     public static func canMask(_ value: [UInt8]) -> Bool {
-        String(validating: value, as: UTF8.self) != nil
+        CIMaskText.lines(value) != nil
     }
 
     public static func annotation(_ severity: Severity, _ message: String) -> String {

@@ -44,10 +44,11 @@ public struct PlenarClient {
 
     /// Posts a record (JSON bytes); one Idempotency-Key covers the retry, so the server stores it once.
     /// `namesProject`: the body names a project, so a 404 means that project, not a wrong URL.
-    public func post(_ path: String, body: [UInt8], namesProject: Bool) throws(Failure) -> Accepted {
+    /// `idempotencyKey`: the key of an earlier attempt (a spooled record), else a new one.
+    public func post(_ path: String, body: [UInt8], namesProject: Bool, idempotencyKey: String? = nil) throws(Failure) -> Accepted {
         let request = HTTPRequestSpec(
             method: "POST", url: api.url(path),
-            headers: headers() + [("Content-Type", "application/json"), ("Idempotency-Key", random(32))],
+            headers: headers() + [("Content-Type", "application/json"), ("Idempotency-Key", idempotencyKey ?? random(32))],
             body: body
         )
         return try decode(Accepted.self, from: send(request, namesProject: namesProject))

@@ -193,7 +193,7 @@ extension OIDCLogin {
         }
         let client = PlenarClient(api: api, token: "", timeout: settings.timeout, context: context)
         let exchanged = try login.exchange(client)
-        GitHubActions.announceMasks([Array(exchanged.token.utf8)], context: context)
+        CIAdapters.announceMasks([Array(exchanged.token.utf8)], context: context, reporter: reporter)
         environment(environmentEntries(exchanged, audience: login.audience))
         reporter.note(
             "exchanged this job's OIDC token (\(exchanged.origin.repository.printable), \(exchanged.origin.ref?.printable ?? "no ref")) for key \(exchanged.prefix)…, valid until \(exchanged.expiresAt)"

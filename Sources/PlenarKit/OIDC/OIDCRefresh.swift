@@ -62,7 +62,7 @@ public enum OIDCRefresh {
             )
             return (token, api, client)
         }
-        GitHubActions.announceMasks([Array(exchanged.token.utf8)], context: context)
+        CIAdapters.announceMasks([Array(exchanged.token.utf8)], context: context, reporter: reporter)
         let entries = OIDCLogin.environmentEntries(exchanged, audience: login.audience)
         environment(entries)
         reporter.note(

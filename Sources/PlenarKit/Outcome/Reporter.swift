@@ -2,10 +2,10 @@ import PlenarAPI
 
 /// Writes what people read (stderr) and what programs read (stdout), through the redactor.
 /// Inside GitHub Actions, warnings and errors become annotations. When asked (`connect`, where a
-/// key may arrive from outside the workflow's secrets), the key is masked with `::add-mask::`
-/// before anything else, on stderr (the runner reads workflow commands from both streams), so
-/// stdout stays clean JSON. That line is the only place a raw key is ever written, and the runner
-/// consumes it without showing it.
+/// key may arrive from outside the workflow's secrets), the CI running the job is told to mask the
+/// key before anything else (`CIAdapters.announceMasks`: `::add-mask::` on stderr in GitHub
+/// Actions, so stdout stays clean JSON). That is the only place a raw key is ever written, and
+/// the runner consumes it without showing it.
 public struct Reporter {
     let context: PlenarContext
     public let redactor: Redactor
@@ -16,7 +16,7 @@ public struct Reporter {
         self.redactor = redactor ?? Redactor(secrets: secrets)
         self.inActions = GitHubActions.isActive(context.environment)
         if maskInActions {
-            GitHubActions.announceMasks(secrets.map { Array($0.utf8) }, context: context)
+            CIAdapters.announceMasks(secrets.map { Array($0.utf8) }, context: context, reporter: self)
         }
     }
 

@@ -19,11 +19,11 @@ public enum Handover: Equatable, Sendable {
     }
 
     /// Hands the plaintext over. With `.stdout` it is the one raw token plenar ever prints (masked
-    /// first inside GitHub Actions).
+    /// first by the CI running the job, if any).
     func deliver(_ token: String, key: KeyInfo, json: Bool, context: PlenarContext, reporter: Reporter) throws(Failure) {
         switch self {
         case .stdout:
-            if GitHubActions.isActive(context.environment) { context.stderr.write(GitHubActions.maskCommands(Array(token.utf8))) }
+            CIAdapters.announceMasks([Array(token.utf8)], context: context, reporter: reporter)
             if json {
                 context.stdout.write(String(decoding: try encode(CreatedKey(key: key, token: token)), as: UTF8.self) + "\n")
             } else {

@@ -1,3 +1,5 @@
+import JSONText
+
 extension Secret {
     /// Every form in which the value may show up in output, each masked like the value itself:
     /// the raw bytes; base64 as it appears inside a longer base64 stream at byte offsets 0, 1 and 2
@@ -129,63 +131,13 @@ extension Secret {
         return forms
     }
 
-    /// The value inside a JSON string: `"` and `\` escaped, `/` optionally as `\/`, control
-    /// characters as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; with `htmlSafe`, `<`, `>` and `&`
-    /// as `\u00XX` too (Go); with `asciiOnly`, every non-ASCII character as UTF-16 `\uXXXX`
-    /// (Python). Bytes that are not UTF-8 pass as they are, except as the encoders that check
-    /// write them: `\ufffd` each with `htmlSafe` (Go), `\udcXX` each with `asciiOnly` alone
-    /// (Python's `json.dumps` of a value read from the environment or argv, `surrogateescape`).
+    /// The value inside a JSON string as the encoders in the wild write it (`JSONString.Style`):
+    /// `/` optionally as `\/`, `\u00XX` in either case; `htmlSafe` as Go, `asciiOnly` as Python.
     static func jsonEscaped(
         _ value: [UInt8], escapeSlash: Bool, uppercaseHex: Bool, htmlSafe: Bool = false, asciiOnly: Bool = false
     ) -> [UInt8] {
-        var escaped: [UInt8] = []
-        func unicode(_ unit: UInt16) {
-            escaped +=
-                Array(#"\u"#.utf8) + hex(UInt8(unit >> 8), uppercase: uppercaseHex) + hex(UInt8(unit & 0xFF), uppercase: uppercaseHex)
-        }
-        func ascii(_ byte: UInt8) {
-            switch byte {
-            case 0x22, 0x5C: escaped += [UInt8(ascii: "\\"), byte]
-            case 0x2F where escapeSlash: escaped += Array(#"\/"#.utf8)
-            case 0x0A: escaped += Array(#"\n"#.utf8)
-            case 0x0D: escaped += Array(#"\r"#.utf8)
-            case 0x09: escaped += Array(#"\t"#.utf8)
-            case 0x08: escaped += Array(#"\b"#.utf8)
-            case 0x0C: escaped += Array(#"\f"#.utf8)
-            case ..<0x20: unicode(UInt16(byte))
-            case 0x3C where htmlSafe, 0x3E where htmlSafe, 0x26 where htmlSafe: unicode(UInt16(byte))
-            default: escaped.append(byte)
-            }
-        }
-        guard htmlSafe || asciiOnly, value.contains(where: { $0 >= 0x80 }) else {
-            for byte in value { ascii(byte) }
-            return escaped
-        }
-        var parser = Unicode.UTF8.ForwardParser()
-        var bytes = value.makeIterator()
-        var position = 0
-        while true {
-            switch parser.parseScalar(from: &bytes) {
-            case let .valid(encoded):
-                let scalar = Unicode.UTF8.decode(encoded).value
-                if scalar < 0x80 {
-                    ascii(UInt8(scalar))
-                } else if !asciiOnly {
-                    escaped += value[position..<(position + encoded.count)]
-                } else if scalar < 0x1_0000 {
-                    unicode(UInt16(scalar))
-                } else {
-                    unicode(UInt16(0xD800 + ((scalar - 0x1_0000) >> 10)))
-                    unicode(UInt16(0xDC00 + ((scalar - 0x1_0000) & 0x3FF)))
-                }
-                position += encoded.count
-            case let .error(length):
-                for byte in value[position..<(position + length)] { unicode(htmlSafe ? 0xFFFD : (0xDC00 | UInt16(byte))) }
-                position += length
-            case .emptyInput:
-                return escaped
-            }
-        }
+        JSONString.escaped(
+            value, JSONString.Style(escapesSlash: escapeSlash, uppercaseHex: uppercaseHex, htmlSafe: htmlSafe, asciiOnly: asciiOnly))
     }
 
     /// Every byte outside `A-Za-z0-9-._~` as `%XX`; a space optionally as `+`.

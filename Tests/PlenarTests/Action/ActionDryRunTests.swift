@@ -56,7 +56,7 @@ struct ActionDryRunTests {
 
     static func dryRun(
         _ sandbox: RunningSandbox, key: String?, event: String = "push", timeout: String? = nil, workflow: String = workflow,
-        plenarOnPath: Bool = true, env: [String: String] = [:], pathPrefix: String? = nil
+        plenarOnPath: Bool = true, env: [String: String] = [:], pathPrefix: String? = nil, arguments extra: [String] = []
     ) async throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-dryrun-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("workspace"), withIntermediateDirectories: true)
@@ -71,6 +71,7 @@ struct ActionDryRunTests {
         if let key { arguments += ["--secret", "PLENAR_TOKEN=\(key)"] }
         if let timeout { arguments += ["--env", "PLENAR_TIMEOUT_MS=\(timeout)"] }
         for (name, value) in env.sorted(by: { $0.key < $1.key }) { arguments += ["--env", "\(name)=\(value)"] }
+        arguments += extra
         let path = [pathPrefix, plenarOnPath ? BuiltProducts.folder.path : nil, "/usr/bin:/bin"].compactMap { $0 }.joined(separator: ":")
         let result = try await ChildProcess.run(
             BuiltProducts.path("plenar-dry-run"), arguments,

@@ -68,9 +68,7 @@ struct ActionInstallFailureTests {
         let tools = setup.folder.appendingPathComponent("tools")
         try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
         func tool(_ name: String, _ script: String) throws {
-            let file = tools.appendingPathComponent(name)
-            try Data("#!/bin/sh\n\(script)\n".utf8).write(to: file)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+            try ExecutableFile.write("#!/bin/sh\n\(script)\n", to: tools.appendingPathComponent(name).path)
         }
         let checksums = setup.folder.appendingPathComponent("checksums.txt")
         let pinned = try await failure == .checksumMismatch ? String(repeating: "0", count: 64) : setup.sha256

@@ -48,8 +48,12 @@ struct CommandTests {
                     == .object([
                         "client": .string("claude"), "file": .string(".mcp.json"), "present": .bool(false), "has_entry": .bool(false),
                         "points_at_api": .bool(false), "up_to_date": .bool(false), "literal_secret": .bool(false), "problem": .null,
+                        "needs": .array([
+                            .string("PLENAR_TOKEN in the agent's environment"),
+                            .string("approving the project's servers when Claude Code asks"),
+                        ]),
                     ]))
-            #expect(configs.count == 5)
+            #expect(configs.count == 11, "every client plenar knows (MCPClient.allCases)")
             #expect(json["mode"] == .string("org-key"))
             #expect(json["organization"]?["name"] == .string("Acme"))
             #expect(json["key"]?["prefix"]?.stringValue?.hasPrefix("pko_") == true)

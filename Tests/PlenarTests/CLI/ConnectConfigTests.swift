@@ -7,7 +7,9 @@ import Testing
 /// The built `plenar connect` against a real sandbox, writing real files in a throw-away repository.
 @Suite("connect writes MCP client configs that leak nothing and clobber nothing")
 struct ConnectConfigTests {
-    static let allFiles = MCPClient.allCases.map(\.file)
+    /// What `--client all` writes: every client that reads a variable for the key (not Zed).
+    static let allClients = MCPClient.allCases.filter { !$0.config.requiresInlineToken }
+    static let allFiles = allClients.map(\.file)
 
     @Test("every client's file from nothing; a second run leaves every byte as it was and says unchanged")
     func allClientsTwice() async throws {
@@ -30,7 +32,8 @@ struct ConnectConfigTests {
                 ["connect", "--client", "all", "--hooks", "claude"], api: sandbox.apiURL, token: token, directory: repo)
             #expect(second.status == 0)
             #expect(repo.snapshot() == before, "byte-identical after a second run")
-            #expect(second.stderr.components(separatedBy: ": unchanged").count - 1 == 6, "\(second.stderr)")
+            #expect(second.stderr.components(separatedBy: ": unchanged").count - 1 == Self.allFiles.count + 1, "\(second.stderr)")
+            #expect(!repo.snapshot().keys.contains(".zed/settings.json"), "all leaves Zed out without --inline-token")
             expectNoSecret(token, in: first.stdout, first.stderr, second.stdout, second.stderr)
             expectNoSecret(token, in: before.values.map { String(decoding: $0, as: UTF8.self) }.joined())
             #expect(!before.keys.contains { $0.contains(".plenar-") }, "no temporary file is left behind")
@@ -80,6 +83,85 @@ struct ConnectConfigTests {
             let missing = try await ChildProcess.run(python, [script, config], environment: ["PATH": "/usr/bin:/bin"])
             #expect(missing.status == 4)
             #expect(missing.stdout.contains("missing environment variable PLENAR_TOKEN"))
+        }
+    }
+
+    @Test(
+        "each client's file, read with that client's variable rules (Tests/clients/mcp_config_client.py), reaches the sandbox",
+        .enabled(if: MCPTests.python != nil || ProcessInfo.processInfo.environment["CI"] != nil))
+    func pythonClientReadsEveryConfig() async throws {
+        let python = try #require(MCPTests.python, "run scripts/test to create the venv")
+        let script = PackageRoot.url.appendingPathComponent("Tests/clients/mcp_config_client.py").path
+        try await RunningSandbox.process { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            let token = try sandbox.token("org_all")
+            for arguments in [["--client", "all"], ["--client", "zed", "--inline-token"]] {
+                let connect = try await CLI.run(
+                    ["connect", "--project", "PLEN-OPS"] + arguments, api: sandbox.apiURL, token: token, directory: repo)
+                #expect(connect.status == 0, "\(connect.stderr)")
+            }
+            let environment = ["PATH": "/usr/bin:/bin", "PLENAR_TOKEN": token, "PLENAR_PROJECT_ID": "PLEN-OPS"]
+            // Continue's YAML is read back by plenar's own tests (NewClientConfigTests): the venv has no YAML library.
+            for client in MCPClient.allCases where client != .continue {
+                let used = try await ChildProcess.run(
+                    python, [script, "--as", client.rawValue, repo.path(client.file)], environment: environment)
+                #expect(used.status == 0, "\(client): stdout: \(used.stdout) stderr: \(used.stderr)")
+                let answer = try JSONDecoder().decode(JSONValue.self, from: Data(used.stdout.utf8))
+                #expect(answer["url"] == .string("\(sandbox.root)/mcp"), "\(client)")
+                #expect(answer["header_names"] == .array([.string("Authorization"), .string("X-Plenar-Project")]), "\(client)")
+                let whoami = try JSONDecoder().decode(JSONValue.self, from: Data((answer["result"]?.stringValue ?? "").utf8))
+                #expect(whoami["organization"]?["name"] == .string("Acme"), "\(client)")
+            }
+            // Gemini CLI drops variables named like TOKEN before its second pass over the headers:
+            // started without PLENAR_TOKEN, it sends an empty Bearer and the server refuses it.
+            let unset = try await ChildProcess.run(
+                python, [script, "--as", "gemini", repo.path(".gemini/settings.json")], environment: ["PATH": "/usr/bin:/bin"])
+            #expect(unset.status == 3, "\(unset.stdout) \(unset.stderr)")
+        }
+    }
+
+    @Test(
+        "client options that cannot be honoured are usage errors (64) and write nothing",
+        arguments: [
+            ["--client", "zed"], ["--client", "claude,zed"], ["--vscode-input"], ["--client", "claude", "--vscode-input"],
+            ["--client", "vscode", "--vscode-input", "--inline-token"],
+        ])
+    func clientUsage(arguments: [String]) async throws {
+        let repo = try Workspace()
+        defer { repo.remove() }
+        let result = try await CLI.run(["connect"] + arguments, api: nil, token: nil, directory: repo)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(repo.snapshot().isEmpty)
+    }
+
+    @Test("VS Code: the environment by default, the prompt with --vscode-input; Zed only with the key inline, 0600")
+    func vscodeAndZed() async throws {
+        try await RunningSandbox.process { sandbox in
+            let repo = try Workspace()
+            defer { repo.remove() }
+            let token = try sandbox.token("org_demo")
+            let plain = try await CLI.run(["connect", "--client", "vscode"], api: sandbox.apiURL, token: token, directory: repo)
+            #expect(plain.status == 0, "\(plain.stderr)")
+            let written = try #require(repo.read(".vscode/mcp.json"))
+            #expect(written.contains("Bearer ${env:PLENAR_TOKEN}") && !written.contains("inputs"))
+            let prompt = try await CLI.run(
+                ["connect", "--client", "vscode", "--vscode-input"], api: sandbox.apiURL, token: token, directory: repo)
+            #expect(prompt.status == 0, "\(prompt.stderr)")
+            let prompted = try #require(repo.read(".vscode/mcp.json"))
+            #expect(prompted.contains("Bearer ${input:plenar-token}") && prompted.contains("\"password\": true"))
+            let zed = try await CLI.run(
+                ["connect", "--client", "zed", "--inline-token"], api: sandbox.apiURL, token: token, directory: repo)
+            #expect(zed.status == 0, "\(zed.stderr)")
+            #expect(try #require(repo.read(".zed/settings.json")).contains("Bearer \(token)"))
+            let mode = try FileManager.default.attributesOfItem(atPath: repo.path(".zed/settings.json"))[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let status = try await CLI.run(["status", "--json"], api: sandbox.apiURL, token: token, directory: repo)
+            let report = try JSONDecoder().decode(StatusReport.self, from: Data(status.stdout.utf8))
+            let zedStatus = try #require(report.configs.first { $0.client == "zed" })
+            #expect(zedStatus.upToDate && zedStatus.literalSecret && zedStatus.needs == ["a trusted worktree (Zed asks)"])
+            let vscode = try #require(report.configs.first { $0.client == "vscode" })
+            #expect(vscode.upToDate && vscode.needs.first?.hasPrefix("the key, entered once") == true)
         }
     }
 
@@ -137,10 +219,13 @@ struct ConnectConfigTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
-            for client in MCPClient.allCases {
+            for client in Self.allClients {
                 let text = try #require(repo.read(client.file))
                 if client == .codex {
                     #expect(try TOMLDocument(Array(text.utf8)).table(["mcp_servers", "plenar"]) != nil)
+                } else if client == .continue {
+                    let entry = try client.config.format.value(at: client.entryPath, in: Array(text.utf8))
+                    #expect(entry?["url"] == .string("\(sandbox.root)/mcp"))
                 } else {
                     let document = try JSONCDocument(Array(text.utf8), allowsComments: client.allowsComments)
                     #expect(document.node(at: client.entryPath + ["url"])?.value == .string("\(sandbox.root)/mcp"), "\(client)")
@@ -227,14 +312,24 @@ struct ConnectConfigTests {
                 byClient["claude"]
                     == ConfigFileStatus(
                         client: "claude", file: ".mcp.json", present: true, hasEntry: true, pointsAtAPI: true, upToDate: true,
-                        literalSecret: false))
+                        literalSecret: false,
+                        needs: ["PLENAR_TOKEN in the agent's environment", "approving the project's servers when Claude Code asks"]))
+            #expect(report.configs.map(\.client) == MCPClient.allCases.map(\.rawValue), "every known client, present or not")
+            #expect(byClient["gemini"]?.needs.contains("a trusted folder (Gemini CLI asks)") == true)
+            #expect(byClient["zed"]?.needs == ["a trusted worktree (Zed asks)"])
+            let raw = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            let configs = raw?["configs"] as? [[String: Any]]
+            #expect(configs?.allSatisfy { $0["needs"] is [String] } == true, "needs: a list of strings for every client")
             #expect(byClient["cursor"]?.upToDate == true)
             #expect(byClient["vscode"]?.present == false)
             #expect(byClient["gemini"].map { $0.present && $0.hasEntry && !$0.pointsAtAPI && $0.literalSecret } == true)
             expectNoSecret(token, in: status.stdout, status.stderr)
             let text = try await CLI.run(["status"], api: sandbox.apiURL, token: token, directory: repo)
-            #expect(text.stdout.contains("Config .mcp.json: up to date\n"))
-            #expect(text.stdout.contains("Config .gemini/settings.json: points at another server; holds a literal key\n"))
+            #expect(
+                text.stdout.contains(
+                    "Config .mcp.json: up to date; needs PLENAR_TOKEN in the agent's environment; approving the project's servers when Claude Code asks\n"
+                ), "\(text.stdout)")
+            #expect(text.stdout.contains("Config .gemini/settings.json: points at another server; holds a literal key; needs "))
         }
     }
 

@@ -133,9 +133,10 @@ extension PlenarContext {
         environment: [String: String] = [:], clock: FakeClock = FakeClock(), transport: any HTTPTransport = NoNetwork(),
         stdout: Captured = Captured(), stderr: Captured = Captured(), files: FakeFiles = FakeFiles(), stdin: FakeInput = FakeInput()
     ) -> PlenarContext {
+        // The spool in memory: a test with HOME set never writes below the real one.
         PlenarContext(
             environment: environment, clock: clock, stdout: stdout, stderr: stderr, stdin: stdin, files: files,
-            transport: transport, random: { length in String(repeating: "r", count: length) }
+            transport: transport, random: { length in String(repeating: "r", count: length) }, spool: FakeSpool()
         )
     }
 }

@@ -91,8 +91,10 @@ struct OIDCConnectTests {
             // The next step, as the runner starts it: what connect appended, and a key 60 seconds from its end.
             var step = job
             step["PLENAR_TOKEN_EXPIRES_AT"] = expiry
-            step["PLENAR_OIDC_AUDIENCE"] = try #require(Self.environmentValues(runner, "PLENAR_OIDC_AUDIENCE").first)
-            step["PLENAR_PROJECT_ID"] = try #require(Self.environmentValues(runner, "PLENAR_PROJECT_ID").first)
+            let audience = try #require(Self.environmentValues(runner, "PLENAR_OIDC_AUDIENCE").first)
+            let project = try #require(Self.environmentValues(runner, "PLENAR_PROJECT_ID").first)
+            step["PLENAR_OIDC_AUDIENCE"] = audience
+            step["PLENAR_PROJECT_ID"] = project
             let signal = try await CLI.run(["signal", "deploy", "--json"], api: sandbox.apiURL, token: first, environment: step)
             #expect(signal.status == 0, "\(signal.stderr)")
             #expect(signal.stdout.contains(#""id""#), "\(signal.stdout)")

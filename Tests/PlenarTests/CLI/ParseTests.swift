@@ -30,6 +30,7 @@ struct ParseTests {
         #expect(command.key == "-" && command.project == "PLEN-DEMO" && command.clients == "claude,vscode")
         #expect(command.dryRun && command.json && !command.force && !command.noMCP)
         #expect(try #require(try Self.parse(["connect"]) as? Connect).key == nil)
+        #expect(try #require(try Self.parse(["connect", "--client", "vscode", "--vscode-input"]) as? Connect).vscodeInput)
     }
 
     @Test("status and whoami: --json")
@@ -62,6 +63,14 @@ struct ParseTests {
         #expect(command.command == ["make", "--json", "--", "-x"])
     }
 
+    @Test("flush: --json, and nothing else")
+    func flush() throws {
+        #expect(try #require(try Self.parse(["flush", "--json"]) as? Flush).json)
+        #expect(try #require(try Self.parse(["flush"]) as? Flush).json == false)
+        #expect(Self.usageStatus(["flush", "extra"]) == 64)
+        #expect(Self.usageStatus(["flush", "--project", "P"]) == 64)
+    }
+
     @Test(
         "usage errors are 64",
         arguments: [
@@ -74,7 +83,7 @@ struct ParseTests {
 
     static let commands: [(String, any ParsableCommand.Type)] = [
         ("plenar", Plenar.self), ("connect", Connect.self), ("status", Status.self),
-        ("signal", plenar.Signal.self), ("hook", Hook.self), ("run", plenar.Run.self),
+        ("signal", plenar.Signal.self), ("hook", Hook.self), ("run", plenar.Run.self), ("flush", Flush.self),
     ]
 
     @Test("help texts: golden, and paragraphs wrapped by the parser alone (no ragged lines)", arguments: ParseTests.commands.map(\.0))

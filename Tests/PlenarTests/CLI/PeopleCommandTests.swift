@@ -19,15 +19,7 @@ struct FakeGH: Sendable {
             if [ -n "$USE_OLD_KEY" ]; then PLENAR_TOKEN="$USE_OLD_KEY" "\(CLI.executable)" status >/dev/null 2>&1; fi
             exit "${GH_EXIT:-0}"
             """
-        // Written through a close-on-exec descriptor: a child another test spawns meanwhile must not
-        // inherit it open for writing, or running the script fails with ETXTBSY.
-        let path = folder.appendingPathComponent("gh").path
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
-        guard fd >= 0 else { throw TestFailure("cannot create \(path)") }
-        let bytes = Array(script.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count else { throw TestFailure("cannot write \(path)") }
+        try ExecutableFile.write(script, to: folder.appendingPathComponent("gh").path)
     }
 
     var environment: [String: String] { ["PATH": "\(folder.path):/usr/bin:/bin"] }

@@ -75,7 +75,8 @@ struct PeopleLogicTests {
     ) -> PlenarContext {
         PlenarContext(
             environment: environment, clock: clock, stdout: stdout, stderr: stderr, stdin: UntouchableInput(), files: FakeFiles(),
-            transport: transport, random: { String(repeating: "r", count: $0) }, credentials: credentials, helpers: helpers
+            transport: transport, random: { String(repeating: "r", count: $0) }, credentials: credentials, helpers: helpers,
+            spool: FakeSpool()
         )
     }
 

@@ -7,6 +7,16 @@ import Testing
 enum Fixtures {
     static let server = MCPServer(endpoint: "http://127.0.0.1:8080/mcp", project: nil)
     static let projectServer = MCPServer(endpoint: "http://127.0.0.1:8080/mcp", project: "PLEN-DEMO")
+    /// A key-shaped literal for clients that take only a literal key (Zed).
+    static let literalKey = "pko_" + String(repeating: "k3Y", count: 12)
+
+    /// The server as `connect` describes it to `client`: with the literal key where the client
+    /// reads no variable.
+    static func server(_ base: MCPServer = Fixtures.server, for client: MCPClient) -> MCPServer {
+        var server = base
+        if client.config.requiresInlineToken { server.inlineToken = literalKey }
+        return server
+    }
 
     /// A file with other servers and unknown keys, per client.
     static func existing(_ client: MCPClient) -> String {
@@ -49,6 +59,61 @@ enum Fixtures {
                     "docs": {"command": "docs-mcp"}
                   },
                   "telemetry": {"enabled": false}
+                }
+
+                """
+        case .zed:
+            return """
+                // Zed project settings
+                {
+                  "tab_size": 2,
+                  "context_servers": {
+                    "docs": {"command": "docs-mcp", "args": [], "env": {}},
+                  },
+                  "languages": {"Swift": {"format_on_save": "off"}}, /* keep */
+                }
+
+                """
+        case .opencode:
+            return """
+                {
+                  "$schema": "https://opencode.ai/config.json",
+                  // the team's servers
+                  "mcp": {
+                    "docs": {"type": "local", "command": ["npx", "-y", "docs-mcp"], "enabled": true}
+                  },
+                  "model": "anthropic/claude-sonnet-4-5"
+                }
+
+                """
+        case .amp:
+            return """
+                {
+                  "amp.permissions": [{"tool": "Bash", "matches": {"cmd": "git *"}, "action": "allow"}],
+                  "amp.mcpServers": {
+                    "playwright": {"command": "npx", "args": ["-y", "@playwright/mcp@latest"]}
+                  }
+                }
+
+                """
+        case .kilo:
+            return """
+                {
+                    "mcpServers": {
+                        "docs": {"command": "docs-mcp", "alwaysAllow": ["search"], "disabled": false}
+                    }
+                }
+
+                """
+        case .continue:
+            // Continue's other servers live in files of their own: plenar's file is new or plenar's.
+            return ""
+        case .copilot:
+            return """
+                {
+                  "mcpServers": {
+                    "github": {"type": "http", "url": "https://api.githubcopilot.com/mcp/", "tools": ["*"]}
+                  }
                 }
 
                 """

@@ -41,10 +41,21 @@ struct DryRunCommandTests {
         #expect(unsupported.status == 2)
         #expect(
             unsupported.stderr
-                == "plenar-dry-run: error: ci.yml:4, job test: container is not supported by the dry run; run a job without it\n")
+                == "plenar-dry-run: error: ci.yml:4, job test: container: the local run has no container engine, so a job with container is refused (run another job with --job, or this one on GitHub)\n"
+        )
 
-        let (usage, third) = try await run(["ci.yml", "--event", "release"], workflow: "on: push\n")
+        let (usage, third) = try await run(["ci.yml", "--event", "not an event"], workflow: "on: push\n")
         defer { third.remove() }
         #expect(usage.status == 64)
+    }
+
+    @Test("usage errors: --input and --matrix need NAME=VALUE, --only needs --job, --ref a full ref")
+    func usage() async throws {
+        for arguments in [["--input", "version"], ["--matrix", "=x"], ["--only"], ["--ref", "v1.2.3"]] {
+            let (child, repository) = try await run(
+                ["ci.yml"] + arguments, workflow: "on: push\njobs:\n  a:\n    steps:\n      - run: true\n")
+            defer { repository.remove() }
+            #expect(child.status == 64, "\(arguments): \(child.stderr)")
+        }
     }
 }

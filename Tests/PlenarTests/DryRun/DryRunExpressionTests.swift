@@ -131,22 +131,82 @@ struct DryRunExpressionTests {
     }
 
     @Test("syntax errors: bad tokens, unclosed strings, unknown functions and named values, argument counts")
-    func syntaxErrors() {
+    func syntaxErrors() throws {
         for source in [
-            "a = b", "'open", "github.", "1 +", "(1", "github..ref", "nosuch(1)", "unknown.x", "contains('a')", "format()", "1-2", "",
+            "a = b", "'open", "github.", "1 +", "(1", "github..ref", "nosuch(1)", "unknown.x", "contains('a')", "format()", "1-2",
+            "'abc'[0]", "case(true, 1)",
         ] {
             #expect(throws: ExpressionError.self, "\(source)") { try ExpressionParser.parse(source) }
         }
-        #expect(throws: ExpressionError.syntax("Unrecognized function: 'nosuch'. Located within expression: nosuch(1)")) {
-            try ExpressionParser.parse("nosuch(1)")
+        #expect(throws: ExpressionError.syntax("Unrecognized function: 'nosuch'. Located at position 6 within expression: 1 && nosuch(1)"))
+        {
+            try ExpressionParser.parse("1 && nosuch(1)")
         }
+        #expect(throws: ExpressionError.syntax("Unexpected symbol: '=2'. Located at position 3 within expression: 1 =2")) {
+            try ExpressionParser.parse("1 =2")
+        }
+        #expect(try ExpressionParser.parse("") == .literal(.null), "the empty expression is null")
+        #expect(throws: ExpressionError.self, "but ${{ }} is not an expression") { try Template("${{ }}") }
     }
 
-    @Test("unsupported: hashFiles(), the .* filter, matrix, needs; and evaluation errors: format, fromJSON")
+    @Test("nesting: up to 50 deep as on GitHub, no deeper")
+    func depth() throws {
+        #expect(try evaluate(String(repeating: "!", count: 49) + "false") == .bool(true))
+        #expect(throws: ExpressionError.self) { try ExpressionParser.parse(String(repeating: "!", count: 50) + "false") }
+        let path = (1...49).map { "._\($0)" }.joined()
+        #expect(try evaluate("github\(path)") == .null)
+        #expect(throws: ExpressionError.self) { try ExpressionParser.parse("github\(path)._50") }
+    }
+
+    @Test("the object filter: .* and [*] give values, and what follows applies to each")
+    func filters() throws {
+        let context = ExpressionContext(values: [
+            "github": try ExpressionValue.parseJSON(
+                #"{"event": {"labels": [{"name": "bug"}, {"name": "CI"}, {"other": 1}], "matrix": {"os": "linux", "arch": "x64"}}}"#)
+        ])
+        #expect(try evaluate("join(github.event.labels.*.name, ', ')", context) == .string("bug, CI"))
+        #expect(try evaluate("contains(github.event.labels.*.name, 'ci')", context) == .bool(true))
+        #expect(try evaluate("toJSON(github.event.matrix[*])", context) == .string("[\n  \"linux\",\n  \"x64\"\n]"))
+        #expect(try evaluate("github.event.labels[*].missing", context) == .array(ExpressionArray([])))
+        #expect(try evaluate("github.event_name.*", context) == .array(ExpressionArray([])), "anything else filters to nothing")
+    }
+
+    @Test("case(): the value after the first true predicate, else the last; predicates must be booleans")
+    func caseFunction() throws {
+        #expect(try evaluate("case(github.event_name == 'push', 'p', github.event_name == 'pull_request', 'pr', 'other')") == .string("p"))
+        #expect(try evaluate("case(false, 1, 2)") == .number(2))
+        #expect(try evaluate("case(true, 'x', fromJSON('{nope'))") == .string("x"), "branches not taken are not evaluated")
+        #expect(throws: ExpressionError.evaluation("case predicate must evaluate to a boolean value")) { try evaluate("case('yes', 1, 2)") }
+    }
+
+    @Test("strings compare ordinally ignoring case: ü is Ü, ς is Σ, but ı is not I and İ is not i")
+    func ordinalIgnoreCase() throws {
+        for source in ["'ü' == 'Ü'", "'ς' == 'Σ'", "'ß' != 'SS'", "'ı' != 'I'", "'i' != 'İ'", "'a' < '['", "'A' < '['", "'ı' > 'I'"] {
+            #expect(try evaluate(source) == .bool(true), "\(source)")
+        }
+        #expect(try evaluate("contains('abc', '')") == .bool(true))
+        #expect(try evaluate("startsWith('Ünïcode', 'üN')") == .bool(true))
+        #expect(try evaluate("endsWith('asdf_ı', 'I')") == .bool(false))
+    }
+
+    @Test("indexes: a quoted number indexes an array, rounded down; a number reads an object's key")
+    func indexes() throws {
+        #expect(try evaluate("github.event.labels[' 1.9 ']") == .string("CI"))
+        #expect(try evaluate("github.event.labels[' 0x01 ']") == .string("CI"))
+        #expect(try evaluate("github.event.labels[true]") == .string("CI"))
+        #expect(try evaluate("github.event.labels['x']") == .null)
+        #expect(try evaluate("fromJSON('{\"3\": \"three\"}')[3]") == .string("three"))
+    }
+
+    @Test("memory: intermediate results beyond 1 MiB fail, as on GitHub")
+    func memory() throws {
+        let big = "format('" + String(repeating: "{0}", count: 100) + "', '" + String(repeating: "x", count: 3000) + "')"
+        #expect(try evaluate("startsWith(\(big), 'x')") == .bool(true))
+        #expect(throws: ExpressionError.self) { try evaluate("startsWith(\(big), \(big)) || startsWith(\(big), \(big))") }
+    }
+
+    @Test("unsupported: matrix, needs; and evaluation errors: format, fromJSON")
     func evaluationErrors() {
-        #expect(throws: ExpressionError.unsupported("hashFiles()")) { try evaluate("hashFiles('**/Package.resolved')") }
-        #expect(throws: ExpressionError.unsupported("the object filter .* (or [*])")) { try evaluate("github.event.labels.*") }
-        #expect(throws: ExpressionError.unsupported("the object filter .* (or [*])")) { try evaluate("github.event.labels[*]") }
         #expect(throws: ExpressionError.unsupported("the matrix context")) { try evaluate("matrix.os") }
         #expect(throws: ExpressionError.unsupported("the needs context")) { try evaluate("needs.build.result") }
         #expect(throws: ExpressionError.self) { try evaluate("steps.x") }

@@ -31,19 +31,23 @@ struct DryRunFixture: Sendable {
     }
 
     func run(
-        job: String? = nil, event: DryRunEvent = .push, secrets: [NamedValue] = [], vars: [NamedValue] = [],
-        env: [NamedValue] = [], minute: Duration = .seconds(60)
+        job: String? = nil, event: DryRunEvent? = nil, secrets: [NamedValue] = [], vars: [NamedValue] = [],
+        env: [NamedValue] = [], minute: Duration = .seconds(60), path: String = "/usr/local/bin:/usr/bin:/bin", isolate: Bool = false,
+        configure: (inout DryRunOptions) -> Void = { _ in }
     ) async -> Outcome {
-        let options = DryRunOptions(
+        var options = DryRunOptions(
             workflowFile: repository.path(".github/workflows/ci.yml"), job: job, event: event, secrets: secrets, vars: vars, env: env,
             repositoryRoot: repository.folder.path, sha: "0123456789abcdef0123456789abcdef01234567",
-            hostEnvironment: ["PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TMPDIR": NSTemporaryDirectory()],
+            hostEnvironment: ["PATH": path, "LANG": "C.UTF-8", "TMPDIR": NSTemporaryDirectory()],
             minute: minute
         )
+        options.isolate = isolate
+        configure(&options)
+        let configured = options
         return await OffPool.run {
             let log = CapturedLog()
             do throws(DryRunError) {
-                let result = try JobRunner.run(options, output: log)
+                let result = try JobRunner.run(configured, output: log)
                 return Outcome(result: result, error: nil, lines: log.lines)
             } catch {
                 return Outcome(result: nil, error: error, lines: log.lines)

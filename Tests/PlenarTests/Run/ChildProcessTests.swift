@@ -366,8 +366,7 @@ private struct ScratchFolder {
 
     func file(_ name: String, _ content: String, mode: Int) throws -> String {
         let file = "\(path)/\(name)"
-        try Data(content.utf8).write(to: URL(fileURLWithPath: file))
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
+        try ExecutableFile.write(content, to: file, mode: mode_t(mode))
         return file
     }
 }

@@ -77,6 +77,25 @@ struct RunTests {
         }
     }
 
+    @Test("--mask-env: a name that is not set or a value too short to mask is a warning; an empty value (a secret not defined) is not")
+    func maskEnvWarnings() async throws {
+        try await RunningSandbox.process { sandbox in
+            let result = try await CLI.run(
+                [
+                    "run", "--mask-env", "NPM_TOKEN", "--mask-env", "TWINE_PASSWORD", "--mask-env", "SHORT", "--mask-env", "TYPO", "--",
+                    "/bin/true",
+                ],
+                api: sandbox.apiURL, token: try sandbox.token("org_demo"),
+                environment: ["NPM_TOKEN": "npm_value_long_enough", "TWINE_PASSWORD": "", "SHORT": "ab"]
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("--mask-env TYPO: the variable is not set, so nothing of it is masked (is the name right?)"))
+            #expect(result.stderr.contains("--mask-env SHORT: the value is shorter than 3 bytes, so it is not masked"))
+            #expect(!result.stderr.contains("TWINE_PASSWORD"), "an empty value says nothing: \(result.stderr)")
+            #expect(!result.stderr.contains("NPM_TOKEN"), "\(result.stderr)")
+        }
+    }
+
     @Test("the report reaches the sandbox: status, duration, start, and a redacted command line")
     func report() async throws {
         try await RunningSandbox.process { sandbox in

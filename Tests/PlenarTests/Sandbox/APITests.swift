@@ -147,7 +147,7 @@ struct APITests {
         }
     }
 
-    @Test("a repeated Idempotency-Key is stored once, per key and endpoint")
+    @Test("a repeated Idempotency-Key is stored once, per organization and endpoint, whichever of its keys sends it")
     func idempotency() async throws {
         try await RunningSandbox.with { sandbox in
             let headers = ["Idempotency-Key": "run-42-attempt-1"]
@@ -158,12 +158,18 @@ struct APITests {
             #expect(first.status == 202)
             #expect(second.status == 202)
             #expect(first.json["id"] == second.json["id"])
+            let sameOrganization = try await sandbox.request(
+                .post, "/v1/signals", token: sandbox.token("personal"), json: #"{"kind":"a"}"#, headers: headers)
+            #expect(sameOrganization.json["id"] == first.json["id"], "another key of the same organization")
             let hook = try await sandbox.request(
                 .post, "/v1/hooks", token: sandbox.token("org_demo"), json: #"{"event":"Stop"}"#, headers: headers)
-            let otherKey = try await sandbox.request(
-                .post, "/v1/signals", token: sandbox.token("personal"), json: #"{"kind":"a"}"#, headers: headers)
+            let project = try await sandbox.request(.post, "/_sandbox/projects", json: #"{"org":"Globex","key":"GLX","name":"G"}"#)
+            #expect(project.status == 201)
+            let other = try await sandbox.mint(#"{"org":"Globex","kind":"org","projects":["GLX"]}"#)
+            let otherOrganization = try await sandbox.request(
+                .post, "/v1/signals", token: other.token, json: #"{"kind":"a"}"#, headers: headers)
             let noKey = try await sandbox.request(.post, "/v1/signals", token: sandbox.token("org_demo"), json: #"{"kind":"a"}"#)
-            #expect(Set([first.json["id"], hook.json["id"], otherKey.json["id"], noKey.json["id"]]).count == 4)
+            #expect(Set([first.json["id"], hook.json["id"], otherOrganization.json["id"], noKey.json["id"]]).count == 4)
             #expect(try await sandbox.events().count == 4)
         }
     }

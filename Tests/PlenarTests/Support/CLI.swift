@@ -24,7 +24,11 @@ enum CLI {
         _ arguments: [String], api: String?, token: String?, environment: [String: String] = [:], stdin: Data? = nil,
         directory: Workspace? = nil
     ) async throws -> Result {
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+        // A spool of its own (`XDG_STATE_HOME`), gone afterwards, unless the test shares one between
+        // runs: a record one test spooled must never reach another test's sandbox.
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: state) }
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8", "XDG_STATE_HOME": state.path]
         if let api { env["PLENAR_API_URL"] = api }
         if let token { env["PLENAR_TOKEN"] = token }
         env.merge(environment) { _, new in new }
@@ -44,7 +48,7 @@ extension CLI {
         _ arguments: [String], api: String?, token: String?, directory: Workspace
     ) async throws -> Result {
         guard getuid() == 0 else { return try await run(arguments, api: api, token: token, directory: directory) }
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8", "XDG_STATE_HOME": directory.path(".state")]
         if let api { env["PLENAR_API_URL"] = api }
         if let token { env["PLENAR_TOKEN"] = token }
         let started = ContinuousClock.now

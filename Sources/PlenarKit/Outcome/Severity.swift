@@ -1,0 +1,4 @@
+public enum Severity: Equatable {
+    case warning
+    case error
+}
