@@ -47,6 +47,16 @@ int plenar_pipe(int fds[2]) {
     return 0;
 }
 
+int plenar_pipe_grow(int fd, int size) {
+#ifdef F_SETPIPE_SZ
+    return fcntl(fd, F_SETPIPE_SZ, size);
+#else
+    (void)fd;
+    (void)size;
+    return -1;
+#endif
+}
+
 // The child should start with the signal state plenar itself started with, not the current one:
 // the CLI ignores SIGPIPE for itself (inherited, a `yes | head` inside the child would print
 // "Broken pipe" errors instead of ending quietly), and the thread that spawns may block signals

@@ -94,4 +94,12 @@ public enum FileIO {
         guard failure == 0 else { throw PlatformError(failure) }
         return (fds[0], fds[1])
     }
+
+    /// Asks for a buffer of `bytes` for the pipe of `fd` (Linux); where that is refused or
+    /// unsupported the pipe keeps its default (64 KiB on Linux). Returns the size granted.
+    @discardableResult
+    public static func growPipe(_ fd: Int32, to bytes: Int) -> Int? {
+        let granted = plenar_pipe_grow(fd, Int32(clamping: bytes))
+        return granted > 0 ? Int(granted) : nil
+    }
 }

@@ -27,7 +27,10 @@ struct Hook: ParsableCommand {
         guard !event.isEmpty else { throw ValidationError("the hook event must not be empty") }
     }
 
+    /// What this command does.
+    var logic: HookCommand { HookCommand(event: event, project: project, json: json) }
+
     func run() throws {
-        try finish(HookCommand(event: event, project: project, json: json).run(.live()))
+        try finish(logic.run(.live()))
     }
 }

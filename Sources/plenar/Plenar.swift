@@ -34,6 +34,8 @@ extension Plenar {
     /// from ArgumentParser, which is quadratic in repeated options; every other command's
     /// arguments go to ArgumentParser as they are.
     static func main() {
+        // The deadline of a request made during start-up counts from here (PlenarClient.startUp).
+        _ = Launch.instant
         let arguments = Array(CommandLine.arguments.dropFirst())
         // The version needs no parser: ArgumentParser's first parse reflects over every command
         // (about 6 million instructions, most of plenar's start-up).
@@ -41,6 +43,8 @@ extension Plenar {
             try? FileIO.writeAll(Array((configuration.version + "\n").utf8), to: 1)
             return
         }
+        // signal and hook, in the forms configs write, need no parser either (HotPath).
+        if let command = HotPath.command(arguments) { HotPath.run(command) }
         guard arguments.first == "run" else { return main(arguments) }
         main(RunArguments(Array(ProcessBytes.arguments().dropFirst())).parserArguments)
     }

@@ -37,9 +37,13 @@ struct Signal: ParsableCommand {
         }
     }
 
-    func run() throws {
+    /// What this command does, with the attributes split (`validate` has checked them).
+    var logic: SignalCommand {
         let pairs = attributes.compactMap(SignalCommand.attribute).map { ($0.key, $0.value) }
-        try finish(
-            SignalCommand(kind: kind, status: status, message: message, attributes: pairs, project: project, json: json).run(.live()))
+        return SignalCommand(kind: kind, status: status, message: message, attributes: pairs, project: project, json: json)
+    }
+
+    func run() throws {
+        try finish(logic.run(.live()))
     }
 }

@@ -13,6 +13,11 @@
 /// child's 0-2 even when ours are closed). Returns 0 or an errno.
 int plenar_pipe(int fds[2]);
 
+/// Asks for a pipe buffer of `size` bytes (Linux F_SETPIPE_SZ; the kernel's pipe-max-size, 1 MiB
+/// by default, bounds it for unprivileged processes). Returns the size granted, or -1 where the
+/// size cannot be set (other systems, or a refusal): the pipe keeps its default then.
+int plenar_pipe_grow(int fd, int size);
+
 /// A stdio slot of the child left closed (`plenar_spawn`'s `fds`).
 #define PLENAR_SPAWN_CLOSED (-1)
 /// A stdio slot of the child opened on /dev/null.

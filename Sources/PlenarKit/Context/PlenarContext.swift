@@ -24,6 +24,9 @@ public struct PlenarContext {
     public var helpers: any HelperPrograms
     /// The spool's folder: telemetry kept through an outage (``Spool``).
     public var spool: any SpoolStorage
+    /// When plenar started, on `clock` (`Launch`); nil for a context of fakes. A request made during
+    /// start-up counts its deadline from here (`PlenarClient`).
+    public var launched: Duration?
 
     public init(
         environment: [String: String], clock: any Clock, stdout: any TextOutput, stderr: any TextOutput,

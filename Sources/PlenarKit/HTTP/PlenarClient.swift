@@ -9,6 +9,10 @@ public struct PlenarClient {
     /// A second attempt is made only if, after the wait, at least this much of the deadline is left.
     public static let minimumAttempt = Duration.milliseconds(250)
     public static let defaultRetryAfter = Duration.seconds(1)
+    /// A client made within this long of plenar's start (`PlenarContext.launched`) counts its
+    /// deadline from the start: the time to start, parse and load libcurl is inside
+    /// `PLENAR_TIMEOUT_MS`. A later one (run's report, login's polls) counts from when it is made.
+    public static let startUp = Duration.milliseconds(50)
 
     let api: APIBaseURL
     var token: String
@@ -19,14 +23,17 @@ public struct PlenarClient {
     let userAgent: String
     let random: @Sendable (Int) -> String
 
-    /// Starts the deadline now: every request of this client shares it.
+    /// Starts the deadline now, or at plenar's start during start-up (`startUp`): every request of
+    /// this client shares it.
     public init(api: APIBaseURL, token: String, timeout: Duration, context: PlenarContext) {
         self.api = api
         self.token = token
         self.transport = context.transport
         self.clock = context.clock
         self.timeout = timeout
-        self.deadline = context.clock.now() + timeout
+        let now = context.clock.now()
+        let start = context.launched.flatMap { now - $0 <= Self.startUp ? min($0, now) : nil } ?? now
+        self.deadline = start + timeout
         self.userAgent = "plenar/\(Self.version) (\(OperatingSystem.name); \(OperatingSystem.architecture))"
         self.random = context.random
     }

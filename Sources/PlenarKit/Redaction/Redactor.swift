@@ -6,14 +6,22 @@ import PlenarAPI
 /// anything else as `***`. Messages, request bodies and `plenar run`'s output (`makeFilter()`)
 /// all go through the same automaton.
 public struct Redactor: Sendable {
-    let automaton: RedactionAutomaton
+    /// The automaton of this redactor's secrets; nil when there are none to look for.
+    private let own: RedactionAutomaton?
+
+    /// With no secrets only the token rule is left: one automaton for that, built once, when a text
+    /// first holds a token or a filter is made (a tokenless `plenar signal` never builds one).
+    private static let tokenRule = RedactionAutomaton(patterns: [])
+
+    var automaton: RedactionAutomaton { own ?? Self.tokenRule }
 
     public init(secrets: [String]) {
         self.init(secrets: secrets.filter { $0.count >= RedactionPolicy.minimumGuessedLength }.map { Secret($0) })
     }
 
     public init(secrets: [Secret]) {
-        automaton = RedactionAutomaton(patterns: RedactionPatterns.of(secrets))
+        let patterns = RedactionPatterns.of(secrets)
+        own = patterns.isEmpty ? nil : RedactionAutomaton(patterns: patterns)
     }
 
     /// A streaming redactor over the same patterns, for output that arrives in pieces.
@@ -45,6 +53,8 @@ public struct Redactor: Sendable {
 
     /// Bytes that need not be UTF-8 (an argument of `plenar run`'s command).
     public func redact(bytes: [UInt8]) -> [UInt8] {
+        // Without secrets only a token can be masked: text that holds none passes as it is.
+        if own == nil, !TokenRule.occurs(in: bytes) { return bytes }
         var filter = makeFilter()
         var output: [UInt8] = []
         bytes.withUnsafeBytes { filter.process($0) { output.append(contentsOf: $0) } }

@@ -12,6 +12,24 @@ enum TokenRule {
     /// The shortest token-shaped text; it counts as a pattern of this length for the holdback.
     static let minimumLength = prefixLength + minimumBodyLength
 
+    /// Whether `bytes` holds a token: a prefix followed by at least `minimumBodyLength` letters or
+    /// digits. Where none does, the rule has nothing to mask (`Redactor` then skips its automaton).
+    static func occurs(in bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            for start in buffer.indices {
+                for prefix in prefixes where start + prefix.bytes.count + minimumBodyLength <= buffer.count {
+                    let body = start + prefix.bytes.count
+                    if buffer[start..<body].elementsEqual(prefix.bytes),
+                        buffer[body..<(body + minimumBodyLength)].allSatisfy(isAlphanumeric)
+                    {
+                        return true
+                    }
+                }
+            }
+            return false
+        }
+    }
+
     @inline(__always)
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
         let lower = byte | 0x20

@@ -98,6 +98,9 @@ public struct ChildCommand: Sendable {
         }
     }
 
+    /// The buffer asked for each output pipe: 1 MiB, the most Linux gives without privilege.
+    static let pipeSize = 1 << 20
+
     private func run<Out: ByteStreamFilter, Err: ByteStreamFilter>(
         path: [UInt8], name: String, stdout: UnsafeMutablePointer<Out>, stderr: UnsafeMutablePointer<Err>
     ) -> ChildOutcome {
@@ -107,6 +110,10 @@ public struct ChildCommand: Sendable {
         do throws(PlatformError) {
             for index in 0..<3 {
                 let (read, write) = try FileIO.pipe()
+                // A command that writes fast fills the default 64 KiB in an instant and then waits
+                // for the pump at every write; a larger buffer lets each side run in longer
+                // stretches (cat | cat's throughput needs it, OutputPump.readSize).
+                if index < 2 { FileIO.growPipe(read, to: Self.pipeSize) }
                 switch index {
                 case 0: outPipe = [read, write]
                 case 1: errPipe = [read, write]

@@ -2,14 +2,16 @@ import CPosix
 import Platform
 
 /// Moves one of the child's output streams, a pipe, to one of ours through a filter: a blocking
-/// loop of 64 KiB reads, each processed and written at once, so output stays live and in order.
+/// loop of reads of whatever has arrived (up to 256 KiB), each processed and written at once, in
+/// one write (the filter hands its output in pieces: bytes held back from the last read, the new
+/// ones, replacements), so output stays live and in order and costs one system call a read.
 ///
 /// Until the child exits, the pump waits for data or for `childExit` (a pipe whose write end is
 /// closed when the child is gone). After that it keeps pumping while data still comes, since a
 /// background grandchild may hold the pipe open forever: it stops after `quiet` without data, or
 /// `linger` after the exit in any case. Then the filter's `finish` output is written.
 struct OutputPump<Filter: ByteStreamFilter> {
-    static var readSize: Int { 65_536 }
+    static var readSize: Int { 262_144 }
 
     /// Read end of the child's stdout or stderr pipe; the pump closes it when done.
     let source: Int32
@@ -26,18 +28,28 @@ struct OutputPump<Filter: ByteStreamFilter> {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 1)
         defer { buffer.deallocate() }
         var writer = FullWriter(fd: sink)
+        var output: [UInt8] = []
+        output.reserveCapacity(Self.readSize + 4096)
         var exitSeen: Duration?
         while waitForData(exitSeen: &exitSeen) {
             let count = read(source, buffer.baseAddress, buffer.count)
             if count < 0, errno == EINTR || errno == EAGAIN { continue }
             guard count > 0 else { break }
-            filter.pointee.process(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { writer.write($0) }
+            filter.pointee.process(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { output.append(contentsOf: $0) }
+            Self.flush(&output, to: &writer)
             // Our reader is gone: closing the pipe gives the child the SIGPIPE (or EPIPE) it would
             // have had writing to that reader itself, rather than letting it run on unheard.
             if writer.readerGone { break }
         }
         close(source)
-        filter.pointee.finish { writer.write($0) }
+        filter.pointee.finish { output.append(contentsOf: $0) }
+        Self.flush(&output, to: &writer)
+    }
+
+    private static func flush(_ output: inout [UInt8], to writer: inout FullWriter) {
+        guard !output.isEmpty else { return }
+        output.withUnsafeBytes { writer.write($0) }
+        output.removeAll(keepingCapacity: true)
     }
 
     /// Waits until `source` has data or end-of-file (true), or the after-exit grace ran out (false).
