@@ -38,7 +38,7 @@ struct BuildkiteCI: CIAdapter {
         }
         fields[.repository] = Self.value(environment, "BUILDKITE_REPO").flatMap(GitRemote.slug) ?? slugs
         // BUILDKITE_RETRY_COUNT: "how many times this job has been retried"; attempts count from 1.
-        if let retries = Self.value(environment, "BUILDKITE_RETRY_COUNT").flatMap({ Int($0) }), retries >= 0 {
+        if let retries = Self.value(environment, "BUILDKITE_RETRY_COUNT").flatMap({ Int($0) }), retries >= 0, retries < Int.max {
             fields[.runAttempt] = String(retries + 1)
         }
         // The job's anchor on the build's page, as datadog-ci builds it (src/helpers/ci.ts).

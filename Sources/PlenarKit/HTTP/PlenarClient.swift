@@ -116,8 +116,9 @@ public struct PlenarClient {
     static func retryAfter(_ header: String?, now: Date) -> Duration {
         guard let text = header?.trimmed, !text.isEmpty else { return defaultRetryAfter }
         if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-            // More digits than fit is "longer than any deadline", not "unreadable".
-            return .seconds(Int(text) ?? Int(Int32.max))
+            // More digits than fit is "longer than any deadline", not "unreadable"; clamped as the
+            // date form is, so that no later arithmetic on it can overflow.
+            return .seconds(min(Int(text) ?? Int(Int32.max), Int(Int32.max)))
         }
         guard let date = HTTPDate.parse(text) else { return defaultRetryAfter }
         let seconds = date.timeIntervalSince(now)

@@ -80,6 +80,12 @@ struct Spool {
         do throws(Failure) { bytes = try record.encoded() } catch {
             throw FileError(path: folder, reason: "the record could not be encoded")
         }
+        // What a flush would not read back (a body or header beyond any request's bound) is not kept.
+        guard bytes.count <= SpooledRecord.maximumFile else {
+            throw FileError(
+                path: folder,
+                reason: "the record is \(bytes.count) bytes, more than the \(SpooledRecord.maximumFile) a spooled record may be")
+        }
         let name = SpoolName(created: nowMilliseconds, unique: random(16), size: bytes.count, credential: record.header.credential)
         try storage.add(name.text, in: folder, bytes: bytes)
         return trim(keeping: name)

@@ -47,7 +47,8 @@ struct SpoolName: Equatable, Comparable {
         let rest = text[end.upperBound...]
         let parts = text[..<end.lowerBound].split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0].count == 15, let created = Int64(parts[0]), !parts[1].isEmpty,
-            parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), let size = Int(parts[2]), size >= 0,
+            parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), let size = Int(parts[2]),
+            (0...SpooledRecord.maximumFile).contains(size),
             parts[3].count == 16, parts[3].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
         else { return nil }
         switch rest {

@@ -172,6 +172,9 @@ struct CIDetectionTests {
         var noRepo = CIEnvironments.buildkite
         noRepo["BUILDKITE_REPO"] = nil
         #expect(Self.context(noRepo)["repository"] == "acme/app", "organization and pipeline slugs")
+        var endless = CIEnvironments.buildkite
+        endless["BUILDKITE_RETRY_COUNT"] = String(Int.max)
+        #expect(Self.context(endless)["run_attempt"] == nil, "a count with no next attempt is left out, not a crash")
     }
 
     @Test("CircleCI")

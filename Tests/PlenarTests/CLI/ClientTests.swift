@@ -140,6 +140,8 @@ struct ClientTests {
         #expect(PlenarClient.retryAfter(nil, now: now) == .seconds(1))
         #expect(PlenarClient.retryAfter("-4", now: now) == .seconds(1))
         #expect(PlenarClient.retryAfter("99999999999999999999999", now: now) == .seconds(Int(Int32.max)))
+        // Fits an Int, but not as milliseconds: clamped like the rest, so no message overflows on it.
+        #expect(PlenarClient.retryAfter("9999999999999999", now: now) == .seconds(Int(Int32.max)))
         // HTTP dates (RFC 9110 §5.6.7), in each of the three forms, counted from now; a past date is no wait.
         #expect(PlenarClient.retryAfter("Wed, 21 Oct 2015 07:28:05 GMT", now: now) == .seconds(5))
         #expect(PlenarClient.retryAfter("Wednesday, 21-Oct-15 07:29:00 GMT", now: now) == .seconds(60))

@@ -83,6 +83,9 @@ struct SpoolLogicTests {
             "notes.txt", "x.rec", "1-a-2-0123456789abcdef.rec", "001800000000000-abc-x-0123456789abcdef.rec",
             "001800000000000-a b-1-0123456789abcdef.rec", "001800000000000-abc-1.rec", "001800000000000-abc-1-0123456789ABCDEF.rec",
             "001800000000000-abc-1-0123456789abcdef.rec.tmp", ".tmp.rec.plenar-XXXX",
+            // A size no record can have (a step can write anything in $RUNNER_TEMP): ignored, so
+            // the bounds' sum cannot overflow.
+            "001800000000000-abc-9223372036854775807-0123456789abcdef.rec",
         ] {
             #expect(SpoolName(junk) == nil, "\(junk)")
         }
@@ -160,6 +163,15 @@ struct SpoolLogicTests {
         setup.spool.failAdd = true
         #expect(setup.signal() == 0)
         #expect(setup.stderr.text.contains("cannot keep the signal in the spool"))
+        #expect(setup.stderr.text.contains("signal not sent"))
+    }
+
+    @Test("a record larger than a flush reads back is not spooled: warned, reported not sent, exit 0")
+    func oversized() {
+        let setup = Setup([Self.step(.failure(.network("Connection refused")))])
+        #expect(setup.signal(String(repeating: "k", count: SpooledRecord.maximumFile)) == 0)
+        #expect(setup.spool.files.isEmpty, "nothing a flush would set aside as corrupt")
+        #expect(setup.stderr.text.contains("a spooled record may be"), "\(setup.stderr.text)")
         #expect(setup.stderr.text.contains("signal not sent"))
     }
 
