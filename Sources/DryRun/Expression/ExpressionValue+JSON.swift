@@ -23,10 +23,14 @@ extension ExpressionValue {
         }
     }
 
+    /// The deepest nesting `fromJSON()` reads: a step's output of a hundred thousand `[` must fail
+    /// the expression, not the run's stack when the value is torn down.
+    public static let maximumJSONDepth = 1_000
+
     /// `fromJSON()`: any JSON value; numbers become doubles, objects keep their key order.
     public static func parseJSON(_ text: String) throws(ExpressionError) -> ExpressionValue {
         let bytes = Array(text.utf8)
-        var reader = JSONReader(bytes, options: JSONReader.Options(checksSurrogatePairs: true))
+        var reader = JSONReader(bytes, options: JSONReader.Options(maximumDepth: maximumJSONDepth, checksSurrogatePairs: true))
         do throws(JSONTextError) {
             let value = try reader.value(
                 scalar: { scalar, range throws(JSONTextError) -> ExpressionValue in

@@ -48,8 +48,16 @@ public struct WorkflowInput: Sendable {
         return inputs
     }
 
-    /// `value` as this input's type; the error says what was expected.
-    func typed(_ value: ExpressionValue) -> Result<ExpressionValue, InputProblemMessage> {
+    /// `value` as this input's type; the error says what was expected. `strict` (a value a
+    /// reusable workflow's `with:` gives) takes no text for a boolean or a number: GitHub refuses
+    /// the run ("Unexpected value 'false'"); `--input` values and defaults are text and converted.
+    func typed(_ value: ExpressionValue, strict: Bool = false) -> Result<ExpressionValue, InputProblemMessage> {
+        if strict, case .string(let text) = value, kind == .boolean || kind == .number {
+            return .failure(
+                InputProblemMessage(
+                    "input '\(name)' is a \(kind == .boolean ? "boolean" : "number"): Unexpected value '\(text)' (a string; GitHub takes none here: "
+                        + "give \(kind == .boolean ? "true or false" : "a number") unquoted, or convert it with fromJSON())"))
+        }
         switch kind {
         case .boolean:
             if case .bool = value { return .success(value) }

@@ -53,12 +53,19 @@ extension JobRun {
             outputsContext["github"] = .object(github.entries.map { ($0.key, $0.value) } + [("action_path", .string(action.directory))])
         }
         var outputs: [NamedValue] = []
+        var outputProblem: String?
         for output in action.outputs {
             do {
                 outputs.append(NamedValue(output.name, try output.template.text(in: outputsContext)))
             } catch {
-                throw step.location.error("\(action.file): outputs.\(output.name)", error)
+                // The action's steps have run: a value that fails fails the step, never the run.
+                let message = try stepFailure(error, "\(action.file): outputs.\(output.name)", step)
+                log.annotate("Error", message)
+                outputProblem = outputProblem ?? message
             }
+        }
+        if let outputProblem, !inner.failed {
+            return StepResult(outcome: .failure, conclusion: .failure, outputs: outputs, failure: "in \(reference), \(outputProblem)")
         }
         guard !inner.failed else {
             return StepResult(
@@ -107,7 +114,10 @@ extension JobRun {
                 do {
                     values.append((input.name, try defaultValue.text(in: context)))
                 } catch {
-                    throw step.location.error("\(file): inputs.\(input.name).default", error)
+                    // As a with: value that fails: the step fails, the job goes on to its always() steps.
+                    let message = try stepFailure(error, "\(file): inputs.\(input.name).default", step)
+                    log.annotate("Error", message)
+                    return .failed(StepResult(outcome: .failure, conclusion: .failure, failure: message))
                 }
             } else if input.required {
                 throw step.location.error(

@@ -246,7 +246,13 @@ extension JobRun {
         }
         let github = githubObject.entries.map { ($0.key, $0.value) }
         let files = StepFiles(github: github)
-        let limit = try timeout(of: step, context: context)
+        let limit: (Duration, Int)?
+        switch try timeout(of: step, context: context) {
+        case .success(let value): limit = value
+        case .failure(let problem):
+            log.annotate("Error", problem.message)
+            return StepResult(outcome: .failure, conclusion: .failure, failure: problem.message)
+        }
         return try runNodeScript(
             action.path(of: action.main), action: action, inputs: inputs, state: state, env: env, github: github, files: files,
             timeout: limit)

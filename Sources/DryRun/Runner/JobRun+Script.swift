@@ -10,7 +10,11 @@ extension JobRun {
             log.annotate("Error", message)
             return StepResult(outcome: .failure, conclusion: .failure, failure: message)
         }
-        let limit = try timeout(of: step, context: context)
+        let limit: (Duration, Int)?
+        switch try timeout(of: step, context: context) {
+        case .success(let value): limit = value
+        case .failure(let problem): return failed(problem.message)
+        }
         let scriptText: String
         var folder = machine.workspace
         do {

@@ -164,7 +164,14 @@ final class JobRun {
         let context = expressionContext(scope: top, env: globalEnv, github: machine.github)
         for output in job.outputs {
             do {
-                outputs.append(NamedValue(output.name, try output.template.text(in: context)))
+                let value = try output.template.text(in: context)
+                // As the runner does ("Passing information between jobs"): an output holding a
+                // masked value is not passed on, so a later job sees it empty, as on GitHub.
+                if log.masker.mask(value) != value {
+                    log.annotate("Warning", "Skip output '\(output.name)' since it may contain secret.")
+                    continue
+                }
+                outputs.append(NamedValue(output.name, value))
             } catch {
                 let problem = "\(job.location.error("outputs.\(output.name)", error).message)"
                 log.annotate("Error", problem)
@@ -334,9 +341,15 @@ final class JobRun {
 
         if result.outcome == .failure {
             result.failure = "step \(step.number) \(SourceLocation.quoted(name)): \(result.failure ?? "failed")"
-            if try continuesOnError(step, context: context) {
+            switch try continuesOnError(step, context: context) {
+            case .success(true):
                 log.note("continue-on-error: the step failed; the job goes on")
                 result.conclusion = .success
+            case .success(false): break
+            case .failure(let problem):
+                log.annotate(
+                    "Error",
+                    "The step failed and an error occurred when attempting to determine whether to continue on error: \(problem.message)")
             }
         }
         return result
@@ -354,34 +367,47 @@ final class JobRun {
         }.joined()
     }
 
-    func continuesOnError(_ step: Step, context: ExpressionContext) throws(DryRunError) -> Bool {
-        guard let template = step.continueOnError else { return false }
+    /// `continue-on-error` once the step failed. A value that is not true or false is a problem
+    /// (the message), which the runner treats as "do not continue" (StepsRunner.cs: "an error
+    /// occurred when attempting to determine whether to continue on error"); only an unsupported
+    /// expression stops the run, and Preflight finds those before anything runs.
+    func continuesOnError(_ step: Step, context: ExpressionContext) throws(DryRunError) -> Result<Bool, StepValueProblem> {
+        guard let template = step.continueOnError else { return .success(false) }
         let value: ExpressionValue
         do {
             value = try template.value(in: context)
         } catch {
-            throw step.location.error("continue-on-error", error)
+            return .failure(StepValueProblem(try stepFailure(error, "continue-on-error", step)))
         }
         switch value {
-        case .bool(let flag): return flag
-        case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
-        default: throw step.location.error("continue-on-error: '\(value.text)' is not true or false")
+        case .bool(let flag): return .success(flag)
+        case .string(let text) where ["true", "false"].contains(text.lowercased()): return .success(text.lowercased() == "true")
+        default: return .failure(StepValueProblem("continue-on-error: '\(value.text)' is not true or false"))
         }
     }
 
-    func timeout(of step: Step, context: ExpressionContext) throws(DryRunError) -> (Duration, Int)? {
-        guard let template = step.timeoutMinutes else { return nil }
+    /// `timeout-minutes`: nil for none; a value that is not a whole number fails the step (a
+    /// problem), as on GitHub. Clamped to `Int32.max` minutes, as the runner's int is.
+    func timeout(of step: Step, context: ExpressionContext) throws(DryRunError) -> Result<(Duration, Int)?, StepValueProblem> {
+        guard let template = step.timeoutMinutes else { return .success(nil) }
         let value: ExpressionValue
         do {
             value = try template.value(in: context)
         } catch {
-            throw step.location.error("timeout-minutes", error)
+            return .failure(StepValueProblem(try stepFailure(error, "timeout-minutes", step)))
         }
         let minutes = value.number
         guard minutes.isFinite, minutes == minutes.rounded(), value.isPrimitive, value != .null else {
-            throw step.location.error("timeout-minutes: '\(value.text)' is not a whole number of minutes")
+            return .failure(StepValueProblem("timeout-minutes: '\(value.text)' is not a whole number of minutes"))
         }
-        guard minutes > 0 else { return nil }
-        return (options.minute * Int(minutes), Int(minutes))
+        guard minutes > 0 else { return .success(nil) }
+        let whole = Int(min(minutes, Double(Int32.max)))
+        return .success((options.minute * whole, whole))
     }
+}
+
+/// A step setting (`continue-on-error`, `timeout-minutes`) whose value fails the step.
+struct StepValueProblem: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }

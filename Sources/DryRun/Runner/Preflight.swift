@@ -139,7 +139,20 @@ final class Preflight {
         case .steps(let steps):
             checkSteps(steps, depth: 0)
         case .call(let call):
-            for named in call.with { probe(named.template, "with.\(named.name)", location) }
+            for named in call.with {
+                probe(named.template, "with.\(named.name)", location)
+                // docs.github.com, "Contexts", context availability: jobs.<job_id>.with.<with_id>
+                // may read github, needs, strategy, matrix, inputs, vars; secrets go in secrets:.
+                let reads = named.template.parts.reduce(into: Set<String>()) { names, part in
+                    if case .expression(let node, _) = part { names.formUnion(node.namedValues) }
+                }
+                if reads.contains("secrets") {
+                    problems.append(
+                        location.error(
+                            "with.\(named.name): Unrecognized named-value: 'secrets' (a reusable workflow's with: cannot read secrets; pass them under secrets:)"
+                        ).message)
+                }
+            }
             checkCall(call, job: job, level: level, chain: chain)
         }
     }

@@ -150,7 +150,7 @@ final class WorkflowScheduler {
     /// zero value; typed as declared. Unknown or missing required inputs are errors.
     static func resolveInputs(
         _ declared: [WorkflowInput], given: [(String, ExpressionValue)], context: ExpressionContext, what: String,
-        at location: SourceLocation
+        at location: SourceLocation, computed: Set<String> = []
     ) throws(DryRunError) -> [(String, ExpressionValue)] {
         let names = Set(declared.map { $0.name.lowercased() })
         if let unknown = given.first(where: { !names.contains($0.0.lowercased()) }) {
@@ -161,8 +161,12 @@ final class WorkflowScheduler {
         var result: [(String, ExpressionValue)] = []
         for input in declared {
             var value: ExpressionValue
+            var strict = false
             if let given = given.last(where: { $0.0.lowercased() == input.name.lowercased() }) {
                 value = given.1
+                // An expression's value keeps its type: a string for a boolean or a number is
+                // refused, as GitHub does; text written in the file is read as YAML reads it.
+                strict = computed.contains(input.name.lowercased())
             } else if let defaultValue = input.defaultValue {
                 do {
                     value = try defaultValue.value(in: context)
@@ -176,7 +180,7 @@ final class WorkflowScheduler {
             } else {
                 value = input.zeroValue
             }
-            switch input.typed(value) {
+            switch input.typed(value, strict: strict) {
             case .success(let typed): value = typed
             case .failure(let problem): throw location.error("\(what): \(problem.message)")
             }
@@ -437,13 +441,16 @@ final class WorkflowScheduler {
         let called = try run.workflow(at: path, for: job, uses: call.uses)
         let interface = called.call ?? WorkflowCallInterface(inputs: [], secrets: [], outputs: [])
 
-        // `with:` evaluated where the job is, typed as the called workflow declares.
+        // `with:` evaluated where the job is (without secrets, which Preflight refuses there), typed
+        // as the called workflow declares; only `secrets:` sees the secrets.
         var callContext = context
         callContext["secrets"] = run.secretsContext(secretsForJobs)
         var given: [(String, ExpressionValue)] = []
+        var computed: Set<String> = []
         for input in call.with {
+            if input.template.hasExpressions { computed.insert(input.name.lowercased()) }
             do {
-                given.append((input.name, try input.template.value(in: callContext)))
+                given.append((input.name, try input.template.value(in: context)))
             } catch {
                 return fail(displayName, "with.\(input.name): \(error)")
             }
@@ -453,7 +460,7 @@ final class WorkflowScheduler {
             calledInputs = try Self.resolveInputs(
                 interface.inputs, given: given,
                 context: ExpressionContext(values: ["github": context["github"] ?? .null, "vars": run.vars]),
-                what: "with", at: job.location)
+                what: "with", at: job.location, computed: computed)
         } catch {
             return fail(displayName, error.message)
         }

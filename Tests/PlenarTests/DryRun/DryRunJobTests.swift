@@ -359,6 +359,46 @@ struct DryRunJobTests {
         #expect(!run.lines.contains("first"), "refused before the step before it ran")
     }
 
+    @Test(
+        "values known only at run time fail their step, never the run: continue-on-error, timeout-minutes, deep fromJSON, an action's output"
+    )
+    func runtimeValues() async throws {
+        let deep = String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  a:
+                    steps:
+                      - id: s
+                        run: |
+                          echo "v=maybe" >> "$GITHUB_OUTPUT"
+                          echo "j=\(deep)" >> "$GITHUB_OUTPUT"
+                      - run: exit 1
+                        continue-on-error: ${{ steps.s.outputs.v }}
+                      - if: always()
+                        run: echo "minutes ${{ fromJSON('1.5') }}"
+                        timeout-minutes: ${{ fromJSON('1.5') }}
+                      - if: always()
+                        run: echo "huge timeout ran"
+                        timeout-minutes: 1e300
+                      - if: always() && fromJSON(steps.s.outputs.j)[0] != null
+                        run: echo "never"
+                      - if: always()
+                        run: echo "cleanup ran"
+                """)
+        defer { fixture.remove() }
+        let run = await fixture.run()
+        #expect(run.error == nil, "a failed step, not a refusal: \(run.log)")
+        #expect(!run.succeeded)
+        #expect(run.log.contains("an error occurred when attempting to determine whether to continue on error: continue-on-error: 'maybe'"))
+        #expect(run.log.contains("timeout-minutes: '1.5' is not a whole number of minutes"), "\(run.log)")
+        #expect(run.lines.contains("huge timeout ran"), "clamped, as the runner's int is")
+        #expect(run.log.contains("nested"), "fromJSON refuses the depth: \(run.log)")
+        #expect(!run.lines.contains("never"))
+        #expect(run.lines.contains("cleanup ran"))
+    }
+
     @Test("hashFiles() hashes what the workspace holds when the step starts, as the runner does")
     func hashFiles() async throws {
         let fixture = try DryRunFixture(

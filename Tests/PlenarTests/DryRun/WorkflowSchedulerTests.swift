@@ -270,4 +270,107 @@ struct WorkflowSchedulerTests {
         #expect(result.jobs.map(\.name) == ["call (1) / work", "call (2) / work"])
         #expect(run.lines.contains("n=1 doubled=false") && run.lines.contains("n=2 doubled=true"))
     }
+
+    @Test("a job output holding a secret is not passed on, with the runner's warning; a reusable workflow's with: cannot read secrets")
+    func secretsStayPut() async throws {
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  a:
+                    outputs:
+                      tok: ${{ steps.s.outputs.tok }}
+                      plain: ${{ steps.s.outputs.plain }}
+                    steps:
+                      - id: s
+                        run: |
+                          echo "tok=${{ secrets.A }}" >> "$GITHUB_OUTPUT"
+                          echo "plain=visible" >> "$GITHUB_OUTPUT"
+                  b:
+                    needs: a
+                    steps:
+                      - run: echo "b got [${{ needs.a.outputs.tok }}] and [${{ needs.a.outputs.plain }}]"
+                """)
+        defer { fixture.remove() }
+        let run = await fixture.run(secrets: [NamedValue("A", "hunter2-long-secret")])
+        #expect(run.succeeded, "\(run.log)")
+        #expect(run.lines.contains("b got [] and [visible]"), "\(run.log)")
+        #expect(run.log.contains("Skip output 'tok' since it may contain secret."))
+
+        let call = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  call:
+                    uses: ./.github/workflows/called.yml
+                    with:
+                      t: ${{ secrets.A }}
+                """,
+            files: [
+                ".github/workflows/called.yml": """
+                on:
+                  workflow_call:
+                    inputs:
+                      t:
+                        type: string
+                jobs:
+                  inner:
+                    steps:
+                      - run: echo "inner ran"
+                """
+            ])
+        defer { call.remove() }
+        let refused = await call.run(secrets: [NamedValue("A", "hunter2-long-secret")])
+        #expect(refused.error?.message.contains("with.t: Unrecognized named-value: 'secrets'") == true, "\(refused.log)")
+        #expect(!refused.lines.contains("inner ran"))
+    }
+
+    @Test(
+        "a reusable workflow's boolean input: true as written and an expression's boolean are taken; a job output's string is refused, as GitHub does"
+    )
+    func typedWith() async throws {
+        let fixture = try DryRunFixture(
+            workflow: """
+                on: push
+                jobs:
+                  a:
+                    outputs:
+                      f: ${{ steps.s.outputs.f }}
+                    steps:
+                      - id: s
+                        run: echo "f=false" >> "$GITHUB_OUTPUT"
+                  written:
+                    uses: ./.github/workflows/called.yml
+                    with:
+                      flag: true
+                  computed:
+                    uses: ./.github/workflows/called.yml
+                    with:
+                      flag: ${{ github.event_name == 'push' }}
+                  fromOutput:
+                    needs: a
+                    uses: ./.github/workflows/called.yml
+                    with:
+                      flag: ${{ needs.a.outputs.f }}
+                """,
+            files: [
+                ".github/workflows/called.yml": """
+                on:
+                  workflow_call:
+                    inputs:
+                      flag:
+                        type: boolean
+                jobs:
+                  inner:
+                    steps:
+                      - run: echo "flag=${{ inputs.flag }}"
+                """
+            ])
+        defer { fixture.remove() }
+        let run = await fixture.run()
+        let result = try #require(run.result, "\(run.log)")
+        #expect(result.jobs.map(\.result) == [.success, .success, .success, .failure], "\(run.log)")
+        #expect(run.lines.filter { $0 == "flag=true" }.count == 2)
+        #expect(run.log.contains("input 'flag' is a boolean: Unexpected value 'false'"))
+    }
 }
