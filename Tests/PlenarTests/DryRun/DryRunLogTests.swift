@@ -46,6 +46,28 @@ struct DryRunLogTests {
         #expect(masker.mask("a   b") == "a   b", "blank values are not masks")
     }
 
+    @Test("a value is masked in the forms the runner's value encoders give: base64 at three offsets, JSON, URI, quotes")
+    func encodedForms() {
+        var masker = Masker()
+        let secret = #"pa"ss\wd&it's-long/ö"#
+        masker.add(secret)
+        let bytes = Array(secret.utf8)
+        let inner = Data(("user:" + secret).utf8).base64EncodedString()
+        for shown in [
+            Data(bytes).base64EncodedString(), Data(bytes.dropFirst()).base64EncodedString(),
+            Data(bytes.dropFirst(2)).base64EncodedString(),
+            #"pa\"ss\\wd&it's-long/ö"#,  // JSON-escaped (toJSON)
+            "pa%22ss%5Cwd%26it%27s-long%2F%C3%B6",  // Uri.EscapeDataString
+            #"pa"ss\wd&it''s-long/ö"#,  // the expression escape
+            "pa&quot;ss\\wd&amp;it&apos;s-long/ö",  // XML
+        ] {
+            #expect(masker.mask("[\(shown)]") == "[***]", "\(shown)")
+        }
+        // base64 of the secret behind a prefix: the shifted forms cover some alignment of it.
+        #expect(masker.mask(inner).contains("***"), "\(inner)")
+        #expect(masker.mask("nothing secret here") == "nothing secret here")
+    }
+
     @Test("::warning::, ::error::, ::notice:: print as annotations with their location and title, and are kept")
     func annotations() {
         let run = feed([
