@@ -41,21 +41,9 @@ struct AzurePipelinesCI: CIAdapter {
 
     /// The agent's escaping of a command's data and property values
     /// (src/Agent.Sdk/CommandStringConvertor.cs): `%` as `%AZP25` first (decoded by default
-    /// since March 2021: docs/design/percentEncoding.md), then `;`, CR, LF and `]`. On scalars:
-    /// "\r\n" is one Character in Swift.
+    /// since March 2021: docs/design/percentEncoding.md), then `;`, CR, LF and `]`.
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "%": escaped += "%AZP25"
-            case ";": escaped += "%3B"
-            case "\r": escaped += "%0D"
-            case "\n": escaped += "%0A"
-            case "]": escaped += "%5D"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        text.escapingScalars(["%": "%AZP25", ";": "%3B", "\r": "%0D", "\n": "%0A", "]": "%5D"])
     }
 
     static func setSecret(_ line: String) -> String {

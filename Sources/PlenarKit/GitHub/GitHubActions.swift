@@ -5,18 +5,8 @@ public enum GitHubActions {
     }
 
     /// Escapes a workflow command's data as the runner requires.
-    /// Works on scalars: "\r\n" is one Character in Swift, and must still become %0D%0A.
     public static func escapeData(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "%": escaped += "%25"
-            case "\r": escaped += "%0D"
-            case "\n": escaped += "%0A"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        text.escapingScalars(["%": "%25", "\r": "%0D", "\n": "%0A"])
     }
 
     static func maskCommand(_ secret: String) -> String {

@@ -8,6 +8,22 @@ extension String {
 }
 
 extension String {
+    /// Each scalar `escapes` names written as its replacement, the rest as they are: the escaping
+    /// of a CI's log commands (`::add-mask::`, `##vso[…]`). On scalars: "\r\n" is one Character
+    /// in Swift, and must still become two escapes. A few pairs, searched in order: as cheap as a
+    /// switch for the masks `plenar run` announces before its command starts.
+    func escapingScalars(_ escapes: KeyValuePairs<Unicode.Scalar, String>) -> String {
+        var escaped = ""
+        for scalar in unicodeScalars {
+            if let pair = escapes.first(where: { $0.key == scalar }) {
+                escaped += pair.value
+            } else {
+                escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
     /// Text from elsewhere (a server's message, a name it holds) made safe to print on one line:
     /// line breaks, escape sequences and every other control character (C0, DEL, C1, and the
     /// bidirectional overrides that reorder what a terminal shows) are written as `\n`, `\r`,
