@@ -56,6 +56,16 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
     var tokenStart = -1
     var tokenBody = 0
     var tokenReplacement = 0
+    /// The chunk's long-pattern matches (`LongPatternIndex`), by end; the first `longAdded` are in
+    /// `regions`, and `longPendingStart[i]` is the smallest start from `i` on.
+    var longMatches: [LongPatternIndex.Match] = []
+    var longAdded = 0
+    var longPendingStart: [Int] = []
+    /// The stream's last bytes (the longest long pattern − 1), all of them, passed on or not: a
+    /// long pattern that began in an earlier chunk is looked for there.
+    var longTail: [UInt8] = []
+    /// Where a long pattern may have begun without ending yet (`Int.max`: nowhere).
+    var longHold = Int.max
 
     init(automaton: RedactionAutomaton) {
         self.automaton = automaton
@@ -66,7 +76,10 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
     var heldByteCount: Int { position - passed }
 
     /// Bytes reserved by the filter's own buffers (not the shared automaton).
-    var bufferCapacity: Int { held.capacity + regions.capacity * MemoryLayout<Region>.stride }
+    var bufferCapacity: Int {
+        held.capacity + regions.capacity * MemoryLayout<Region>.stride + longTail.capacity
+            + longMatches.capacity * MemoryLayout<LongPatternIndex.Match>.stride + longPendingStart.capacity * 8
+    }
 
     public mutating func process(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
@@ -77,10 +90,14 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
         var state = state
         var index = 0
         var slowStart = chunkStart - 1
+        if let long = automaton.longPatterns { findLongMatches(long, in: bytes, chunkStart: chunkStart) }
         while true {
             if state == 0, tokenStart < 0 {
-                if !regions.isEmpty {
-                    settle(frontier: chunkStart + index, chunk: bytes, chunkStart: chunkStart, heldStart: heldStart, emit: emit)
+                if !regions.isEmpty || longAdded < longMatches.count {
+                    addLongMatches(endingBy: chunkStart + index)
+                    settle(
+                        frontier: min(chunkStart + index, longLimit), chunk: bytes, chunkStart: chunkStart, heldStart: heldStart,
+                        emit: emit)
                 }
                 index = automaton.skip(base, from: index, count: count)
                 if index == count { break }
@@ -92,7 +109,10 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
             if tokenStart >= 0 {
                 if TokenRule.isAlphanumeric(byte) {
                     tokenBody += 1
-                    if tokenBody >= TokenRule.minimumBodyLength { addMatch(start: tokenStart, end: end, replacement: tokenReplacement) }
+                    if tokenBody >= TokenRule.minimumBodyLength {
+                        addLongMatches(endingBy: end - 1)
+                        addMatch(start: tokenStart, end: end, replacement: tokenReplacement)
+                    }
                 } else {
                     tokenStart = -1
                 }
@@ -101,7 +121,10 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
             let output = automaton.info[Int(state)]
             if output != 0 {
                 let found = automaton.outputs[Int(output)]
-                if found.length > 0 { addMatch(start: end - found.length, end: end, replacement: found.replacement) }
+                if found.length > 0 {
+                    addLongMatches(endingBy: end)
+                    addMatch(start: end - found.length, end: end, replacement: found.replacement)
+                }
                 if found.tokenReplacement >= 0 {
                     tokenStart = end - TokenRule.prefixLength
                     tokenBody = 0
@@ -110,6 +133,7 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
             }
             // Many separate matches without a return to the root: settle them as they go.
             if regions.count > Self.regionLimit {
+                addLongMatches(endingBy: end)
                 settle(frontier: frontier(at: end, in: state), chunk: bytes, chunkStart: chunkStart, heldStart: heldStart, emit: emit)
             }
             if index == count { break }
@@ -124,6 +148,7 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
         }
         self.state = state
         position = chunkStart + count
+        addLongMatches(endingBy: position)
         settle(frontier: frontier(at: position, in: state), chunk: bytes, chunkStart: chunkStart, heldStart: heldStart, emit: emit)
         if passed >= chunkStart {
             held.removeAll(keepingCapacity: true)
@@ -144,12 +169,70 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
         held.removeAll(keepingCapacity: true)
         regions.removeAll()
         tokenStart = -1
+        longMatches.removeAll()
+        longAdded = 0
+        longPendingStart.removeAll()
+        longTail.removeAll()
+        longHold = .max
     }
 
     /// Where the earliest match still possible would start: the longest partial match.
     func frontier(at end: Int, in state: UInt32) -> Int {
-        let start = end - Int(automaton.depth[Int(state)])
+        let start = min(end - Int(automaton.depth[Int(state)]), longLimit)
         return tokenStart >= 0 ? min(start, tokenStart) : start
+    }
+
+    /// No byte from here on may go out yet: a long match not in `regions`, or one in progress.
+    var longLimit: Int {
+        longAdded < longMatches.count ? min(longHold, longPendingStart[longAdded]) : longHold
+    }
+
+    /// The long patterns that end in this chunk or began in the stream's tail and end in it, and
+    /// where one may have begun at the chunk's end without ending yet.
+    mutating func findLongMatches(_ long: LongPatternIndex, in bytes: UnsafeRawBufferPointer, chunkStart: Int) {
+        longMatches.removeAll(keepingCapacity: true)
+        longAdded = 0
+        let reach = long.longestPattern - 1
+        let tailCount = longTail.count
+        if tailCount > 0 {
+            longTail.append(contentsOf: bytes.prefix(reach))
+            longTail.withUnsafeBytes { seam in
+                long.scan(
+                    seam.baseAddress!, count: seam.count, origin: chunkStart - tailCount, startLimit: tailCount, endFloor: tailCount,
+                    into: &longMatches)
+            }
+            longTail.removeLast(longTail.count - tailCount)
+        }
+        long.scan(bytes.baseAddress!, count: bytes.count, origin: chunkStart, into: &longMatches)
+        if longMatches.count > 1 { longMatches.sort { ($0.end, $0.start, $0.base) < ($1.end, $1.start, $1.base) } }
+        longPendingStart.removeAll(keepingCapacity: true)
+        var smallest = Int.max
+        for match in longMatches.reversed() {
+            smallest = min(smallest, match.start)
+            longPendingStart.append(smallest)
+        }
+        longPendingStart.reverse()
+
+        if bytes.count >= reach {
+            longTail.removeAll(keepingCapacity: true)
+            longTail.append(contentsOf: bytes.suffix(reach))
+        } else {
+            longTail.append(contentsOf: bytes)
+            if longTail.count > reach { longTail.removeFirst(longTail.count - reach) }
+        }
+        let tailStart = chunkStart + bytes.count - longTail.count
+        longHold =
+            longTail.withUnsafeBytes { tail in long.partialStart(tail.baseAddress!, count: tail.count) }.map { tailStart + $0 } ?? .max
+    }
+
+    /// Adds the long matches ending by `end` to `regions`, in the order of their ends, as the
+    /// automaton's own come.
+    mutating func addLongMatches(endingBy end: Int) {
+        while longAdded < longMatches.count, longMatches[longAdded].end <= end {
+            let match = longMatches[longAdded]
+            addMatch(start: match.start, end: match.end, replacement: match.replacement)
+            longAdded += 1
+        }
     }
 
     mutating func addMatch(start: Int, end: Int, replacement: Int) {

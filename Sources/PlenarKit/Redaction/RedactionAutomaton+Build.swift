@@ -4,11 +4,13 @@ extension RedactionAutomaton {
     /// The automaton for `patterns` (byte strings of 3 bytes or more, without duplicates, each
     /// with a `Secret.replacements` index) and the token prefixes. Builds straight into the final
     /// tables: the only other memory is a list of states one level deep.
-    convenience init(patterns: [(bytes: [UInt8], replacement: Int)]) {
+    /// `longPatterns`, if any, are looked for beside it (`RedactingFilter`).
+    convenience init(patterns: [(bytes: [UInt8], replacement: Int)], longPatterns: LongPatternIndex? = nil) {
         var entries = patterns.map { (bytes: $0.bytes, replacement: $0.replacement, token: -1) }
         entries += TokenRule.prefixes.map { (bytes: $0.bytes, replacement: -1, token: $0.replacement) }
         entries.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         var storage = Storage()
+        storage.longPatterns = longPatterns
         storage.patternCount = patterns.count
         storage.longestPattern = max(TokenRule.minimumLength, patterns.map(\.bytes.count).max() ?? 0)
         let (parents, incoming) = Self.buildTrie(entries, into: &storage)

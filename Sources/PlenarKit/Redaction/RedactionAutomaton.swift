@@ -53,8 +53,10 @@ final class RedactionAutomaton: @unchecked Sendable {
     let sampleShift: UInt32
     let pairFilter: UnsafeMutableBufferPointer<UInt64>
     let firstFilter: UnsafeMutableBufferPointer<UInt64>
-    /// Including the token rule's shortest match.
+    /// Including the token rule's shortest match and the long patterns.
     let longestPattern: Int
+    /// The long patterns of a large secret set, looked for beside the automaton.
+    let longPatterns: LongPatternIndex?
     let patternCount: Int
     /// Steps `linkFailures` took: linear in the patterns' total length (a test holds it to that).
     let buildSteps: Int
@@ -67,9 +69,9 @@ final class RedactionAutomaton: @unchecked Sendable {
         branchLabels.deallocate()
     }
 
-    /// Bytes held by the automaton's tables.
+    /// Bytes held by the automaton's tables and the long patterns' index.
     var byteCount: Int {
-        4 * (edges.count + fail.count + depth.count + info.count + branchTargets.count + rootNext.count)
+        (longPatterns?.byteCount ?? 0) + 4 * (edges.count + fail.count + depth.count + info.count + branchTargets.count + rootNext.count)
             + branchLabels.count + 8 * (startFilter.count + shortFilter.count + sampleFilter.count + pairFilter.count + firstFilter.count)
             + outputs.count * MemoryLayout<Output>.stride
     }
@@ -205,7 +207,8 @@ final class RedactionAutomaton: @unchecked Sendable {
         sampleShift = storage.sampleShift
         pairFilter = storage.pairFilter
         firstFilter = storage.firstFilter
-        longestPattern = storage.longestPattern
+        longestPattern = max(storage.longestPattern, storage.longPatterns?.longestPattern ?? 0)
+        longPatterns = storage.longPatterns
         patternCount = storage.patternCount
         buildSteps = storage.buildSteps
         let words = TokenRule.prefixes.map { prefix in prefix.bytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
@@ -233,6 +236,7 @@ final class RedactionAutomaton: @unchecked Sendable {
         var pairFilter = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
         var firstFilter = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
         var longestPattern = 0
+        var longPatterns: LongPatternIndex?
         var patternCount = 0
         var buildSteps = 0
     }

@@ -20,8 +20,23 @@ public struct Redactor: Sendable {
     }
 
     public init(secrets: [Secret]) {
-        let patterns = RedactionPatterns.of(secrets)
-        own = patterns.isEmpty ? nil : RedactionAutomaton(patterns: patterns)
+        self.init(secrets: secrets, indexingFrom: Self.longPatternIndexBytes)
+    }
+
+    /// From this many bytes of secrets, the long patterns go to a `LongPatternIndex`: about 300
+    /// secrets, where the automaton's states (16 bytes each, one per byte of every form) pass
+    /// 2 MB. Below it the automaton alone is as fast and holds back only exact partial matches.
+    static let longPatternIndexBytes = 8192
+
+    /// `threshold`: see `longPatternIndexBytes` (tests set 0 to use the index for any set).
+    init(secrets: [Secret], indexingFrom threshold: Int) {
+        if secrets.reduce(0, { $0 + $1.value.count }) >= threshold {
+            let (short, long) = RedactionPatterns.split(secrets)
+            own = short.isEmpty && long == nil ? nil : RedactionAutomaton(patterns: short, longPatterns: long)
+        } else {
+            let patterns = RedactionPatterns.of(secrets)
+            own = patterns.isEmpty ? nil : RedactionAutomaton(patterns: patterns)
+        }
     }
 
     /// A streaming redactor over the same patterns, for output that arrives in pieces.

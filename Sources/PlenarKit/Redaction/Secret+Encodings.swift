@@ -9,42 +9,65 @@ extension Secret {
     /// the same forms for each of its lines of 6 bytes or more. Works on any bytes, UTF-8 or not.
     /// May hold duplicates and forms too short to mask.
     var forms: [[UInt8]] {
-        var forms = Self.forms(of: value)
-        if value.contains(UInt8(ascii: "\n")) {
-            for line in Self.lines(of: value) where line.count >= RedactionPolicy.minimumGuessedLength {
-                forms += Self.forms(of: line)
-            }
+        let groups = formGroups
+        var forms = groups.plain
+        for fragment in groups.fragments {
+            forms.append(fragment.bytes)
+            forms += Self.wrappedBase64Forms(of: fragment.bytes, atOffset: fragment.offset)
         }
         return forms
     }
 
-    static func forms(of value: [UInt8]) -> [[UInt8]] {
-        var forms = [value]
+    /// `forms` as the long-pattern index takes them: each base64 fragment whole, beside the
+    /// forms that are not its runs (`plain`, which holds the split forms of wrapping too).
+    struct FormGroups {
+        var plain: [[UInt8]] = []
+        var fragments: [(bytes: [UInt8], offset: Int)] = []
+    }
+
+    var formGroups: FormGroups {
+        var groups = Self.formGroups(of: value)
+        if value.contains(UInt8(ascii: "\n")) {
+            for line in Self.lines(of: value) where line.count >= RedactionPolicy.minimumGuessedLength {
+                let lineGroups = Self.formGroups(of: line)
+                groups.plain += lineGroups.plain
+                groups.fragments += lineGroups.fragments
+            }
+        }
+        return groups
+    }
+
+    static func formGroups(of value: [UInt8]) -> FormGroups {
+        var groups = FormGroups(plain: [value])
         for offset in 0..<3 {
             let fragment = base64Fragment(of: value, atOffset: offset)
-            forms.append(fragment)
-            forms += wrappedBase64Forms(of: fragment, atOffset: offset)
+            groups.fragments.append((fragment, offset))
+            groups.plain += splitForms(of: fragment, atOffset: offset)
         }
-        forms.append(base64(value))
-        forms.append(base64(value + [UInt8(ascii: "\n")]))
+        groups.plain.append(base64(value))
+        groups.plain.append(base64(value + [UInt8(ascii: "\n")]))
+        // Letters, digits and `-._~` are the same in every JSON and URL form: most secrets are
+        // made of them, and ten thousand of them must not delay the start (`plenar run`).
+        if value.allSatisfy({ TokenRule.isAlphanumeric($0) || unreservedMarks.contains($0) }) { return groups }
         for escapeSlash in [false, true] {
             for uppercase in [false, true] {
-                forms.append(jsonEscaped(value, escapeSlash: escapeSlash, uppercaseHex: uppercase))
+                groups.plain.append(jsonEscaped(value, escapeSlash: escapeSlash, uppercaseHex: uppercase))
             }
         }
         // What other encoders write: `<`, `>`, `&` as `\u00XX` (Go's encoding/json), non-ASCII as
         // UTF-16 `\uXXXX` (Python's json.dumps), or both.
         for (htmlSafe, asciiOnly) in [(true, false), (false, true), (true, true)] {
             for uppercase in [false, true] {
-                forms.append(jsonEscaped(value, escapeSlash: false, uppercaseHex: uppercase, htmlSafe: htmlSafe, asciiOnly: asciiOnly))
+                groups.plain.append(
+                    jsonEscaped(value, escapeSlash: false, uppercaseHex: uppercase, htmlSafe: htmlSafe, asciiOnly: asciiOnly))
             }
         }
         for spaceAsPlus in [false, true] {
             for uppercase in [true, false] {
-                forms.append(urlEncoded(value, uppercaseHex: uppercase, spaceAsPlus: spaceAsPlus))
+                groups.plain.append(urlEncoded(value, uppercaseHex: uppercase, spaceAsPlus: spaceAsPlus))
             }
         }
-        return forms
+        return groups
     }
 
     /// The lines of a value, each without its "\n" and a trailing "\r".
@@ -109,17 +132,35 @@ extension Secret {
     /// where the split forms for each line width and column (2 × 76 × 3 per secret, each as long
     /// as the secret) would be quadratic, and would miss widths other than 64 and 76.
     static func wrappedBase64Forms(of fragment: [UInt8], atOffset offset: Int) -> [[UInt8]] {
+        wrappedRunStarts(count: fragment.count, atOffset: offset).map { Array(fragment[$0..<($0 + wrappedPieceLength)]) }
+            + splitForms(of: fragment, atOffset: offset)
+    }
+
+    /// Where the 16-character runs of `wrappedBase64Forms` start in a fragment of `count`
+    /// characters: at 0, at every break a wrapping may put before the fragment's characters, and
+    /// at `count - 16`. None for a fragment of 16 characters or fewer.
+    static func wrappedRunStarts(count: Int, atOffset offset: Int) -> [Int] {
+        wrappedRunStarts(count: count, firstBreak: firstWrappedBreak(atOffset: offset))
+    }
+
+    static func wrappedRunStarts(count: Int, firstBreak: Int) -> [Int] {
+        let piece = wrappedPieceLength
+        guard count > piece else { return [] }
+        return [0] + Array(stride(from: firstBreak, through: count - piece, by: 4)) + [count - piece]
+    }
+
+    /// The first place after the start where a wrapping may break a fragment at `offset`.
+    static func firstWrappedBreak(atOffset offset: Int) -> Int {
+        let start = (4 - (8 * offset + 5) / 6 % 4) % 4
+        return start == 0 ? 4 : start
+    }
+
+    /// The fragment split by a line end where both lines would keep less than 16 characters.
+    static func splitForms(of fragment: [UInt8], atOffset offset: Int) -> [[UInt8]] {
         let piece = wrappedPieceLength
         let count = fragment.count
         let start = (4 - (8 * offset + 5) / 6 % 4) % 4
         var forms: [[UInt8]] = []
-        if count > piece {
-            forms.append(Array(fragment[..<piece]))
-            for index in stride(from: start == 0 ? 4 : start, through: count - piece, by: 4) {
-                forms.append(Array(fragment[index..<(index + piece)]))
-            }
-            forms.append(Array(fragment[(count - piece)...]))
-        }
         var split = max(count - piece + 1, 1)
         split += (start - split % 4 + 4) % 4
         while count >= piece / 2, split < min(piece, count) {
@@ -140,13 +181,13 @@ extension Secret {
             value, JSONString.Style(escapesSlash: escapeSlash, uppercaseHex: uppercaseHex, htmlSafe: htmlSafe, asciiOnly: asciiOnly))
     }
 
+    static let unreservedMarks = Array("-._~".utf8)
+
     /// Every byte outside `A-Za-z0-9-._~` as `%XX`; a space optionally as `+`.
     static func urlEncoded(_ value: [UInt8], uppercaseHex: Bool, spaceAsPlus: Bool) -> [UInt8] {
         var encoded: [UInt8] = []
         for byte in value {
-            if TokenRule.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
-            {
+            if TokenRule.isAlphanumeric(byte) || unreservedMarks.contains(byte) {
                 encoded.append(byte)
             } else if byte == UInt8(ascii: " "), spaceAsPlus {
                 encoded.append(UInt8(ascii: "+"))

@@ -22,7 +22,8 @@ struct RedactionPropertyTests {
     }
 
     /// What went wrong with one seed, checked on a thread of its own.
-    static func failures(seed: UInt64) -> [String] {
+    /// `indexingFrom`: see `Redactor.longPatternIndexBytes` (0: every long pattern in the index).
+    static func failures(seed: UInt64, indexingFrom threshold: Int = Redactor.longPatternIndexBytes) -> [String] {
         var failures: [String] = []
         var random = SplitMix(seed: seed)
         var secrets = (0..<(1 + Int(random.next() % 5))).map { _ in Self.secret(using: &random) }
@@ -31,7 +32,7 @@ struct RedactionPropertyTests {
             secrets.append(Secret(value: Array(token.value.prefix(8 + Int(random.next() % 40))), kind: .other))
         }
         let input = Self.output(embedding: secrets, using: &random)
-        let redactor = Redactor(secrets: secrets)
+        let redactor = Redactor(secrets: secrets, indexingFrom: threshold)
         let patterns = RedactionPatterns.of(secrets)
 
         let listed = Set(secrets.flatMap { ReferenceEncodings.forms($0.value) })

@@ -1,0 +1,73 @@
+extension LongPatternIndex {
+    /// Collects bases, then hands them to the index in raw memory.
+    struct Builder {
+        var arena: [UInt8] = []
+        var baseStarts: [UInt32] = [0]
+        var baseKinds: [UInt8] = []
+
+        var isEmpty: Bool { baseKinds.isEmpty }
+
+        /// A pattern of `LongPatternIndex.minimumLength` bytes or more.
+        mutating func add(plain bytes: [UInt8], replacement: Int) {
+            append(bytes, kind: UInt8(replacement))
+        }
+
+        /// A base64 fragment longer than `LongPatternIndex.minimumLength`, with its runs.
+        mutating func add(fragment bytes: [UInt8], offset: Int, replacement: Int) {
+            append(bytes, kind: UInt8(replacement) | UInt8(Secret.firstWrappedBreak(atOffset: offset)) << 4)
+        }
+
+        private mutating func append(_ bytes: [UInt8], kind: UInt8) {
+            arena += bytes
+            baseStarts.append(UInt32(arena.count))
+            baseKinds.append(kind)
+        }
+
+        /// The index; the builder is left empty, its arrays freed before the index's tables are made.
+        mutating func build() -> LongPatternIndex? {
+            guard !isEmpty else { return nil }
+            let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: self.arena.count)
+            _ = arena.initialize(from: self.arena)
+            let starts = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: baseStarts.count)
+            _ = starts.initialize(from: baseStarts)
+            let kinds = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: baseKinds.count)
+            _ = kinds.initialize(from: baseKinds)
+            self = Builder()
+            return LongPatternIndex(arena: arena, baseStarts: starts, baseKinds: kinds)
+        }
+    }
+}
+
+extension RedactionPatterns {
+    /// The patterns of a large secret set, as `of` gives them but in two parts: those shorter than
+    /// `LongPatternIndex.minimumLength` for the automaton (without duplicates), the rest in a
+    /// `LongPatternIndex`, each secret's forms without duplicates (a form two secrets share is
+    /// found twice; the first secret's base wins the tie, as with `of`). One secret's forms are
+    /// made at a time: ten thousand secrets never have all their forms in memory at once.
+    static func split(_ secrets: [Secret]) -> (short: [(bytes: [UInt8], replacement: Int)], long: LongPatternIndex?) {
+        var seen: Set<Form> = []
+        var short: [(bytes: [UInt8], replacement: Int)] = []
+        var long = LongPatternIndex.Builder()
+        var values: Set<Form> = []
+        let minimum = LongPatternIndex.minimumLength
+        for secret in secrets where values.insert(Form(bytes: secret.value)).inserted {
+            let groups = secret.formGroups
+            var own: Set<Form> = []
+            let replacement = secret.replacementIndex
+            for fragment in groups.fragments where fragment.bytes.count > minimum && own.insert(Form(bytes: fragment.bytes)).inserted {
+                long.add(fragment: fragment.bytes, offset: fragment.offset, replacement: replacement)
+            }
+            let plain = groups.plain + groups.fragments.map(\.bytes).filter { $0.count <= minimum }
+            for form in plain where form.count >= RedactionPolicy.minimumExplicitLength {
+                if form.count >= minimum {
+                    if own.insert(Form(bytes: form)).inserted { long.add(plain: form, replacement: replacement) }
+                } else if seen.insert(Form(bytes: form)).inserted {
+                    short.append((form, replacement))
+                }
+            }
+        }
+        seen = []
+        values = []
+        return (short, long.build())
+    }
+}

@@ -1,0 +1,412 @@
+/// The long patterns of a large secret set (16 bytes or more; with thousands of secrets, nearly
+/// all of them), found without an automaton: one state per byte of every form took 121 MiB for
+/// ten thousand secrets, and its prefilter let most of a log through to the automaton.
+///
+/// Patterns are kept as bases, back to back in `arena`. A plain base is one pattern. A wrapped
+/// base is a base64 fragment: a pattern itself, and so is each of its 16-character runs
+/// (`Secret.wrappedRunStarts`), which therefore take no memory of their own (they are two thirds
+/// of all forms).
+///
+/// Text is sampled: the 8-byte window at every 9th position is hashed and looked up. An
+/// occurrence of a pattern of 16 bytes or more spans 9 windows in a row, so exactly one of them
+/// is sampled, at offset 0 to 8 of the pattern: the index holds each pattern's windows at those
+/// offsets (for a wrapped base, every window, which covers all its runs). A Bloom filter of the
+/// hashed windows, three bits in one word, keeps ordinary text out of the buckets: three, in fact,
+/// by what a window holds, so that the windows of a log, most of which hold a space, look in a
+/// filter small enough to stay in the cache: one for windows with a line break or another
+/// control byte below 0x0E (the split forms of wrapped base64 have them), one for those with a
+/// space or another byte below 0x21 (few patterns have any), one for the rest. In a bucket,
+/// a fingerprint beside each window's arena position spares most loads from the arena; a window
+/// found there is compared with the arena, then each pattern it may belong to with the text.
+///
+/// Immutable once built, so shared freely; the storage is raw memory read without bounds checks.
+final class LongPatternIndex: @unchecked Sendable {
+    /// A pattern found in text: positions in the stream, and the base, which orders ties.
+    struct Match {
+        var start: Int
+        var end: Int
+        var replacement: Int
+        var base: Int
+    }
+
+    static let window = 8
+    static let minimumLength = Secret.wrappedPieceLength
+    static let sampleStride = minimumLength - window + 1
+    static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static let fingerprintMultiplier: UInt64 = 0xD6E8_FEB8_6659_FD93
+
+    let arena: UnsafeMutableBufferPointer<UInt8>
+    /// Base `i` is `arena[baseStarts[i]..<baseStarts[i + 1]]`.
+    let baseStarts: UnsafeMutableBufferPointer<UInt32>
+    /// Per base: the replacement (low 4 bits) and, for a wrapped base, where its first run after
+    /// the start may begin (`Secret.firstWrappedBreak`, 1 to 4, high 4 bits; 0 for a plain base).
+    let baseKinds: UnsafeMutableBufferPointer<UInt8>
+    let baseCount: Int
+    /// Bloom filters of the hashed windows, one for each class of window.
+    let filters: WindowFilters
+    /// A hash's top bits choose its bucket.
+    let bucketShift: UInt64
+    /// Bucket `b` is `entries[bucketStarts[b]..<bucketStarts[b + 1]]`: each an arena position of a
+    /// window (low `positionBits`) and a fingerprint of the window (the rest).
+    let bucketStarts: UnsafeMutableBufferPointer<UInt32>
+    let entries: UnsafeMutableBufferPointer<UInt32>
+    let positionBits: UInt32
+    /// Bitmap of every pattern's first 1 to 7 bytes, hashed with their count.
+    let prefixFilter: UnsafeMutableBufferPointer<UInt64>
+    let prefixShift: UInt64
+    let longestPattern: Int
+
+    deinit {
+        arena.deallocate()
+        for buffer in [baseStarts, bucketStarts, entries] { buffer.deallocate() }
+        baseKinds.deallocate()
+        filters.words.deallocate()
+        filters.layout.deallocate()
+        prefixFilter.deallocate()
+    }
+
+    /// Bytes held by the index's tables.
+    var byteCount: Int {
+        arena.count + 4 * (baseStarts.count + bucketStarts.count + entries.count) + baseKinds.count
+            + 8 * (filters.words.count + prefixFilter.count)
+    }
+
+    /// Every occurrence wholly inside `bytes[0..<count]`, appended to `matches` at `origin` + its
+    /// position; only those starting before `startLimit` and ending after `endFloor` (relative).
+    func scan(
+        _ bytes: UnsafeRawPointer, count: Int, origin: Int, startLimit: Int = .max, endFloor: Int = .min,
+        into matches: inout [Match]
+    ) {
+        let filters = filters
+        var position = 0
+        let last = count - Self.window
+        // Two samples a turn, both looked up before either is acted on: their filter words load together.
+        let stride = Self.sampleStride
+        while position + stride <= last {
+            let gram = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let next = bytes.loadUnaligned(fromByteOffset: position + stride, as: UInt64.self)
+            let hash = gram &* Self.multiplier
+            let nextHash = next &* Self.multiplier
+            let first = filters.mayHold(gram, hash: hash)
+            let second = filters.mayHold(next, hash: nextHash)
+            if first || second {
+                if first {
+                    found(
+                        gram, hash: hash, at: position, in: bytes, count: count, origin: origin, startLimit: startLimit, endFloor: endFloor,
+                        into: &matches)
+                }
+                if second {
+                    found(
+                        next, hash: nextHash, at: position + stride, in: bytes, count: count, origin: origin, startLimit: startLimit,
+                        endFloor: endFloor, into: &matches)
+                }
+            }
+            position &+= 2 * stride
+        }
+        while position <= last {
+            let gram = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let hash = gram &* Self.multiplier
+            if filters.mayHold(gram, hash: hash) {
+                found(
+                    gram, hash: hash, at: position, in: bytes, count: count, origin: origin, startLimit: startLimit, endFloor: endFloor,
+                    into: &matches)
+            }
+            position &+= Self.sampleStride
+        }
+    }
+
+    /// The patterns a sampled window that passed the filter belongs to.
+    @inline(never)
+    func found(
+        _ gram: UInt64, hash: UInt64, at position: Int, in bytes: UnsafeRawPointer, count: Int, origin: Int, startLimit: Int, endFloor: Int,
+        into matches: inout [Match]
+    ) {
+        for entry in candidates(gram, hash: hash) {
+            let (base, offset) = locate(entry)
+            forEachPattern(of: base, spanningWindowAt: offset) { patternStart, length in
+                let start = position - (offset - patternStart)
+                let end = start + length
+                guard start >= 0, end <= count, start < startLimit, end > endFloor,
+                    Self.equal(bytes + start, arena.baseAddress! + Int(baseStarts[base]) + patternStart, count: length)
+                else { return }
+                matches.append(Match(start: origin + start, end: origin + end, replacement: Int(baseKinds[base] & 0x0F), base: base))
+            }
+        }
+    }
+
+    /// The first of the last `longestPattern - 1` positions of `bytes[0..<count]` where a pattern
+    /// may begin and run past `count`, or nil. Exact where a window is left; nearer the end, the
+    /// prefix bitmap may hold a few bytes no pattern begins with.
+    func partialStart(_ bytes: UnsafeRawPointer, count: Int) -> Int? {
+        for position in max(0, count - longestPattern + 1)..<count {
+            let left = count - position
+            if left >= Self.window {
+                let gram = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                let hash = gram &* Self.multiplier
+                guard filters.mayHold(gram, hash: hash) else { continue }
+                for entry in candidates(gram, hash: hash) {
+                    let (base, offset) = locate(entry)
+                    var partial = false
+                    forEachPattern(of: base, startingAt: offset) { length in
+                        if !partial, length > left,
+                            Self.equal(bytes + position, arena.baseAddress! + Int(baseStarts[base]) + offset, count: left)
+                        {
+                            partial = true
+                        }
+                    }
+                    if partial { return position }
+                }
+            } else {
+                var key: UInt64 = 0
+                withUnsafeMutableBytes(of: &key) { $0.baseAddress!.copyMemory(from: bytes + position, byteCount: left) }
+                if prefixFilter.contains(Self.prefixHash(key, count: left, shift: prefixShift)) { return position }
+            }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    func fingerprint(_ gram: UInt64) -> UInt32 {
+        positionBits == 32 ? 0 : UInt32(truncatingIfNeeded: (gram &* Self.fingerprintMultiplier) &>> UInt64(32 + positionBits))
+    }
+
+    /// Arena positions in the bucket of `hash` whose window is `gram`.
+    @inline(__always)
+    func candidates(_ gram: UInt64, hash: UInt64) -> some Sequence<UInt32> {
+        let bucket = Int(hash &>> bucketShift)
+        let arena = UnsafeRawPointer(arena.baseAddress!)
+        let positionBits = positionBits
+        let mask: UInt32 = positionBits == 32 ? .max : (1 << positionBits) - 1
+        let fingerprint = fingerprint(gram)
+        return entries[Int(bucketStarts[bucket])..<Int(bucketStarts[bucket + 1])].lazy.filter { entry in
+            positionBits == 32 || entry &>> positionBits == fingerprint
+        }.map { $0 & mask }.filter { position in
+            arena.loadUnaligned(fromByteOffset: Int(position), as: UInt64.self) == gram
+        }
+    }
+
+    /// The base holding arena position `entry`, and the position within it.
+    func locate(_ entry: UInt32) -> (base: Int, offset: Int) {
+        var low = 0
+        var high = baseCount
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if baseStarts[middle] <= entry { low = middle } else { high = middle }
+        }
+        return (low, Int(entry - baseStarts[low]))
+    }
+
+    /// Calls `body(start, length)` for each pattern of `base` of which the window at `offset` is
+    /// one of the first `sampleStride` windows: the only patterns a sample there can find.
+    @inline(__always)
+    func forEachPattern(of base: Int, spanningWindowAt offset: Int, _ body: (Int, Int) -> Void) {
+        let length = Int(baseStarts[base + 1] - baseStarts[base])
+        let reach = Self.sampleStride - 1
+        if offset <= reach { body(0, length) }
+        let firstBreak = Int(baseKinds[base] >> 4)
+        guard firstBreak != 0 else { return }
+        let run = Self.minimumLength
+        if offset <= reach { body(0, run) }
+        var start = max(firstBreak, offset - reach)
+        start += (firstBreak - start % 4 + 4) % 4
+        while start <= min(offset, length - run) {
+            body(start, run)
+            start += 4
+        }
+        let last = length - run
+        if last >= offset - reach, last <= offset, !(last >= firstBreak && (last - firstBreak) % 4 == 0) { body(last, run) }
+    }
+
+    /// Calls `body(length)` for each pattern of `base` that starts at `offset`.
+    @inline(__always)
+    func forEachPattern(of base: Int, startingAt offset: Int, _ body: (Int) -> Void) {
+        let length = Int(baseStarts[base + 1] - baseStarts[base])
+        if offset == 0 { body(length) }
+        let firstBreak = Int(baseKinds[base] >> 4)
+        guard firstBreak != 0 else { return }
+        let last = length - Self.minimumLength
+        if offset == 0 || offset == last || (offset >= firstBreak && offset <= last && (offset - firstBreak) % 4 == 0) {
+            body(Self.minimumLength)
+        }
+    }
+
+    static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
+        var index = 0
+        while index + 8 <= count {
+            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self) != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
+                return false
+            }
+            index += 8
+        }
+        while index < count {
+            if left.load(fromByteOffset: index, as: UInt8.self) != right.load(fromByteOffset: index, as: UInt8.self) { return false }
+            index += 1
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func prefixHash(_ key: UInt64, count: Int, shift: UInt64) -> UInt64 {
+        ((key | UInt64(count) << 56) &* multiplier) &>> shift
+    }
+
+    init(
+        arena: UnsafeMutableBufferPointer<UInt8>, baseStarts: UnsafeMutableBufferPointer<UInt32>,
+        baseKinds: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        self.arena = arena
+        self.baseStarts = baseStarts
+        self.baseKinds = baseKinds
+        baseCount = baseKinds.count
+        var longest = 0
+        var entryCount = 0
+        var startCount = 0
+        for base in 0..<baseCount {
+            let length = Int(baseStarts[base + 1] - baseStarts[base])
+            longest = max(longest, length)
+            entryCount += baseKinds[base] >> 4 == 0 ? Self.sampleStride : length - Self.window + 1
+            startCount += 1 + (baseKinds[base] >> 4 == 0 ? 0 : length / 4 + 2)
+        }
+        longestPattern = longest
+
+        var counts = [0, 0, 0]
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { _, gram, _ in
+            counts[WindowFilters.classIndex(gram)] += 1
+        }
+        filters = WindowFilters(windows: counts)
+        var bucketBits: UInt64 = 4
+        while bucketBits < 40, 1 << bucketBits < entryCount / 8 { bucketBits += 1 }
+        bucketShift = 64 - bucketBits
+        var positionBits: UInt32 = 1
+        while positionBits < 32, 1 << positionBits < arena.count { positionBits += 1 }
+        self.positionBits = positionBits
+        bucketStarts = .allocate(capacity: (1 << bucketBits) + 1)
+        bucketStarts.initialize(repeating: 0)
+        entries = .allocate(capacity: max(entryCount, 1))
+        var prefixBits: UInt64 = 12
+        while prefixBits < 22, 1 << prefixBits < startCount * 7 * 4 { prefixBits += 1 }
+        prefixShift = 64 - prefixBits
+        prefixFilter = .allocate(capacity: 1 << (prefixBits - 6))
+        prefixFilter.initialize(repeating: 0)
+
+        // Counted, then placed from each bucket's end: no list of pairs to sort.
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { _, gram, hash in
+            self.filters.insert(gram, hash: hash)
+            self.bucketStarts[Int(hash >> self.bucketShift)] += 1
+        }
+        var total: UInt32 = 0
+        for bucket in 0..<bucketStarts.count {
+            total += bucketStarts[bucket]
+            bucketStarts[bucket] = total
+        }
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { position, gram, hash in
+            let bucket = Int(hash >> self.bucketShift)
+            self.bucketStarts[bucket] -= 1
+            self.entries[Int(self.bucketStarts[bucket])] =
+                UInt32(position) | (positionBits == 32 ? 0 : self.fingerprint(gram) << positionBits)
+        }
+        for base in 0..<baseCount {
+            let start = Int(baseStarts[base])
+            forEachPatternStart(of: base) { offset in
+                var key: UInt64 = 0
+                for count in 1..<Self.window {
+                    key |= UInt64(arena[start + offset + count - 1]) << (8 * UInt64(count - 1))
+                    self.prefixFilter.insert(Self.prefixHash(key, count: count, shift: self.prefixShift))
+                }
+            }
+        }
+    }
+
+    /// Calls `body(arenaPosition, window, hash)` for every window the index holds.
+    private static func forEachEntry(
+        arena: UnsafeMutableBufferPointer<UInt8>, baseStarts: UnsafeMutableBufferPointer<UInt32>,
+        baseKinds: UnsafeMutableBufferPointer<UInt8>, _ body: (Int, UInt64, UInt64) -> Void
+    ) {
+        let arena = UnsafeRawPointer(arena.baseAddress!)
+        let baseCount = baseKinds.count
+        for base in 0..<baseCount {
+            let start = Int(baseStarts[base])
+            let length = Int(baseStarts[base + 1]) - start
+            let windows = baseKinds[base] >> 4 == 0 ? Self.sampleStride : length - Self.window + 1
+            for offset in 0..<windows {
+                let gram = arena.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self)
+                body(start + offset, gram, gram &* Self.multiplier)
+            }
+        }
+    }
+
+    private func forEachPatternStart(of base: Int, _ body: (Int) -> Void) {
+        let length = Int(baseStarts[base + 1] - baseStarts[base])
+        body(0)
+        let firstBreak = Int(baseKinds[base] >> 4)
+        guard firstBreak != 0 else { return }
+        for start in Secret.wrappedRunStarts(count: length, firstBreak: firstBreak) where start != 0 { body(start) }
+    }
+}
+
+extension UnsafeMutableBufferPointer<UInt64> {
+    /// As a bitmap: sets bit `bit`.
+    @inline(__always)
+    func insert(_ bit: UInt64) {
+        self[Int(bit >> 6)] |= 1 << (bit & 63)
+    }
+
+    @inline(__always)
+    func contains(_ bit: UInt64) -> Bool {
+        self[Int(bit >> 6)] & (1 << (bit & 63)) != 0
+    }
+}
+
+/// Bloom filters of hashed windows, one for each class of window (`classIndex`), with three bits
+/// in one 64-bit word: one cache line read a lookup. 16 bits a window up to 2 MB (with ten
+/// thousand secrets, 12: about 1 in 40 windows of ordinary text passes).
+struct WindowFilters {
+    /// The filters back to back: class `k`'s starts at word `layout[2 * k]`; a hash's top bits
+    /// choose a word in it (`hash >> layout[2 * k + 1]`), the 18 bits below them the three bits.
+    let words: UnsafeMutableBufferPointer<UInt64>
+    let layout: UnsafeMutableBufferPointer<UInt64>
+
+    /// `windows`: how many of each class.
+    init(windows: [Int]) {
+        layout = .allocate(capacity: 2 * windows.count)
+        var total: UInt64 = 0
+        for (index, count) in windows.enumerated() {
+            var bits: UInt64 = 12
+            while bits < 24, 1 << bits < count * 16 { bits += 1 }
+            layout[2 * index] = total
+            layout[2 * index + 1] = 64 - (bits - 6)
+            total += 1 << (bits - 6)
+        }
+        words = .allocate(capacity: Int(total))
+        words.initialize(repeating: 0)
+    }
+
+    /// 0: the window holds no byte below 0x21; 1: a space or another byte below 0x21, none below
+    /// 0x0E; 2: a line break or another byte below 0x0E. Without a branch: for the windows of a
+    /// log, which class comes next is a coin toss.
+    @inline(__always)
+    static func classIndex(_ gram: UInt64) -> Int {
+        let spaced = (gram &- 0x2121_2121_2121_2121) & ~gram & 0x8080_8080_8080_8080
+        let lined = (gram &- 0x0E0E_0E0E_0E0E_0E0E) & ~gram & 0x8080_8080_8080_8080
+        return Int(truncatingIfNeeded: (spaced | (0 &- spaced)) &>> 63 &+ (lined | (0 &- lined)) &>> 63)
+    }
+
+    @inline(__always)
+    static func mask(_ hash: UInt64, shift: UInt64) -> UInt64 {
+        (1 &<< ((hash &>> (shift &- 6)) & 63)) | (1 &<< ((hash &>> (shift &- 12)) & 63)) | (1 &<< ((hash &>> (shift &- 18)) & 63))
+    }
+
+    @inline(__always)
+    func mayHold(_ gram: UInt64, hash: UInt64) -> Bool {
+        let slot = 2 &* Self.classIndex(gram)
+        let shift = layout[slot &+ 1]
+        let mask = Self.mask(hash, shift: shift)
+        return words[Int(truncatingIfNeeded: layout[slot] &+ hash &>> shift)] & mask == mask
+    }
+
+    func insert(_ gram: UInt64, hash: UInt64) {
+        let slot = 2 * Self.classIndex(gram)
+        let shift = layout[slot + 1]
+        words[Int(layout[slot] + hash >> shift)] |= Self.mask(hash, shift: shift)
+    }
+}

@@ -1,0 +1,113 @@
+import Testing
+
+@testable import PlenarKit
+
+/// The long-pattern index (`LongPatternIndex`), which a large secret set uses beside the
+/// automaton: held to the same reference at every read size, on the property tests' cases with
+/// the index forced on, and with thousands of secrets.
+@Suite("Redaction: long patterns in the index", .serialized)
+struct RedactionLongPatternTests {
+    @Test("stream output equals the reference with every long pattern in the index", arguments: RedactionPropertyTests.seeds)
+    func matchesReference(seed: UInt64) async {
+        let failures = await OffPool.run { RedactionPropertyTests.failures(seed: seed, indexingFrom: 0) }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    @Test("a fragment's patterns in the index are exactly the fragment and its wrapped runs")
+    func fragmentPatterns() {
+        var random = SplitMix(seed: 3)
+        for length in 17..<120 {
+            for offset in 0..<3 {
+                let fragment = RandomSecrets.make(length: length, using: &random)
+                var builder = LongPatternIndex.Builder()
+                builder.add(fragment: fragment, offset: offset, replacement: 0)
+                let index = builder.build()!
+                var found: Set<[UInt8]> = []
+                var sampled: Set<[UInt8]> = []
+                for start in 0..<length {
+                    index.forEachPattern(of: 0, startingAt: start) { found.insert(Array(fragment[start..<(start + $0)])) }
+                    if start + LongPatternIndex.window <= length {
+                        index.forEachPattern(of: 0, spanningWindowAt: start) { begin, count in
+                            sampled.insert(Array(fragment[begin..<(begin + count)]))
+                        }
+                    }
+                }
+                let expected = Set(
+                    [fragment] + Secret.wrappedBase64Forms(of: fragment, atOffset: offset).filter { $0.count == Secret.wrappedPieceLength })
+                #expect(found == expected, "length \(length), offset \(offset)")
+                #expect(sampled == expected, "length \(length), offset \(offset)")
+            }
+        }
+    }
+
+    @Test("2,000 secrets: each form of those in the output masked at every read size, and nothing held past the longest")
+    func manySecrets() {
+        var random = SplitMix(seed: 2000)
+        let secrets = (0..<2000).map { index in
+            index % 50 == 0
+                ? RedactionPropertyTests.secret(using: &random)
+                : Secret(value: RandomSecrets.make(length: 16 + Int(random.next() % 25), using: &random), kind: .other)
+        }
+        let redactor = Redactor(secrets: secrets)
+        #expect(redactor.automaton.longPatterns != nil)
+        // The reference looks only for the secrets placed in the output: with random values of 16
+        // bytes or more, another's form turning up by chance is as likely as guessing it.
+        let placed = (0..<12).map { _ in secrets[Int(random.next() % UInt64(secrets.count))] }
+        let input = RedactionPropertyTests.output(embedding: placed, using: &random)
+        let expected = ReferenceRedactor.redact(input, patterns: RedactionPatterns.of(placed))
+        let limit = redactor.automaton.longestPattern - 1
+        for readSize in [1, 2, 7, 8, 9, 15, 16, 17, 61, 4096] {
+            var filter = redactor.makeFilter()
+            var output: [UInt8] = []
+            input.withUnsafeBytes { buffer in
+                for start in stride(from: 0, to: buffer.count, by: readSize) {
+                    filter.process(UnsafeRawBufferPointer(rebasing: buffer[start..<min(start + readSize, buffer.count)])) { output += $0 }
+                    #expect(filter.heldByteCount <= limit)
+                }
+            }
+            filter.finish { output += $0 }
+            #expect(output == expected, "read size \(readSize)")
+        }
+    }
+
+    @Test("a line that no pattern starts comes out whole at once with the index too")
+    func linesAreNotHeld() {
+        var random = SplitMix(seed: 9)
+        let secrets = (0..<400).map { _ in Secret(value: RandomSecrets.make(length: 24, using: &random), kind: .other) }
+        let redactor = Redactor(secrets: secrets)
+        #expect(redactor.automaton.longPatterns != nil)
+        var filter = redactor.makeFilter()
+        var output: [UInt8] = []
+        bytes("compiling module 3 of 9 ... ok\n").withUnsafeBytes { filter.process($0) { output += $0 } }
+        #expect(output == bytes("compiling module 3 of 9 ... ok\n"))
+        #expect(filter.heldByteCount == 0)
+        let secret = secrets[7].value
+        output = []
+        (bytes("token=") + secret.prefix(10)).withUnsafeBytes { filter.process($0) { output += $0 } }
+        #expect(output == bytes("token="), "the start of a secret is held")
+        secret.dropFirst(10).withUnsafeBytes { filter.process($0) { output += $0 } }
+        #expect(output == bytes("token=***"))
+    }
+
+    // The automaton took 121 MiB of peak memory for these in `plenar run` (its states: one per
+    // byte of every form, 16 bytes each); `scripts/bench run` measures the process.
+    @Test("memory of 10,000 secrets of 16 to 40 bytes: under 16 MB of tables")
+    func tenThousandSecrets() {
+        var random = SplitMix(seed: 10_000)
+        let secrets = (0..<10_000).map { _ in
+            Secret(value: RandomSecrets.make(length: 16 + Int(random.next() % 25), using: &random), kind: .other)
+        }
+        let redactor = Redactor(secrets: secrets)
+        let bytes = redactor.automaton.byteCount
+        let long = redactor.automaton.longPatterns!
+        #expect(
+            bytes < 16 << 20,
+            "\(bytes) bytes: arena \(long.arena.count), entries \(long.entries.count), buckets \(long.bucketStarts.count), filters \(long.filters.words.count * 8), prefix \(long.prefixFilter.count * 8), bases \(long.baseCount)"
+        )
+        // Every secret is found, in a text holding all of them.
+        var input: [UInt8] = []
+        for secret in secrets { input += secret.value + [10] }
+        let output = redactor.redact(bytes: input)
+        #expect(output == Array(String(repeating: "***\n", count: secrets.count).utf8))
+    }
+}
