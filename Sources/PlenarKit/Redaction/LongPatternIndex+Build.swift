@@ -52,15 +52,20 @@ extension RedactionPatterns {
         let minimum = LongPatternIndex.minimumLength
         for secret in secrets where values.insert(Form(bytes: secret.value)).inserted {
             let groups = secret.formGroups
-            var own: Set<Form> = []
+            // A secret has a dozen or so long forms: a list is quicker than a set.
+            var own: [[UInt8]] = []
             let replacement = secret.replacementIndex
-            for fragment in groups.fragments where fragment.bytes.count > minimum && own.insert(Form(bytes: fragment.bytes)).inserted {
+            for fragment in groups.fragments where fragment.bytes.count > minimum && !own.contains(fragment.bytes) {
+                own.append(fragment.bytes)
                 long.add(fragment: fragment.bytes, offset: fragment.offset, replacement: replacement)
             }
             let plain = groups.plain + groups.fragments.map(\.bytes).filter { $0.count <= minimum }
             for form in plain where form.count >= RedactionPolicy.minimumExplicitLength {
                 if form.count >= minimum {
-                    if own.insert(Form(bytes: form)).inserted { long.add(plain: form, replacement: replacement) }
+                    if !own.contains(form) {
+                        own.append(form)
+                        long.add(plain: form, replacement: replacement)
+                    }
                 } else if seen.insert(Form(bytes: form)).inserted {
                     short.append((form, replacement))
                 }

@@ -165,9 +165,11 @@ final class LongPatternIndex: @unchecked Sendable {
         return nil
     }
 
+    /// The bits of an entry above its position: `32 - positionBits` bits of another hash (none
+    /// when the arena needs all 32).
     @inline(__always)
-    func fingerprint(_ gram: UInt64) -> UInt32 {
-        positionBits == 32 ? 0 : UInt32(truncatingIfNeeded: (gram &* Self.fingerprintMultiplier) &>> UInt64(32 + positionBits))
+    static func fingerprint(_ gram: UInt64, positionBits: UInt32) -> UInt32 {
+        positionBits == 32 ? 0 : UInt32(truncatingIfNeeded: (gram &* fingerprintMultiplier) &>> UInt64(32 + positionBits))
     }
 
     /// Arena positions in the bucket of `hash` whose window is `gram`.
@@ -177,7 +179,7 @@ final class LongPatternIndex: @unchecked Sendable {
         let arena = UnsafeRawPointer(arena.baseAddress!)
         let positionBits = positionBits
         let mask: UInt32 = positionBits == 32 ? .max : (1 << positionBits) - 1
-        let fingerprint = fingerprint(gram)
+        let fingerprint = Self.fingerprint(gram, positionBits: positionBits)
         return entries[Int(bucketStarts[bucket])..<Int(bucketStarts[bucket + 1])].lazy.filter { entry in
             positionBits == 32 || entry &>> positionBits == fingerprint
         }.map { $0 & mask }.filter { position in
@@ -269,42 +271,43 @@ final class LongPatternIndex: @unchecked Sendable {
         }
         longestPattern = longest
 
-        var counts = [0, 0, 0]
-        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { _, gram, _ in
-            counts[WindowFilters.classIndex(gram)] += 1
-        }
-        filters = WindowFilters(windows: counts)
         var bucketBits: UInt64 = 4
         while bucketBits < 40, 1 << bucketBits < entryCount / 8 { bucketBits += 1 }
-        bucketShift = 64 - bucketBits
+        let bucketShift = 64 - bucketBits
         var positionBits: UInt32 = 1
         while positionBits < 32, 1 << positionBits < arena.count { positionBits += 1 }
+        let buckets = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: (1 << bucketBits) + 1)
+        buckets.initialize(repeating: 0)
+        let entries = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(entryCount, 1))
+
+        // Counted, then placed from each bucket's end: no list of pairs to sort.
+        var counts = [0, 0, 0]
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { _, gram, hash in
+            counts[WindowFilters.classIndex(gram)] += 1
+            buckets[Int(hash >> bucketShift)] += 1
+        }
+        let filters = WindowFilters(windows: counts)
+        var total: UInt32 = 0
+        for bucket in 0..<buckets.count {
+            total += buckets[bucket]
+            buckets[bucket] = total
+        }
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { position, gram, hash in
+            filters.insert(gram, hash: hash)
+            let bucket = Int(hash >> bucketShift)
+            buckets[bucket] -= 1
+            entries[Int(buckets[bucket])] = UInt32(position) | Self.fingerprint(gram, positionBits: positionBits) << positionBits
+        }
+        self.filters = filters
+        self.bucketShift = bucketShift
         self.positionBits = positionBits
-        bucketStarts = .allocate(capacity: (1 << bucketBits) + 1)
-        bucketStarts.initialize(repeating: 0)
-        entries = .allocate(capacity: max(entryCount, 1))
+        bucketStarts = buckets
+        self.entries = entries
         var prefixBits: UInt64 = 12
         while prefixBits < 22, 1 << prefixBits < startCount * 7 * 4 { prefixBits += 1 }
         prefixShift = 64 - prefixBits
         prefixFilter = .allocate(capacity: 1 << (prefixBits - 6))
         prefixFilter.initialize(repeating: 0)
-
-        // Counted, then placed from each bucket's end: no list of pairs to sort.
-        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { _, gram, hash in
-            self.filters.insert(gram, hash: hash)
-            self.bucketStarts[Int(hash >> self.bucketShift)] += 1
-        }
-        var total: UInt32 = 0
-        for bucket in 0..<bucketStarts.count {
-            total += bucketStarts[bucket]
-            bucketStarts[bucket] = total
-        }
-        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { position, gram, hash in
-            let bucket = Int(hash >> self.bucketShift)
-            self.bucketStarts[bucket] -= 1
-            self.entries[Int(self.bucketStarts[bucket])] =
-                UInt32(position) | (positionBits == 32 ? 0 : self.fingerprint(gram) << positionBits)
-        }
         for base in 0..<baseCount {
             let start = Int(baseStarts[base])
             forEachPatternStart(of: base) { offset in
