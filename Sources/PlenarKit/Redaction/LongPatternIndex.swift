@@ -71,71 +71,22 @@ final class LongPatternIndex: @unchecked Sendable {
             + 8 * (filters.words.count + prefixFilter.count)
     }
 
-    /// Every occurrence wholly inside `bytes[0..<count]`, appended to `matches` at `origin` + its
-    /// position; only those starting before `startLimit` and ending after `endFloor` (relative).
-    func scan(
-        _ bytes: UnsafeRawPointer, count: Int, origin: Int, startLimit: Int = .max, endFloor: Int = .min,
-        into matches: inout [Match]
-    ) {
-        let filters = filters
-        var position = 0
-        let last = count - Self.window
-        // Two samples a turn, both looked up before either is acted on: their filter words load together.
-        let stride = Self.sampleStride
-        while position + stride <= last {
-            let gram = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            let next = bytes.loadUnaligned(fromByteOffset: position + stride, as: UInt64.self)
-            let hash = gram &* Self.multiplier
-            let nextHash = next &* Self.multiplier
-            let first = filters.mayHold(gram, hash: hash)
-            let second = filters.mayHold(next, hash: nextHash)
-            if first || second {
-                if first {
-                    found(
-                        gram, hash: hash, at: position, in: bytes, count: count, origin: origin, startLimit: startLimit, endFloor: endFloor,
-                        into: &matches)
-                }
-                if second {
-                    found(
-                        next, hash: nextHash, at: position + stride, in: bytes, count: count, origin: origin, startLimit: startLimit,
-                        endFloor: endFloor, into: &matches)
-                }
-            }
-            position &+= 2 * stride
-        }
-        while position <= last {
-            let gram = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            let hash = gram &* Self.multiplier
-            if filters.mayHold(gram, hash: hash) {
-                found(
-                    gram, hash: hash, at: position, in: bytes, count: count, origin: origin, startLimit: startLimit, endFloor: endFloor,
-                    into: &matches)
-            }
-            position &+= Self.sampleStride
-        }
-    }
-
-    /// The patterns a sampled window that passed the filter belongs to.
-    @inline(never)
-    func found(
-        _ gram: UInt64, hash: UInt64, at position: Int, in bytes: UnsafeRawPointer, count: Int, origin: Int, startLimit: Int, endFloor: Int,
-        into matches: inout [Match]
-    ) {
+    /// Calls `body(start, end, arenaStart, replacement, base)` for each pattern of which `gram`, at
+    /// `position` in the text, may be the sampled window (not yet compared with the text).
+    func patterns(sampled gram: UInt64, hash: UInt64, at position: Int, _ body: (Int, Int, Int, Int, Int) -> Void) {
         for entry in candidates(gram, hash: hash) {
             let (base, offset) = locate(entry)
+            let baseStart = Int(baseStarts[base])
+            let replacement = Int(baseKinds[base] & 0x0F)
             forEachPattern(of: base, spanningWindowAt: offset) { patternStart, length in
                 let start = position - (offset - patternStart)
-                let end = start + length
-                guard start >= 0, end <= count, start < startLimit, end > endFloor,
-                    Self.equal(bytes + start, arena.baseAddress! + Int(baseStarts[base]) + patternStart, count: length)
-                else { return }
-                matches.append(Match(start: origin + start, end: origin + end, replacement: Int(baseKinds[base] & 0x0F), base: base))
+                body(start, start + length, baseStart + patternStart, replacement, base)
             }
         }
     }
 
     /// The first of the last `longestPattern - 1` positions of `bytes[0..<count]` where a pattern
-    /// may begin and run past `count`, or nil. Exact where a window is left; nearer the end, the
+    /// may begin and run past `count`, or nil (`LongPatternStream` asks about its last 16 or so). Exact where a window is left; nearer the end, the
     /// prefix bitmap may hold a few bytes no pattern begins with.
     func partialStart(_ bytes: UnsafeRawPointer, count: Int) -> Int? {
         for position in max(0, count - longestPattern + 1)..<count {

@@ -61,15 +61,13 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
     var longMatches: [LongPatternIndex.Match] = []
     var longAdded = 0
     var longPendingStart: [Int] = []
-    /// The stream's last bytes (the longest long pattern − 1), all of them, passed on or not: a
-    /// long pattern that began in an earlier chunk is looked for there.
-    var longTail: [UInt8] = []
-    /// Where a long pattern may have begun without ending yet (`Int.max`: nowhere).
-    var longHold = Int.max
+    /// The long patterns' matcher, when the automaton has any.
+    var longStream: LongPatternStream?
 
     init(automaton: RedactionAutomaton) {
         self.automaton = automaton
         held.reserveCapacity(automaton.longestPattern)
+        longStream = automaton.longPatterns.map(LongPatternStream.init(index:))
     }
 
     /// Bytes taken in but not yet passed on or dropped.
@@ -77,7 +75,8 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
 
     /// Bytes reserved by the filter's own buffers (not the shared automaton).
     var bufferCapacity: Int {
-        held.capacity + regions.capacity * MemoryLayout<Region>.stride + longTail.capacity
+        held.capacity + regions.capacity * MemoryLayout<Region>.stride + (longStream?.recent.capacity ?? 0)
+            + (longStream?.candidates.capacity ?? 0) * MemoryLayout<LongPatternStream.Candidate>.stride
             + longMatches.capacity * MemoryLayout<LongPatternIndex.Match>.stride + longPendingStart.capacity * 8
     }
 
@@ -90,7 +89,7 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
         var state = state
         var index = 0
         var slowStart = chunkStart - 1
-        if let long = automaton.longPatterns { findLongMatches(long, in: bytes, chunkStart: chunkStart) }
+        if longStream != nil { findLongMatches(in: bytes, chunkStart: chunkStart) }
         while true {
             if state == 0, tokenStart < 0 {
                 if !regions.isEmpty || longAdded < longMatches.count {
@@ -172,8 +171,7 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
         longMatches.removeAll()
         longAdded = 0
         longPendingStart.removeAll()
-        longTail.removeAll()
-        longHold = .max
+        longStream?.reset()
     }
 
     /// Where the earliest match still possible would start: the longest partial match.
@@ -184,26 +182,15 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
 
     /// No byte from here on may go out yet: a long match not in `regions`, or one in progress.
     var longLimit: Int {
-        longAdded < longMatches.count ? min(longHold, longPendingStart[longAdded]) : longHold
+        let hold = longStream?.hold ?? .max
+        return longAdded < longMatches.count ? min(hold, longPendingStart[longAdded]) : hold
     }
 
-    /// The long patterns that end in this chunk or began in the stream's tail and end in it, and
-    /// where one may have begun at the chunk's end without ending yet.
-    mutating func findLongMatches(_ long: LongPatternIndex, in bytes: UnsafeRawBufferPointer, chunkStart: Int) {
+    /// The long patterns that end in this chunk (`LongPatternStream`), in the order of their ends.
+    mutating func findLongMatches(in bytes: UnsafeRawBufferPointer, chunkStart: Int) {
         longMatches.removeAll(keepingCapacity: true)
         longAdded = 0
-        let reach = long.longestPattern - 1
-        let tailCount = longTail.count
-        if tailCount > 0 {
-            longTail.append(contentsOf: bytes.prefix(reach))
-            longTail.withUnsafeBytes { seam in
-                long.scan(
-                    seam.baseAddress!, count: seam.count, origin: chunkStart - tailCount, startLimit: tailCount, endFloor: tailCount,
-                    into: &longMatches)
-            }
-            longTail.removeLast(longTail.count - tailCount)
-        }
-        long.scan(bytes.baseAddress!, count: bytes.count, origin: chunkStart, into: &longMatches)
+        longStream!.process(bytes, chunkStart: chunkStart, into: &longMatches)
         if longMatches.count > 1 { longMatches.sort { ($0.end, $0.start, $0.base) < ($1.end, $1.start, $1.base) } }
         longPendingStart.removeAll(keepingCapacity: true)
         var smallest = Int.max
@@ -212,17 +199,6 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
             longPendingStart.append(smallest)
         }
         longPendingStart.reverse()
-
-        if bytes.count >= reach {
-            longTail.removeAll(keepingCapacity: true)
-            longTail.append(contentsOf: bytes.suffix(reach))
-        } else {
-            longTail.append(contentsOf: bytes)
-            if longTail.count > reach { longTail.removeFirst(longTail.count - reach) }
-        }
-        let tailStart = chunkStart + bytes.count - longTail.count
-        longHold =
-            longTail.withUnsafeBytes { tail in long.partialStart(tail.baseAddress!, count: tail.count) }.map { tailStart + $0 } ?? .max
     }
 
     /// Adds the long matches ending by `end` to `regions`, in the order of their ends, as the

@@ -89,6 +89,26 @@ struct RedactionLongPatternTests {
         #expect(output == bytes("token=***"))
     }
 
+    @Test("one byte at a time beside a 20 KB secret: the index looks at each byte a few times, not at the whole tail each time")
+    func smallReadsStayLinear() {
+        var random = SplitMix(seed: 20)
+        let large = Secret(value: RandomSecrets.make(length: 20_000, using: &random), kind: .other)
+        let redactor = Redactor(secrets: [large])
+        #expect(redactor.automaton.longPatterns != nil)
+        #expect(redactor.automaton.longestPattern > 26_000)
+        var input: [UInt8] = []
+        for index in 0..<2000 { input += bytes("line \(index): progress \(index % 100)%\r") }
+        input += large.value + bytes("\ndone\n")
+        var filter = redactor.makeFilter()
+        var output: [UInt8] = []
+        for byte in input { [byte].withUnsafeBytes { filter.process($0) { output += $0 } } }
+        filter.finish { output += $0 }
+        #expect(output == Array(input.dropLast(large.value.count + 6)) + bytes("***\ndone\n"))
+        // Each byte is sampled once, and compared with each candidate it falls in. Scanning the
+        // stream's last longest − 1 bytes again at each read, it was 3 × 26,000 bytes a byte.
+        #expect(filter.longStream!.work < 20 * input.count, "\(filter.longStream!.work) for \(input.count) bytes")
+    }
+
     // The automaton took 121 MiB of peak memory for these in `plenar run` (its states: one per
     // byte of every form, 16 bytes each); `scripts/bench run` measures the process.
     @Test("memory of 10,000 secrets of 16 to 40 bytes: under 16 MB of tables")

@@ -1,0 +1,181 @@
+/// A `LongPatternIndex` applied to a stream, for `RedactingFilter`: the samples are taken at every
+/// 9th position of the stream, not of each chunk, and a sampled window the index holds gives
+/// candidates that are compared with the text as it arrives. So a chunk costs its own bytes,
+/// whatever its size and the longest pattern: one byte at a time stays cheap.
+///
+/// Every occurrence of a pattern is found by exactly one sample (`LongPatternIndex`), at most 8
+/// bytes after its start. So a pattern not yet found can only begin at or after the next
+/// sample − 8: only the stream's last 16 bytes or so are checked for the start of one
+/// (`LongPatternIndex.partialStart`), besides the candidates still incomplete.
+struct LongPatternStream {
+    struct Candidate {
+        var start: Int
+        var end: Int
+        /// Compared with the text up to here.
+        var verified: Int
+        var arenaStart: Int
+        var replacement: Int
+        var base: Int
+    }
+
+    let index: LongPatternIndex
+    /// The next sample's position in the stream: a multiple of `LongPatternIndex.sampleStride`.
+    var nextSample = 0
+    var candidates: [Candidate] = []
+    /// The stream's last bytes before the chunk (up to `recentLimit`): a window, a candidate's
+    /// start or the start of a partial pattern may lie there.
+    var recent: [UInt8] = []
+    static let recentLimit = 32
+    /// Where a long pattern may have begun without ending yet (`Int.max`: nowhere).
+    var hold = Int.max
+    /// Bytes looked at (a test holds it to a few times the stream's length).
+    var work = 0
+
+    init(index: LongPatternIndex) {
+        self.index = index
+        recent.reserveCapacity(Self.recentLimit + 2 * LongPatternIndex.window)
+    }
+
+    /// Appends the matches that complete in `bytes`, which start at `chunkStart` in the stream, and
+    /// sets `hold`.
+    mutating func process(_ bytes: UnsafeRawBufferPointer, chunkStart: Int, into matches: inout [LongPatternIndex.Match]) {
+        let count = bytes.count
+        let end = chunkStart + count
+        let chunk = bytes.baseAddress!
+        let arena = UnsafeRawPointer(index.arena.baseAddress!)
+        work += count
+
+        // Candidates from earlier chunks: the new bytes decide.
+        var kept = 0
+        for position in candidates.indices {
+            var candidate = candidates[position]
+            let stop = min(candidate.end, end)
+            work += stop - candidate.verified
+            guard
+                LongPatternIndex.equal(
+                    chunk + (candidate.verified - chunkStart), arena + candidate.arenaStart + (candidate.verified - candidate.start),
+                    count: stop - candidate.verified)
+            else { continue }
+            if stop == candidate.end {
+                matches.append(
+                    LongPatternIndex.Match(
+                        start: candidate.start, end: candidate.end, replacement: candidate.replacement, base: candidate.base))
+            } else {
+                candidate.verified = stop
+                candidates[kept] = candidate
+                kept += 1
+            }
+        }
+        candidates.removeLast(candidates.count - kept)
+
+        let recentStart = chunkStart - recent.count
+        let stride = LongPatternIndex.sampleStride
+        let window = LongPatternIndex.window
+        // Samples whose window began in an earlier chunk, from `recent` and the chunk's first bytes.
+        if nextSample < chunkStart, nextSample + window <= end {
+            let recentCount = recent.count
+            recent.append(contentsOf: bytes.prefix(window))
+            while nextSample < chunkStart, nextSample + window <= end {
+                let gram = recent.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: nextSample - recentStart, as: UInt64.self) }
+                let hash = gram &* LongPatternIndex.multiplier
+                if index.filters.mayHold(gram, hash: hash) {
+                    found(gram, hash: hash, at: nextSample, chunk: bytes, chunkStart: chunkStart, recentStart: recentStart, into: &matches)
+                }
+                nextSample += stride
+            }
+            recent.removeLast(recent.count - recentCount)
+        }
+        // Samples in the chunk: two a turn, both looked up before either is acted on, so that
+        // their filter words load together.
+        if nextSample >= chunkStart {
+            let filters = index.filters
+            var position = nextSample - chunkStart
+            let last = count - window
+            while position + stride <= last {
+                let gram = chunk.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                let next = chunk.loadUnaligned(fromByteOffset: position + stride, as: UInt64.self)
+                let hash = gram &* LongPatternIndex.multiplier
+                let nextHash = next &* LongPatternIndex.multiplier
+                let first = filters.mayHold(gram, hash: hash)
+                let second = filters.mayHold(next, hash: nextHash)
+                if first || second {
+                    if first {
+                        found(
+                            gram, hash: hash, at: chunkStart + position, chunk: bytes, chunkStart: chunkStart, recentStart: recentStart,
+                            into: &matches)
+                    }
+                    if second {
+                        found(
+                            next, hash: nextHash, at: chunkStart + position + stride, chunk: bytes, chunkStart: chunkStart,
+                            recentStart: recentStart, into: &matches)
+                    }
+                }
+                position &+= 2 * stride
+            }
+            while position <= last {
+                let gram = chunk.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                let hash = gram &* LongPatternIndex.multiplier
+                if filters.mayHold(gram, hash: hash) {
+                    found(
+                        gram, hash: hash, at: chunkStart + position, chunk: bytes, chunkStart: chunkStart, recentStart: recentStart,
+                        into: &matches)
+                }
+                position &+= stride
+            }
+            nextSample = chunkStart + position
+        }
+
+        // The stream's last bytes, kept for the next chunk; where a pattern not yet found may have begun.
+        recent.append(contentsOf: bytes.suffix(Self.recentLimit))
+        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+        let checkFrom = max(nextSample - window, end - recent.count, 0)
+        work += end - checkFrom
+        hold =
+            recent.withUnsafeBytes { tail in
+                index.partialStart(tail.baseAddress! + (checkFrom - (end - tail.count)), count: end - checkFrom)
+            }.map { checkFrom + $0 } ?? .max
+        for candidate in candidates { hold = min(hold, candidate.start) }
+    }
+
+    /// Each pattern the sampled window at `position` may belong to, compared with the text there
+    /// is so far: a match, a candidate, or nothing.
+    @inline(never)
+    mutating func found(
+        _ gram: UInt64, hash: UInt64, at position: Int, chunk: UnsafeRawBufferPointer, chunkStart: Int, recentStart: Int,
+        into matches: inout [LongPatternIndex.Match]
+    ) {
+        let end = chunkStart + chunk.count
+        let arena = UnsafeRawPointer(index.arena.baseAddress!)
+        let recent = recent
+        var incomplete: [Candidate] = []
+        defer { candidates += incomplete }
+        index.patterns(sampled: gram, hash: hash, at: position) { start, patternEnd, arenaStart, replacement, base in
+            guard start >= max(recentStart, 0) else { return }
+            let stop = min(patternEnd, end)
+            // The part before the chunk is in `recent`, the rest in the chunk.
+            let split = min(max(start, chunkStart), stop)
+            if start < split {
+                let equal = recent.withUnsafeBytes {
+                    LongPatternIndex.equal($0.baseAddress! + (start - recentStart), arena + arenaStart, count: split - start)
+                }
+                guard equal else { return }
+            }
+            guard
+                LongPatternIndex.equal(chunk.baseAddress! + (split - chunkStart), arena + arenaStart + (split - start), count: stop - split)
+            else { return }
+            if patternEnd <= end {
+                matches.append(LongPatternIndex.Match(start: start, end: patternEnd, replacement: replacement, base: base))
+            } else {
+                incomplete.append(
+                    Candidate(start: start, end: patternEnd, verified: end, arenaStart: arenaStart, replacement: replacement, base: base))
+            }
+        }
+    }
+
+    mutating func reset() {
+        nextSample = 0
+        candidates.removeAll()
+        recent.removeAll(keepingCapacity: true)
+        hold = .max
+    }
+}
