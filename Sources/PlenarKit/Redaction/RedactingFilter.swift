@@ -89,6 +89,7 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
         var state = state
         var index = 0
         var slowStart = chunkStart - 1
+        var underscores = (from: Int.max, at: 0)
         if longStream != nil { findLongMatches(in: bytes, chunkStart: chunkStart) }
         while true {
             if state == 0, tokenStart < 0 {
@@ -98,7 +99,7 @@ public struct RedactingFilter: ByteStreamFilter, Sendable {
                         frontier: min(chunkStart + index, longLimit), chunk: bytes, chunkStart: chunkStart, heldStart: heldStart,
                         emit: emit)
                 }
-                index = automaton.skip(base, from: index, count: count)
+                index = automaton.skip(base, from: index, count: count, underscores: &underscores)
                 if index == count { break }
                 slowStart = chunkStart + index
             }

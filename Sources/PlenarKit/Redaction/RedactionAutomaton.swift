@@ -120,32 +120,31 @@ final class RedactionAutomaton: @unchecked Sendable {
 
     /// The first position at or after `start` where a pattern may begin, or `count`. At the
     /// chunk's last three positions the exact first-two-bytes and first-byte sets decide.
+    /// `underscores`: kept by the caller for the chunk, so that each byte is looked at once: every
+    /// "_" from `from` to `at` has been looked at and ends no token prefix; `at` is the next one
+    /// (or `count`). Start with `from` at `Int.max`.
     @inline(__always)
-    func skip(_ bytes: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+    func skip(_ bytes: UnsafeRawPointer, from start: Int, count: Int, underscores: inout (from: Int, at: Int)) -> Int {
         var index = start
         let stride = sampleStride
         if stride > 0 {
             let samples = sampleFilter.baseAddress!
             let shift = sampleShift
+            if index + 3 < underscores.from || underscores.at < index + 3 {
+                underscores = (index + 3, Self.nextUnderscore(bytes, from: index + 3, count: count))
+            }
             while index + stride + 11 <= count {
                 let key = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index + stride - 1, as: UInt32.self))
                 let hash = (key &* Self.hashMultiplier) &>> shift
                 var suspect = samples[Int(hash &>> 6)] & (1 &<< UInt64(hash & 63)) != 0
-                var offset = index + 3
+                // The token prefixes, too short to sample, end in "_": one here makes the block suspect.
                 let limit = index + stride + 3
-                while !suspect, offset < limit {
-                    let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) ^ 0x5F5F_5F5F_5F5F_5F5F
-                    // A high bit for each "_" (and maybe for bytes after one): each is checked.
-                    var marks = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-                    while marks != 0 {
-                        let underscore = offset + marks.trailingZeroBitCount >> 3
-                        if underscore < limit, isTokenPrefix(bytes, at: underscore - 3) {
-                            suspect = true
-                            break
-                        }
-                        marks &= marks &- 1
+                while !suspect, underscores.at < limit {
+                    if isTokenPrefix(bytes, at: underscores.at - 3) {
+                        suspect = true
+                    } else {
+                        underscores.at = Self.nextUnderscore(bytes, from: underscores.at + 1, count: count)
                     }
-                    offset += 8
                 }
                 if suspect {
                     for candidate in index..<(index + stride) where mayStart(bytes, at: candidate) { return candidate }
@@ -169,6 +168,19 @@ final class RedactionAutomaton: @unchecked Sendable {
             index += 1
         }
         return count
+    }
+
+    /// The first "_" at or after `start`, or `count`: 16 bytes at a time.
+    @inline(__always)
+    static func nextUnderscore(_ bytes: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+        var index = start
+        let underscores = SIMD16<UInt8>(repeating: UInt8(ascii: "_"))
+        while index + 16 <= count {
+            if any(bytes.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self) .== underscores) { break }
+            index &+= 16
+        }
+        while index < count, bytes.load(fromByteOffset: index, as: UInt8.self) != UInt8(ascii: "_") { index += 1 }
+        return max(index, start)
     }
 
     @inline(__always)
