@@ -35,7 +35,23 @@ struct OutputPump<Filter: ByteStreamFilter> {
             let count = read(source, buffer.baseAddress, buffer.count)
             if count < 0, errno == EINTR || errno == EAGAIN { continue }
             guard count > 0 else { break }
-            filter.pointee.process(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { output.append(contentsOf: $0) }
+            // A read that comes out as one piece of the read buffer (most do) is written from
+            // there; pieces from elsewhere (held bytes, replacements) may change before the
+            // write, so more than one are copied together.
+            var direct: UnsafeRawBufferPointer?
+            filter.pointee.process(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { piece in
+                guard !piece.isEmpty else { return }
+                if output.isEmpty, direct == nil, UnsafeRawBufferPointer(buffer).contains(piece) {
+                    direct = piece
+                    return
+                }
+                if let first = direct {
+                    output.append(contentsOf: first)
+                    direct = nil
+                }
+                output.append(contentsOf: piece)
+            }
+            if let direct { writer.write(direct) }
             Self.flush(&output, to: &writer)
             // Our reader is gone: closing the pipe gives the child the SIGPIPE (or EPIPE) it would
             // have had writing to that reader itself, rather than letting it run on unheard.
@@ -77,5 +93,13 @@ struct OutputPump<Filter: ByteStreamFilter> {
                 return true
             }
         }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether `piece` lies within this buffer.
+    func contains(_ piece: UnsafeRawBufferPointer) -> Bool {
+        guard let base = baseAddress, let start = piece.baseAddress else { return piece.isEmpty }
+        return start >= base && start + piece.count <= base + count
     }
 }
