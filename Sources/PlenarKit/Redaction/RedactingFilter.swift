@@ -3,7 +3,8 @@
 // Invariants, for every call of `process` and `finish`:
 // - `passed <= position`; `held` is exactly the stream's bytes `passed..<position`, and only
 //   these bytes are kept: memory is `held` (less than the longest pattern) plus `regions`
-//   (at most `regionLimit` + 1 before they are settled).
+//   (at most `regionLimit` + 1 before they are settled, unless a partial match holds the
+//   frontier back: then the regions inside the held bytes, fewer than the longest pattern).
 // - No byte goes out while a match could still cover it: everything before the frontier (the
 //   start of the longest partial match the automaton's state stands for, or of a token-shaped
 //   run in progress) is final, everything after it is held.

@@ -110,7 +110,7 @@ struct RedactionPropertyTests {
                 let forms = ReferenceEncodings.forms(secret)
                 output += forms[Int(random.next() % UInt64(forms.count))].dropLast()
             default:
-                output += Array((random.next() % 2 == 0 ? "pko_" : "plt_").utf8)
+                output += Array(["pko_", "plt_", "pls_", "pke_"][Int(random.next() % 4)].utf8)
                 output += (0..<(28 + random.next() % 12)).map { _ in alphanumerics[Int(random.next() % 62)] }
             }
         }

@@ -26,7 +26,7 @@ enum ReferenceRedactor {
                 }
             }
         }
-        let prefixes: [(String, Int)] = [("pko_", 1), ("plt_", 2)]
+        let prefixes: [(String, Int)] = [("pko_", 1), ("plt_", 2), ("pls_", 3), ("pke_", 4)]
         for start in input.indices where start + 4 <= input.count {
             guard let prefix = prefixes.first(where: { input[start..<(start + 4)].elementsEqual($0.0.utf8) }) else { continue }
             var end = start + 4
