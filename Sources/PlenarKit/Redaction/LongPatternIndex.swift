@@ -54,6 +54,9 @@ final class LongPatternIndex: @unchecked Sendable {
     /// Bitmap of every pattern's first 1 to 7 bytes, hashed with their count.
     let prefixFilter: UnsafeMutableBufferPointer<UInt64>
     let prefixShift: UInt64
+    /// The bytes at offsets 0 to 6 of any pattern, a 256-bit set per offset (4 words each): exact,
+    /// so that a line's end (a line break, a space) is never held for the hashed bitmap's sake.
+    let prefixBytes: UnsafeMutableBufferPointer<UInt64>
     let longestPattern: Int
 
     deinit {
@@ -63,6 +66,7 @@ final class LongPatternIndex: @unchecked Sendable {
         filters.words.deallocate()
         filters.layout.deallocate()
         prefixFilter.deallocate()
+        prefixBytes.deallocate()
     }
 
     /// Bytes held by the index's tables.
@@ -108,6 +112,12 @@ final class LongPatternIndex: @unchecked Sendable {
                     if partial { return position }
                 }
             } else {
+                var possible = true
+                for offset in 0..<left where possible {
+                    possible = prefixBytes.contains(
+                        UInt64(offset * 256) + UInt64(bytes.load(fromByteOffset: position + offset, as: UInt8.self)))
+                }
+                guard possible else { continue }
                 var key: UInt64 = 0
                 withUnsafeMutableBytes(of: &key) { $0.baseAddress!.copyMemory(from: bytes + position, byteCount: left) }
                 if prefixFilter.contains(Self.prefixHash(key, count: left, shift: prefixShift)) { return position }
@@ -259,13 +269,17 @@ final class LongPatternIndex: @unchecked Sendable {
         prefixShift = 64 - prefixBits
         prefixFilter = .allocate(capacity: 1 << (prefixBits - 6))
         prefixFilter.initialize(repeating: 0)
+        prefixBytes = .allocate(capacity: 4 * (Self.window - 1))
+        prefixBytes.initialize(repeating: 0)
         for base in 0..<baseCount {
             let start = Int(baseStarts[base])
             forEachPatternStart(of: base) { offset in
                 var key: UInt64 = 0
                 for count in 1..<Self.window {
-                    key |= UInt64(arena[start + offset + count - 1]) << (8 * UInt64(count - 1))
+                    let byte = arena[start + offset + count - 1]
+                    key |= UInt64(byte) << (8 * UInt64(count - 1))
                     self.prefixFilter.insert(Self.prefixHash(key, count: count, shift: self.prefixShift))
+                    self.prefixBytes.insert(UInt64((count - 1) * 256) + UInt64(byte))
                 }
             }
         }
