@@ -72,7 +72,7 @@ final class LongPatternIndex: @unchecked Sendable {
     /// Bytes held by the index's tables.
     var byteCount: Int {
         arena.count + 4 * (baseStarts.count + bucketStarts.count + entries.count) + baseKinds.count
-            + 8 * (filters.words.count + prefixFilter.count)
+            + 8 * (filters.words.count + filters.layout.count + prefixFilter.count + prefixBytes.count)
     }
 
     /// Calls `body(start, end, arenaStart, replacement, base)` for each pattern of which `gram`, at

@@ -151,15 +151,21 @@ extension Secret {
 
     /// The first place after the start where a wrapping may break a fragment at `offset`.
     static func firstWrappedBreak(atOffset offset: Int) -> Int {
-        let start = (4 - (8 * offset + 5) / 6 % 4) % 4
-        return start == 0 ? 4 : start
+        let phase = wrappedBreakPhase(atOffset: offset)
+        return phase == 0 ? 4 : phase
+    }
+
+    /// Where, modulo 4, a wrapping may break a fragment at `offset`: the fragment's first
+    /// character sits that many characters before a 4-character group of the stream ends.
+    static func wrappedBreakPhase(atOffset offset: Int) -> Int {
+        (4 - (8 * offset + 5) / 6 % 4) % 4
     }
 
     /// The fragment split by a line end where both lines would keep less than 16 characters.
     static func splitForms(of fragment: [UInt8], atOffset offset: Int) -> [[UInt8]] {
         let piece = wrappedPieceLength
         let count = fragment.count
-        let start = (4 - (8 * offset + 5) / 6 % 4) % 4
+        let start = wrappedBreakPhase(atOffset: offset)
         var forms: [[UInt8]] = []
         var split = max(count - piece + 1, 1)
         split += (start - split % 4 + 4) % 4

@@ -41,7 +41,7 @@ struct OutputPump<Filter: ByteStreamFilter> {
             var direct: UnsafeRawBufferPointer?
             filter.pointee.process(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { piece in
                 guard !piece.isEmpty else { return }
-                if output.isEmpty, direct == nil, UnsafeRawBufferPointer(buffer).contains(piece) {
+                if output.isEmpty, direct == nil, UnsafeRawBufferPointer(buffer).encloses(piece) {
                     direct = piece
                     return
                 }
@@ -98,7 +98,7 @@ struct OutputPump<Filter: ByteStreamFilter> {
 
 extension UnsafeRawBufferPointer {
     /// Whether `piece` lies within this buffer.
-    func contains(_ piece: UnsafeRawBufferPointer) -> Bool {
+    func encloses(_ piece: UnsafeRawBufferPointer) -> Bool {
         guard let base = baseAddress, let start = piece.baseAddress else { return piece.isEmpty }
         return start >= base && start + piece.count <= base + count
     }
