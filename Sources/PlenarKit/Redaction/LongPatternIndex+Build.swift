@@ -1,5 +1,7 @@
 extension LongPatternIndex {
-    /// Collects bases, then hands them to the index in raw memory.
+    /// Collects bases, then hands them to the index in raw memory: the plain ones first, sorted
+    /// by their bytes (`LongPatternIndex` finds the plain patterns that share a beginning as one
+    /// range), then the fragments, each base remembering the order it was added in.
     struct Builder {
         var arena: [UInt8] = []
         var baseStarts: [UInt32] = [0]
@@ -26,14 +28,50 @@ extension LongPatternIndex {
         /// The index; the builder is left empty, its arrays freed before the index's tables are made.
         mutating func build() -> LongPatternIndex? {
             guard !isEmpty else { return nil }
+            let order = layout()
             let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: self.arena.count)
-            _ = arena.initialize(from: self.arena)
             let starts = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: baseStarts.count)
-            _ = starts.initialize(from: baseStarts)
             let kinds = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: baseKinds.count)
-            _ = kinds.initialize(from: baseKinds)
+            let added = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: baseKinds.count)
+            var filled = 0
+            starts[0] = 0
+            self.arena.withUnsafeBufferPointer { source in
+                for (base, original) in order.enumerated() {
+                    let start = Int(baseStarts[original])
+                    let count = Int(baseStarts[original + 1]) - start
+                    _ = UnsafeMutableBufferPointer(rebasing: arena[filled..<(filled + count)])
+                        .initialize(from: source[start..<(start + count)])
+                    filled += count
+                    starts[base + 1] = UInt32(filled)
+                    kinds[base] = baseKinds[original]
+                    added[base] = UInt32(original)
+                }
+            }
+            let plainCount = order.prefix { baseKinds[$0] >> 4 == 0 }.count
             self = Builder()
-            return LongPatternIndex(arena: arena, baseStarts: starts, baseKinds: kinds)
+            return LongPatternIndex(arena: arena, baseStarts: starts, baseKinds: kinds, order: added, plainCount: plainCount)
+        }
+
+        /// The bases in the index's order: the plain ones sorted by their bytes (equal ones in the
+        /// order they came), then the fragments as they came. Sorted on their first 8 bytes, read
+        /// as a big-endian number, and on the rest only where those are equal.
+        private func layout() -> [Int] {
+            arena.withUnsafeBytes { raw in
+                func key(_ base: Int) -> UInt64 {
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: Int(baseStarts[base]), as: UInt64.self))
+                }
+                func bytes(_ base: Int) -> UnsafeRawBufferPointer {
+                    UnsafeRawBufferPointer(rebasing: raw[Int(baseStarts[base])..<Int(baseStarts[base + 1])])
+                }
+                var plain = baseKinds.indices.filter { baseKinds[$0] >> 4 == 0 }.map { (key: key($0), base: $0) }
+                plain.sort { left, right in
+                    if left.key != right.key { return left.key < right.key }
+                    let (a, b) = (bytes(left.base), bytes(right.base))
+                    if a.elementsEqual(b) { return left.base < right.base }
+                    return a.lexicographicallyPrecedes(b)
+                }
+                return plain.map(\.base) + baseKinds.indices.filter { baseKinds[$0] >> 4 != 0 }
+            }
         }
     }
 }

@@ -18,10 +18,43 @@ struct LongPatternStream {
         var base: Int
     }
 
+    /// Plain bases `bases` (sorted) that share their first `verified - start` bytes with the text
+    /// from `start`, and their first `shared` bytes with each other (-1: not yet counted): one
+    /// sample's candidates for all of them, as `LongPatternIndex` says.
+    struct PlainRange {
+        var start: Int
+        var verified: Int
+        var bases: Range<Int>
+        var shared = -1
+    }
+
+    /// The text a chunk gives: `recent` before `chunkStart`, the chunk up to `end`.
+    struct Text {
+        let recent: UnsafeRawPointer
+        let recentStart: Int
+        let chunk: UnsafeRawPointer
+        let chunkStart: Int
+        let end: Int
+
+        func byte(at position: Int) -> UInt8 {
+            position < chunkStart
+                ? recent.load(fromByteOffset: position - recentStart, as: UInt8.self)
+                : chunk.load(fromByteOffset: position - chunkStart, as: UInt8.self)
+        }
+
+        /// Whether the text from `start` to `stop` equals the bytes at `other`.
+        func equals(from start: Int, to stop: Int, _ other: UnsafeRawPointer) -> Bool {
+            let split = min(max(start, chunkStart), stop)
+            if start < split, !LongPatternIndex.equal(recent + (start - recentStart), other, count: split - start) { return false }
+            return LongPatternIndex.equal(chunk + (split - chunkStart), other + (split - start), count: stop - split)
+        }
+    }
+
     let index: LongPatternIndex
     /// The next sample's position in the stream: a multiple of `LongPatternIndex.sampleStride`.
     var nextSample = 0
     var candidates: [Candidate] = []
+    var ranges: [PlainRange] = []
     /// The stream's last bytes before the chunk (up to `recentLimit`): a window, a candidate's
     /// start or the start of a partial pattern may lie there.
     var recent: [UInt8] = []
@@ -67,6 +100,18 @@ struct LongPatternStream {
             }
         }
         candidates.removeLast(candidates.count - kept)
+        if !ranges.isEmpty {
+            let text = Text(recent: chunk, recentStart: chunkStart, chunk: chunk, chunkStart: chunkStart, end: end)
+            kept = 0
+            for position in ranges.indices {
+                var range = ranges[position]
+                if advance(&range, in: text, into: &matches) {
+                    ranges[kept] = range
+                    kept += 1
+                }
+            }
+            ranges.removeLast(ranges.count - kept)
+        }
 
         let recentStart = chunkStart - recent.count
         let stride = LongPatternIndex.sampleStride
@@ -135,6 +180,40 @@ struct LongPatternStream {
                 index.partialStart(tail.baseAddress! + (checkFrom - (end - tail.count)), count: end - checkFrom)
             }.map { checkFrom + $0 } ?? .max
         for candidate in candidates { hold = min(hold, candidate.start) }
+        for range in ranges { hold = min(hold, range.start) }
+    }
+
+    /// Compares `range` with the text up to its end: each base that it completes is a match, the
+    /// others narrow to those that go on as the text does. Whether any is left.
+    mutating func advance(_ range: inout PlainRange, in text: Text, into matches: inout [LongPatternIndex.Match]) -> Bool {
+        while true {
+            let matched = range.verified - range.start
+            // Sorted: a base that ends here comes before those it begins.
+            while let first = range.bases.first, index.length(first) == matched {
+                matches.append(
+                    LongPatternIndex.Match(
+                        start: range.start, end: range.verified, replacement: index.replacement(first), base: Int(index.order[first])))
+                range.bases = range.bases.dropFirst()
+                range.shared = -1
+            }
+            guard let first = range.bases.first else { return false }
+            guard range.verified < text.end else { return true }
+            if range.shared < 0 {
+                range.shared = index.sharedLength(first, range.bases.last!, known: matched)
+                work += range.shared - matched
+            }
+            if range.shared > matched {
+                let stop = min(range.start + range.shared, text.end)
+                work += stop - range.verified
+                guard text.equals(from: range.verified, to: stop, index.bytes(first) + matched) else { return false }
+                range.verified = stop
+            } else {
+                range.bases = index.narrow(range.bases, at: matched, to: text.byte(at: range.verified))
+                work += 1
+                range.shared = -1
+                range.verified += 1
+            }
+        }
     }
 
     /// Each pattern the sampled window at `position` may belong to, compared with the text there
@@ -148,10 +227,26 @@ struct LongPatternStream {
         let arena = UnsafeRawPointer(index.arena.baseAddress!)
         let recent = recent
         var incomplete: [Candidate] = []
-        defer { candidates += incomplete }
-        index.patterns(sampled: gram, hash: hash, at: position) { start, patternEnd, arenaStart, replacement, base in
+        var incompleteRanges: [PlainRange] = []
+        defer {
+            candidates += incomplete
+            ranges += incompleteRanges
+        }
+        let shared = { (start: Int, bases: Range<Int>) in
+            guard start >= max(recentStart, 0) else { return }
+            var range = PlainRange(start: start, verified: start, bases: bases)
+            let alive = recent.withUnsafeBytes { tail in
+                let text = Text(
+                    recent: tail.baseAddress ?? chunk.baseAddress!, recentStart: recentStart, chunk: chunk.baseAddress!,
+                    chunkStart: chunkStart, end: end)
+                return self.advance(&range, in: text, into: &matches)
+            }
+            if alive { incompleteRanges.append(range) }
+        }
+        index.patterns(sampled: gram, hash: hash, at: position, shared: shared) { start, patternEnd, arenaStart, replacement, base in
             guard start >= max(recentStart, 0) else { return }
             let stop = min(patternEnd, end)
+            work += stop - start
             // The part before the chunk is in `recent`, the rest in the chunk.
             let split = min(max(start, chunkStart), stop)
             if start < split {
@@ -175,6 +270,7 @@ struct LongPatternStream {
     mutating func reset() {
         nextSample = 0
         candidates.removeAll()
+        ranges.removeAll()
         recent.removeAll(keepingCapacity: true)
         hold = .max
     }

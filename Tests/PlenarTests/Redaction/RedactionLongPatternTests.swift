@@ -109,6 +109,70 @@ struct RedactionLongPatternTests {
         #expect(filter.longStream!.work < 20 * input.count, "\(filter.longStream!.work) for \(input.count) bytes")
     }
 
+    @Test("secrets that share a long beginning (as JSON Web Tokens do) are each masked as the reference says", arguments: 0..<40)
+    func sharedBeginnings(seed: UInt64) {
+        var random = SplitMix(seed: 4000 + seed)
+        // A two-letter alphabet half the time: the secrets then also share much of what follows.
+        let letters = Array((seed % 2 == 0 ? "ab" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/=").utf8)
+        func text(_ count: Int) -> [UInt8] { (0..<count).map { _ in letters[Int(random.next() % UInt64(letters.count))] } }
+        let shared = RandomSecrets.make(length: 16 + Int(random.next() % 40), using: &random)
+        var values: [[UInt8]] = [shared]
+        for _ in 0..<(2 + Int(random.next() % 30)) {
+            // A tail, or one that continues an earlier secret: secrets that begin others.
+            let earlier = values[Int(random.next() % UInt64(values.count))]
+            values.append((random.next() % 3 == 0 ? earlier : shared) + text(1 + Int(random.next() % 30)))
+        }
+        // One secret's raw value that is another's JSON form: equal patterns, the first listed wins.
+        let quoted = shared + bytes("q\"r")
+        values += [quoted, shared + bytes("q\\\"r")]
+        let kinds: [Secret.Kind] = [.other, .token(.org), .token(.personal)]
+        let secrets = values.map { Secret(value: $0, kind: kinds[Int(random.next() % 3)]) }
+        let redactor = Redactor(secrets: secrets, indexingFrom: 0)
+        let index = redactor.automaton.longPatterns!
+        #expect((0..<index.plainCount).contains { index.plainRangeEnd(from: $0, sharing: 16) - $0 > 1 })
+
+        // The secrets, others that share their beginning, and pieces of that beginning.
+        var input = RedactionPropertyTests.output(embedding: Array(secrets.prefix(6)) + secrets.suffix(2), using: &random)
+        for _ in 0..<30 {
+            let value = values[Int(random.next() % UInt64(values.count))]
+            switch random.next() % 4 {
+            case 0: input += value
+            case 1: input += value + text(Int(random.next() % 8))
+            case 2: input += Array(value.prefix(Int(random.next() % UInt64(value.count))))
+            default: input += shared + text(1 + Int(random.next() % 40))
+            }
+            input += random.next() % 2 == 0 ? bytes("\n") : text(Int(random.next() % 3))
+        }
+        let expected = ReferenceRedactor.redact(input, patterns: RedactionPatterns.of(secrets))
+        for readSize in [1, 2, 7, 8, 9, 15, 16, 17, 61, 4096] {
+            var filter = redactor.makeFilter()
+            let output = stream(input, through: &filter, readSize: readSize)
+            #expect(output == expected, "seed \(seed), read size \(readSize)")
+            if output != expected { break }
+        }
+    }
+
+    @Test("a log of tokens that share their beginning with a thousand masked ones is compared once, not once a secret")
+    func sharedBeginningsStayLinear() {
+        var random = SplitMix(seed: 36)
+        // The 36 bytes every HS256 JSON Web Token begins with.
+        let header = bytes("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.")
+        let secrets = (0..<1000).map { _ in Secret(value: header + RandomSecrets.make(length: 120, using: &random), kind: .other) }
+        let redactor = Redactor(secrets: secrets)
+        #expect(redactor.automaton.longPatterns != nil)
+        var input: [UInt8] = []
+        for line in 0..<400 {
+            let token = line % 100 == 7 ? secrets[line].value : header + RandomSecrets.make(length: 120, using: &random)
+            input += bytes("GET /v1/projects Authorization: Bearer ") + token + bytes("\n")
+        }
+        var filter = redactor.makeFilter()
+        let output = stream(input, through: &filter, readSize: 4096)
+        #expect(output == ReferenceRedactor.redact(input, patterns: RedactionPatterns.of([7, 107, 207, 307].map { secrets[$0] })))
+        // Each of a thousand candidates compared up to where it parts from the text: about 200
+        // looks a byte before the plain patterns that share a beginning were one range.
+        #expect(filter.longStream!.work < 10 * input.count, "\(filter.longStream!.work) for \(input.count) bytes")
+    }
+
     @Test("a secret that repeats itself (aaaa…b) stays in the automaton: output of aaaa… costs a look a byte, not one per place")
     func repeatingSecret() {
         var random = SplitMix(seed: 21)
