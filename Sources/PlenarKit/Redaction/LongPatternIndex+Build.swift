@@ -1,7 +1,6 @@
 extension LongPatternIndex {
-    /// Collects bases, then hands them to the index in raw memory: the plain ones first, sorted
-    /// by their bytes (`LongPatternIndex` finds the plain patterns that share a beginning as one
-    /// range), then the fragments, each base remembering the order it was added in.
+    /// Collects bases, then hands them to the index in raw memory, sorted (`layout`), each base
+    /// remembering the order it was added in.
     struct Builder {
         var arena: [UInt8] = []
         var baseStarts: [UInt32] = [0]
@@ -47,30 +46,34 @@ extension LongPatternIndex {
                     added[base] = UInt32(original)
                 }
             }
-            let plainCount = order.prefix { baseKinds[$0] >> 4 == 0 }.count
             self = Builder()
-            return LongPatternIndex(arena: arena, baseStarts: starts, baseKinds: kinds, order: added, plainCount: plainCount)
+            return LongPatternIndex(arena: arena, baseStarts: starts, baseKinds: kinds, order: added)
         }
 
-        /// The bases in the index's order: the plain ones sorted by their bytes (equal ones in the
-        /// order they came), then the fragments as they came. Sorted on their first 8 bytes, read
-        /// as a big-endian number, and on the rest only where those are equal.
+        /// The bases in the index's order: by segment (plain, then fragments by where their first
+        /// run after the start begins), then by their bytes, equal ones in the order they came.
+        /// Sorted on their first 8 bytes, read as a big-endian number, and on the rest only where
+        /// those are equal.
         private func layout() -> [Int] {
             arena.withUnsafeBytes { raw in
-                func key(_ base: Int) -> UInt64 {
-                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: Int(baseStarts[base]), as: UInt64.self))
-                }
                 func bytes(_ base: Int) -> UnsafeRawBufferPointer {
                     UnsafeRawBufferPointer(rebasing: raw[Int(baseStarts[base])..<Int(baseStarts[base + 1])])
                 }
-                var plain = baseKinds.indices.filter { baseKinds[$0] >> 4 == 0 }.map { (key: key($0), base: $0) }
-                plain.sort { left, right in
-                    if left.key != right.key { return left.key < right.key }
+                var keys = baseKinds.indices.map { base in
+                    (
+                        segment: baseKinds[base] >> 4,
+                        key: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: Int(baseStarts[base]), as: UInt64.self)), base: base
+                    )
+                }
+                keys.sort { left, right in
+                    if (left.segment, left.key) != (right.segment, right.key) {
+                        return (left.segment, left.key) < (right.segment, right.key)
+                    }
                     let (a, b) = (bytes(left.base), bytes(right.base))
                     if a.elementsEqual(b) { return left.base < right.base }
                     return a.lexicographicallyPrecedes(b)
                 }
-                return plain.map(\.base) + baseKinds.indices.filter { baseKinds[$0] >> 4 != 0 }
+                return keys.map(\.base)
             }
         }
     }

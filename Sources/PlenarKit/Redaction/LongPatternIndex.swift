@@ -19,12 +19,15 @@
 /// a fingerprint beside each window's arena position spares most loads from the arena; a window
 /// found there is compared with the arena, then each pattern it may belong to with the text.
 ///
-/// Plain patterns that share their beginning (JSON Web Tokens share their first 36 bytes, PEM
-/// keys about 47) would each be a candidate wherever that beginning is in the text: a thousand
-/// such secrets made a log of tokens not among them 50 times slower. So the plain bases come
-/// first in the arena, sorted by their bytes: those that share the bytes up to a window's end are
-/// a range of bases, held once in the buckets (by the first), and compared with the text as one
-/// (`LongPatternStream.PlainRange`), narrowed byte by byte where they part.
+/// Secrets that share their beginning (JSON Web Tokens share their first 36 bytes, PEM keys
+/// about 47) would each give a candidate wherever that beginning is in the text: a thousand such
+/// secrets made a log of tokens not among them 50 times slower, and the base64 of such tokens
+/// 250 times, with a match for each secret at each of their shared runs. So the bases are sorted
+/// in the arena, by segment (plain, then fragments by where their wrapped runs start) and by
+/// their bytes, and a window that a base shares with the base before, with all the bytes before
+/// it, is held once in the buckets: the patterns of the range of bases that share it are compared
+/// with the text as one (`Shared`, `LongPatternStream.SharedRange`), narrowed byte by byte where
+/// they part, and a run that several have found once.
 ///
 /// Immutable once built, so shared freely; the storage is raw memory read without bounds checks.
 final class LongPatternIndex: @unchecked Sendable {
@@ -49,10 +52,10 @@ final class LongPatternIndex: @unchecked Sendable {
     /// the start may begin (`Secret.firstWrappedBreak`, 1 to 4, high 4 bits; 0 for a plain base).
     let baseKinds: UnsafeMutableBufferPointer<UInt8>
     let baseCount: Int
-    /// Bases `0..<plainCount` are plain, sorted by their bytes; the rest are fragments.
-    let plainCount: Int
     /// Per base: the order it was added in, which decides between matches of equal bytes.
     let order: UnsafeMutableBufferPointer<UInt32>
+    /// Whether every base has the same replacement (then the order decides nothing).
+    let oneReplacement: Bool
     /// Bloom filters of the hashed windows, one for each class of window.
     let filters: WindowFilters
     /// A hash's top bits choose its bucket.
@@ -86,21 +89,34 @@ final class LongPatternIndex: @unchecked Sendable {
             + 8 * (filters.words.count + filters.layout.count + prefixFilter.count + prefixBytes.count)
     }
 
+    /// Patterns that begin at `offset` of each of `bases` (sorted, sharing their bytes up to a
+    /// sampled window's end), each the base whole (`run` false, `offset` 0) or its run of 16 bytes
+    /// there, if it has one: one sample's candidates, compared with the text as one.
+    struct Shared {
+        var start: Int
+        var offset: Int
+        var run: Bool
+        var bases: Range<Int>
+    }
+
     /// Calls `body(start, end, arenaStart, replacement, order)` for each pattern of which `gram`, at
-    /// `position` in the text, may be the sampled window (not yet compared with the text), and
-    /// `shared(start, bases)` instead for plain bases that share their bytes up to its end.
+    /// `position` in the text, may be the sampled window (not yet compared with the text), or
+    /// `shared` for those of bases that share their bytes up to the window's end.
     func patterns(
-        sampled gram: UInt64, hash: UInt64, at position: Int, shared: (Int, Range<Int>) -> Void,
-        _ body: (Int, Int, Int, Int, Int) -> Void
+        sampled gram: UInt64, hash: UInt64, at position: Int, shared: (Shared) -> Void, _ body: (Int, Int, Int, Int, Int) -> Void
     ) {
         for entry in candidates(gram, hash: hash) {
             let (base, offset) = locate(entry)
-            if base < plainCount {
-                let end = plainRangeEnd(from: base, sharing: offset + Self.window)
-                if end - base > 1 {
-                    shared(position - offset, base..<end)
-                    continue
+            let end = rangeEnd(from: base, sharing: offset + Self.window)
+            guard end - base == 1 else {
+                if offset < Self.sampleStride { shared(Shared(start: position - offset, offset: 0, run: false, bases: base..<end)) }
+                if baseKinds[base] >> 4 != 0 {
+                    // Which of them has a run at which place is asked once the run is found.
+                    for start in max(0, offset - Self.sampleStride + 1)...offset {
+                        shared(Shared(start: position - (offset - start), offset: start, run: true, bases: base..<end))
+                    }
                 }
+                continue
             }
             let baseStart = Int(baseStarts[base])
             let replacement = self.replacement(base)
@@ -112,6 +128,37 @@ final class LongPatternIndex: @unchecked Sendable {
         }
     }
 
+    /// Whether `base`, a fragment, has a run at `offset` (`Secret.wrappedRunStarts`).
+    func hasRun(_ base: Int, at offset: Int) -> Bool {
+        let last = length(base) - Self.minimumLength
+        return offset == last || (offset <= last && wrappingMayBreak(base, at: offset))
+    }
+
+    /// Whether a wrapping may break fragment `base` at `offset`, or it begins there: then it has
+    /// a run there if it is long enough.
+    func wrappingMayBreak(_ base: Int, at offset: Int) -> Bool {
+        let firstBreak = Int(baseKinds[base] >> 4)
+        return offset == 0 || (offset >= firstBreak && (offset - firstBreak) % 4 == 0)
+    }
+
+    /// How many bytes `base` shares with the base before it in its segment (none for the first),
+    /// counted up to `limit`: the windows they share are held once (`forEachEntry`).
+    static func sharedWithPrevious(
+        _ base: Int, arena: UnsafeRawPointer, baseStarts: UnsafeMutableBufferPointer<UInt32>,
+        baseKinds: UnsafeMutableBufferPointer<UInt8>, upTo limit: Int
+    ) -> Int {
+        guard base > 0, baseKinds[base - 1] >> 4 == baseKinds[base] >> 4 else { return 0 }
+        let (before, start) = (Int(baseStarts[base - 1]), Int(baseStarts[base]))
+        let count = min(limit, start - before, Int(baseStarts[base + 1]) - start)
+        var shared = 0
+        while shared < count,
+            arena.load(fromByteOffset: before + shared, as: UInt8.self) == arena.load(fromByteOffset: start + shared, as: UInt8.self)
+        {
+            shared += 1
+        }
+        return shared
+    }
+
     @inline(__always)
     func length(_ base: Int) -> Int { Int(baseStarts[base + 1] - baseStarts[base]) }
 
@@ -121,18 +168,21 @@ final class LongPatternIndex: @unchecked Sendable {
     @inline(__always)
     func bytes(_ base: Int) -> UnsafeRawPointer { UnsafeRawPointer(arena.baseAddress! + Int(baseStarts[base])) }
 
-    /// The end of the range of plain bases from `first` that share its first `count` bytes (16 at
-    /// most, which every plain base has), found by galloping: most such ranges are one base.
-    func plainRangeEnd(from first: Int, sharing count: Int) -> Int {
+    /// The end of the range of bases from `first`, in its segment, that share its first `count`
+    /// bytes, found by galloping: most such ranges are one base.
+    func rangeEnd(from first: Int, sharing count: Int) -> Int {
         let prefix = bytes(first)
-        func shares(_ base: Int) -> Bool { base < plainCount && Self.equal(bytes(base), prefix, count: count) }
+        let segment = baseKinds[first] >> 4
+        func shares(_ base: Int) -> Bool {
+            base < baseCount && baseKinds[base] >> 4 == segment && length(base) >= count && Self.equal(bytes(base), prefix, count: count)
+        }
         var low = first
         var step = 1
         while shares(first + step) {
             low = first + step
             step *= 2
         }
-        var high = min(first + step, plainCount)
+        var high = min(first + step, baseCount)
         while high - low > 1 {
             let middle = (low + high) / 2
             if shares(middle) { low = middle } else { high = middle }
@@ -140,7 +190,7 @@ final class LongPatternIndex: @unchecked Sendable {
         return high
     }
 
-    /// How many bytes plain bases `first` and `last` share, knowing that they share `known`.
+    /// How many bytes bases `first` and `last` share, knowing that they share `known`.
     func sharedLength(_ first: Int, _ last: Int, known: Int) -> Int {
         let count = min(length(first), length(last))
         guard first != last else { return count }
@@ -152,7 +202,7 @@ final class LongPatternIndex: @unchecked Sendable {
         return shared
     }
 
-    /// Of `bases`, sorted plain bases that share their first `offset` bytes and are all longer,
+    /// Of `bases`, sorted bases that share their first `offset` bytes and are all longer,
     /// those whose byte at `offset` is `byte`.
     func narrow(_ bases: Range<Int>, at offset: Int, to byte: UInt8) -> Range<Int> {
         func firstAbove(_ limit: UInt8, orEqual: Bool) -> Int {
@@ -179,21 +229,11 @@ final class LongPatternIndex: @unchecked Sendable {
                 guard filters.mayHold(gram, hash: hash) else { continue }
                 for entry in candidates(gram, hash: hash) {
                     let (base, offset) = locate(entry)
-                    if base < plainCount {
-                        if plainStarts(bytes + position, count: left, among: base..<plainRangeEnd(from: base, sharing: Self.window)) {
-                            return position
-                        }
-                        continue
+                    let bases = base..<rangeEnd(from: base, sharing: offset + Self.window)
+                    if offset == 0, startsOne(bytes + position, count: left, among: bases, at: 0, run: false) { return position }
+                    if baseKinds[base] >> 4 != 0, startsOne(bytes + position, count: left, among: bases, at: offset, run: true) {
+                        return position
                     }
-                    var partial = false
-                    forEachPattern(of: base, startingAt: offset) { length in
-                        if !partial, length > left,
-                            Self.equal(bytes + position, arena.baseAddress! + Int(baseStarts[base]) + offset, count: left)
-                        {
-                            partial = true
-                        }
-                    }
-                    if partial { return position }
                 }
             } else {
                 var possible = true
@@ -210,16 +250,18 @@ final class LongPatternIndex: @unchecked Sendable {
         return nil
     }
 
-    /// Whether one of `bases` (plain, sharing their first 8 bytes, those of `text`) is longer than
-    /// `count` and begins with `text[0..<count]`.
-    func plainStarts(_ text: UnsafeRawPointer, count: Int, among bases: Range<Int>) -> Bool {
+    /// Whether a pattern that begins at `offset` of one of `bases` (sorted, sharing their bytes up
+    /// to `offset + 8`, the last 8 those of `text`) begins with `text[0..<count]` and is longer: the
+    /// base whole (`run` false, `offset` 0) or its run there.
+    func startsOne(_ text: UnsafeRawPointer, count: Int, among bases: Range<Int>, at offset: Int, run: Bool) -> Bool {
+        if run, count >= Self.minimumLength { return false }
         var bases = bases
-        for offset in Self.window..<count {
-            while !bases.isEmpty, length(bases.lowerBound) == offset { bases = bases.dropFirst() }
+        for index in Self.window..<count {
+            while let first = bases.first, length(first) == offset + index { bases = bases.dropFirst() }
             guard !bases.isEmpty else { return false }
-            bases = narrow(bases, at: offset, to: text.load(fromByteOffset: offset, as: UInt8.self))
+            bases = narrow(bases, at: offset + index, to: text.load(fromByteOffset: index, as: UInt8.self))
         }
-        return bases.contains { length($0) > count }
+        return bases.contains { run ? hasRun($0, at: offset) : length($0) > count }
     }
 
     /// The bits of an entry above its position: `32 - positionBits` bits of another hash (none
@@ -257,11 +299,16 @@ final class LongPatternIndex: @unchecked Sendable {
 
     /// Calls `body(start, length)` for each pattern of `base` of which the window at `offset` is
     /// one of the first `sampleStride` windows: the only patterns a sample there can find.
-    @inline(__always)
     func forEachPattern(of base: Int, spanningWindowAt offset: Int, _ body: (Int, Int) -> Void) {
+        if offset < Self.sampleStride { body(0, length(base)) }
+        forEachRun(of: base, spanningWindowAt: offset, body)
+    }
+
+    /// `forEachPattern(of:spanningWindowAt:)` for a fragment's runs alone.
+    @inline(__always)
+    func forEachRun(of base: Int, spanningWindowAt offset: Int, _ body: (Int, Int) -> Void) {
         let length = Int(baseStarts[base + 1] - baseStarts[base])
         let reach = Self.sampleStride - 1
-        if offset <= reach { body(0, length) }
         let firstBreak = Int(baseKinds[base] >> 4)
         guard firstBreak != 0 else { return }
         let run = Self.minimumLength
@@ -279,8 +326,14 @@ final class LongPatternIndex: @unchecked Sendable {
     /// Calls `body(length)` for each pattern of `base` that starts at `offset`.
     @inline(__always)
     func forEachPattern(of base: Int, startingAt offset: Int, _ body: (Int) -> Void) {
+        if offset == 0 { body(length(base)) }
+        forEachRun(of: base, startingAt: offset, body)
+    }
+
+    /// `forEachPattern(of:startingAt:)` for a fragment's runs alone.
+    @inline(__always)
+    func forEachRun(of base: Int, startingAt offset: Int, _ body: (Int) -> Void) {
         let length = Int(baseStarts[base + 1] - baseStarts[base])
-        if offset == 0 { body(length) }
         let firstBreak = Int(baseKinds[base] >> 4)
         guard firstBreak != 0 else { return }
         let last = length - Self.minimumLength
@@ -309,16 +362,16 @@ final class LongPatternIndex: @unchecked Sendable {
         ((key | UInt64(count) << 56) &* multiplier) &>> shift
     }
 
-    /// `order`: per base, the order it was added in; bases `0..<plainCount` are plain, sorted.
+    /// `order`: per base, the order it was added in; the bases sorted by segment and bytes.
     init(
         arena: UnsafeMutableBufferPointer<UInt8>, baseStarts: UnsafeMutableBufferPointer<UInt32>,
-        baseKinds: UnsafeMutableBufferPointer<UInt8>, order: UnsafeMutableBufferPointer<UInt32>, plainCount: Int
+        baseKinds: UnsafeMutableBufferPointer<UInt8>, order: UnsafeMutableBufferPointer<UInt32>
     ) {
         self.arena = arena
         self.baseStarts = baseStarts
         self.baseKinds = baseKinds
         self.order = order
-        self.plainCount = plainCount
+        oneReplacement = baseKinds.allSatisfy { $0 & 0x0F == baseKinds[0] & 0x0F }
         baseCount = baseKinds.count
         var longest = 0
         var entryCount = 0
@@ -341,7 +394,7 @@ final class LongPatternIndex: @unchecked Sendable {
 
         // Counted, then placed from each bucket's end: no list of pairs to sort.
         var counts = [0, 0, 0]
-        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds, plainCount: plainCount) { _, gram, hash in
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { _, gram, hash in
             counts[WindowFilters.classIndex(gram)] += 1
             buckets[Int(hash >> bucketShift)] += 1
         }
@@ -352,7 +405,7 @@ final class LongPatternIndex: @unchecked Sendable {
             total += buckets[bucket]
             buckets[bucket] = total
         }
-        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds, plainCount: plainCount) { position, gram, hash in
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { position, gram, hash in
             filters.insert(gram, hash: hash)
             let bucket = Int(hash >> bucketShift)
             buckets[bucket] -= 1
@@ -384,33 +437,20 @@ final class LongPatternIndex: @unchecked Sendable {
         }
     }
 
-    /// Calls `body(arenaPosition, window, hash)` for every window the index holds: of a plain
-    /// base, only those that end past the bytes it shares with the one before (that one's window
-    /// stands for both).
+    /// Calls `body(arenaPosition, window, hash)` for every window the index holds.
     private static func forEachEntry(
         arena: UnsafeMutableBufferPointer<UInt8>, baseStarts: UnsafeMutableBufferPointer<UInt32>,
-        baseKinds: UnsafeMutableBufferPointer<UInt8>, plainCount: Int, _ body: (Int, UInt64, UInt64) -> Void
+        baseKinds: UnsafeMutableBufferPointer<UInt8>, _ body: (Int, UInt64, UInt64) -> Void
     ) {
         let arena = UnsafeRawPointer(arena.baseAddress!)
-        let baseCount = baseKinds.count
-        for base in 0..<baseCount {
+        for base in 0..<baseKinds.count {
             let start = Int(baseStarts[base])
             let length = Int(baseStarts[base + 1]) - start
             let windows = baseKinds[base] >> 4 == 0 ? Self.sampleStride : length - Self.window + 1
-            var first = 0
-            if base > 0, base < plainCount {
-                // Every plain base has 16 bytes: as many as its windows reach.
-                let before = Int(baseStarts[base - 1])
-                var shared = 0
-                while shared < windows + window - 1,
-                    arena.load(fromByteOffset: before + shared, as: UInt8.self)
-                        == arena.load(fromByteOffset: start + shared, as: UInt8.self)
-                {
-                    shared += 1
-                }
-                first = max(0, shared - window + 1)
-            }
-            for offset in first..<windows {
+            // A window of a base that shares the bytes up to its end with the base before is held
+            // by that one's: the patterns of the range of such bases are found together.
+            let shared = Self.sharedWithPrevious(base, arena: arena, baseStarts: baseStarts, baseKinds: baseKinds, upTo: length)
+            for offset in min(max(0, shared - Self.window + 1), windows)..<windows {
                 let gram = arena.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self)
                 body(start + offset, gram, gram &* Self.multiplier)
             }

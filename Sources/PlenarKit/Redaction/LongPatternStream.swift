@@ -18,13 +18,11 @@ struct LongPatternStream {
         var base: Int
     }
 
-    /// Plain bases `bases` (sorted) that share their first `verified - start` bytes with the text
-    /// from `start`, and their first `shared` bytes with each other (-1: not yet counted): one
-    /// sample's candidates for all of them, as `LongPatternIndex` says.
-    struct PlainRange {
-        var start: Int
+    /// A `LongPatternIndex.Shared`, of which the first `verified - start` bytes equal the text,
+    /// and the bases' first `shared` bytes equal each other (-1: not yet counted).
+    struct SharedRange {
+        var patterns: LongPatternIndex.Shared
         var verified: Int
-        var bases: Range<Int>
         var shared = -1
     }
 
@@ -54,7 +52,7 @@ struct LongPatternStream {
     /// The next sample's position in the stream: a multiple of `LongPatternIndex.sampleStride`.
     var nextSample = 0
     var candidates: [Candidate] = []
-    var ranges: [PlainRange] = []
+    var ranges: [SharedRange] = []
     /// The stream's last bytes before the chunk (up to `recentLimit`): a window, a candidate's
     /// start or the start of a partial pattern may lie there.
     var recent: [UInt8] = []
@@ -180,35 +178,61 @@ struct LongPatternStream {
                 index.partialStart(tail.baseAddress! + (checkFrom - (end - tail.count)), count: end - checkFrom)
             }.map { checkFrom + $0 } ?? .max
         for candidate in candidates { hold = min(hold, candidate.start) }
-        for range in ranges { hold = min(hold, range.start) }
+        for range in ranges { hold = min(hold, range.patterns.start) }
     }
 
-    /// Compares `range` with the text up to its end: each base that it completes is a match, the
-    /// others narrow to those that go on as the text does. Whether any is left.
-    mutating func advance(_ range: inout PlainRange, in text: Text, into matches: inout [LongPatternIndex.Match]) -> Bool {
+    /// Compares `range` with the text up to its end: each base whole that it completes is a
+    /// match, and a run found is one (that of the first base to have one there); the bases
+    /// narrow to those that go on as the text does. Whether any is left.
+    mutating func advance(_ range: inout SharedRange, in text: Text, into matches: inout [LongPatternIndex.Match]) -> Bool {
+        let start = range.patterns.start
+        let offset = range.patterns.offset
+        let end = range.patterns.run ? offset + LongPatternIndex.minimumLength : Int.max
         while true {
-            let matched = range.verified - range.start
+            // Where the text has brought them: their bytes up to here equal it.
+            let reached = offset + range.verified - start
+            if reached == end, !range.patterns.bases.isEmpty {
+                // Their runs here are equal: that of the first added decides between replacements.
+                // Each has a run here if the wrapping may break here; else those that end here (a
+                // last run), which come first, sorted.
+                let bases = range.patterns.bases
+                let all = index.wrappingMayBreak(bases.lowerBound, at: offset)
+                var found: Int?
+                for base in bases {
+                    guard all || index.length(base) == reached else { break }
+                    if found == nil || index.order[base] < index.order[found!] { found = base }
+                    if index.oneReplacement { break }
+                }
+                if let found {
+                    matches.append(
+                        LongPatternIndex.Match(
+                            start: start, end: range.verified, replacement: index.replacement(found), base: Int(index.order[found])))
+                }
+                return false
+            }
             // Sorted: a base that ends here comes before those it begins.
-            while let first = range.bases.first, index.length(first) == matched {
-                matches.append(
-                    LongPatternIndex.Match(
-                        start: range.start, end: range.verified, replacement: index.replacement(first), base: Int(index.order[first])))
-                range.bases = range.bases.dropFirst()
+            while let first = range.patterns.bases.first, index.length(first) == reached {
+                if !range.patterns.run {
+                    matches.append(
+                        LongPatternIndex.Match(
+                            start: start, end: range.verified, replacement: index.replacement(first), base: Int(index.order[first])))
+                }
+                range.patterns.bases = range.patterns.bases.dropFirst()
                 range.shared = -1
             }
-            guard let first = range.bases.first else { return false }
+            guard let first = range.patterns.bases.first else { return false }
             guard range.verified < text.end else { return true }
             if range.shared < 0 {
-                range.shared = index.sharedLength(first, range.bases.last!, known: matched)
-                work += range.shared - matched
+                range.shared = index.sharedLength(first, range.patterns.bases.last!, known: reached)
+                work += range.shared - reached
             }
-            if range.shared > matched {
-                let stop = min(range.start + range.shared, text.end)
+            if range.shared > reached {
+                let stop = min(range.verified + min(range.shared, end) - reached, text.end)
                 work += stop - range.verified
-                guard text.equals(from: range.verified, to: stop, index.bytes(first) + matched) else { return false }
+                guard text.equals(from: range.verified, to: stop, index.bytes(first) + reached) else { return false }
                 range.verified = stop
             } else {
-                range.bases = index.narrow(range.bases, at: matched, to: text.byte(at: range.verified))
+                range.patterns.bases = index.narrow(range.patterns.bases, at: reached, to: text.byte(at: range.verified))
                 work += 1
                 range.shared = -1
                 range.verified += 1
@@ -227,14 +251,14 @@ struct LongPatternStream {
         let arena = UnsafeRawPointer(index.arena.baseAddress!)
         let recent = recent
         var incomplete: [Candidate] = []
-        var incompleteRanges: [PlainRange] = []
+        var incompleteRanges: [SharedRange] = []
         defer {
             candidates += incomplete
             ranges += incompleteRanges
         }
-        let shared = { (start: Int, bases: Range<Int>) in
-            guard start >= max(recentStart, 0) else { return }
-            var range = PlainRange(start: start, verified: start, bases: bases)
+        let shared = { (patterns: LongPatternIndex.Shared) in
+            guard patterns.start >= max(recentStart, 0) else { return }
+            var range = SharedRange(patterns: patterns, verified: patterns.start)
             let alive = recent.withUnsafeBytes { tail in
                 let text = Text(
                     recent: tail.baseAddress ?? chunk.baseAddress!, recentStart: recentStart, chunk: chunk.baseAddress!,
