@@ -102,16 +102,28 @@ extension RedactionPatterns {
             let replacement = secret.replacementIndex
             for fragment in groups.fragments where fragment.bytes.count > minimum && !own.contains(fragment.bytes) {
                 own.append(fragment.bytes)
-                if repeatsWindow(fragment.bytes, windows: fragment.bytes.count - LongPatternIndex.window + 1) {
+                if repeatsWindow(fragment.bytes) {
                     addShort(fragment.bytes, replacement)
-                    for run in Secret.wrappedBase64Forms(of: fragment.bytes, atOffset: fragment.offset) { addShort(run, replacement) }
+                    // A run that repeats no window goes to the index as another secret's equal
+                    // run would: equal patterns in both halves would make the half, not the
+                    // first secret, choose between their replacements.
+                    for run in Secret.wrappedBase64Forms(of: fragment.bytes, atOffset: fragment.offset) {
+                        if run.count >= minimum, !repeatsWindow(run) {
+                            if !own.contains(run) {
+                                own.append(run)
+                                long.add(plain: run, replacement: replacement)
+                            }
+                        } else {
+                            addShort(run, replacement)
+                        }
+                    }
                 } else {
                     long.add(fragment: fragment.bytes, offset: fragment.offset, replacement: replacement)
                 }
             }
             let plain = groups.plain + groups.fragments.map(\.bytes).filter { $0.count <= minimum }
             for form in plain where form.count >= RedactionPolicy.minimumExplicitLength {
-                if form.count >= minimum, !repeatsWindow(form, windows: LongPatternIndex.sampleStride) {
+                if form.count >= minimum, !repeatsWindow(form) {
                     if !own.contains(form) {
                         own.append(form)
                         long.add(plain: form, replacement: replacement)
@@ -126,11 +138,13 @@ extension RedactionPatterns {
         return (short, long.build())
     }
 
-    /// Whether two of the first `windows` 8-byte windows of `bytes` are equal (`aaaa…`, `abab…`,
-    /// a secret that repeats itself): one sample of such text would give a candidate for each
-    /// place the window has in the pattern, each compared byte by byte, where the automaton
-    /// steps once a byte.
-    static func repeatsWindow(_ bytes: [UInt8], windows: Int) -> Bool {
+    /// Whether two of the 8-byte windows of `bytes` are equal (`aaaa…`, `abab…`, a secret that
+    /// repeats itself): one sample of such text would give a candidate for each place the window
+    /// has in the pattern, each compared byte by byte, where the automaton steps once a byte.
+    /// All windows, for plain patterns too (the index holds only their first 9): equal patterns
+    /// then always go to the same half, whatever form of which secret they are.
+    static func repeatsWindow(_ bytes: [UInt8]) -> Bool {
+        let windows = bytes.count - LongPatternIndex.window + 1
         // An open-addressed table on the stack, twice the windows (a set per form cost ten
         // thousand secrets 85 ms); a window of 0 is kept apart, 0 marking a free slot.
         var capacity = 16
