@@ -48,6 +48,7 @@ struct ChildProcessTests {
     @Test("found but not executable is 126; a missing #! interpreter is 127; no #! at all runs with /bin/sh, as in bash")
     func notExecutable() throws {
         let folder = try ScratchFolder()
+        defer { folder.remove() }
         let plain = try folder.file("plain", "echo hi\n", mode: 0o644)
         let garbage = try folder.file("garbage", "not a program\n", mode: 0o755)
         let badInterpreter = try folder.file("bad", "#!/nonexistent/interpreter\n", mode: 0o755)
@@ -73,6 +74,7 @@ struct ChildProcessTests {
     @Test("PATH lookup: the first executable match wins, argv[0] stays as typed")
     func pathLookup() throws {
         let first = try ScratchFolder(), second = try ScratchFolder()
+        defer { [first, second].forEach { $0.remove() } }
         _ = try first.file("tool", "#!/bin/sh\necho first\n", mode: 0o644)
         try FileManager.default.createSymbolicLink(atPath: "\(second.path)/tool", withDestinationPath: "/bin/echo")
         let run = Capture(["tool", "second"], environment: ["PATH": "\(first.path)::\(second.path)/"])
@@ -362,6 +364,11 @@ private struct ScratchFolder {
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("plenar-run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// Removes the folder: called from a `defer` in the test, after the children that used it.
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     func file(_ name: String, _ content: String, mode: Int) throws -> String {
