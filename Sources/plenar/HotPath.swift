@@ -1,7 +1,7 @@
 import Platform
 import PlenarKit
 
-/// `signal` and `hook` in their plain forms, read without ArgumentParser.
+/// `signal`, `hook` and `run` in their plain forms, read without ArgumentParser.
 ///
 /// They run in every pipeline step and on every tool call of an agent, and ArgumentParser's first
 /// parse reflects over every command: about 8.9 of the 11.3 million instructions of a tokenless
@@ -12,10 +12,16 @@ import PlenarKit
 /// a `help` anywhere) gives nil and goes to ArgumentParser, so its help, usage errors and exit
 /// statuses stay the only ones. ParseTests checks that ArgumentParser parses every form accepted
 /// here to the same command.
+///
+/// `run` starts its command only after its arguments are read, and a wrapped step pays for its
+/// parse on every run: its words as `RunArguments` leaves them, with `--name` and `--project` (a
+/// plain value each), `--json` and `--no-redact`, each at most once, before the `--`, are read
+/// here too.
 enum HotPath {
     enum Command {
         case signal(SignalCommand)
         case hook(HookCommand)
+        case run(RunCommand)
     }
 
     /// Runs `command` and ends the process with its exit status, as ArgumentParser's `main` would.
@@ -23,7 +29,44 @@ enum HotPath {
         switch command {
         case let .signal(signal): exit(signal.run(.live()))
         case let .hook(hook): exit(hook.run(.live()))
+        case let .run(run):
+            // As Run.run ends, but the context (with ten thousand masks, as many variables) is
+            // left to the exit rather than freed first.
+            let context = PlenarContext.live()
+            let ending = run.run(context)
+            withExtendedLifetime(context) { () -> Never in
+                if let signal = ending.signal { Signals.die(by: signal) }
+                exit(ending.status)
+            }
         }
+    }
+
+    /// `words`: `plenar run`'s arguments, as read by RunArguments.
+    static func command(_ words: RunArguments) -> Command? {
+        guard let command = words.command, words.parserArguments.first == "run" else { return nil }
+        var (name, project): (String?, String?) = (nil, nil)
+        var (json, noRedact) = (false, false)
+        var iterator = words.parserArguments.dropFirst().makeIterator()
+        while let word = iterator.next() {
+            switch word {
+            case "--":
+                var run = RunCommand(
+                    command: command, name: name, project: project, masks: words.masks, maskVariables: words.maskVariables,
+                    redact: !noRedact)
+                run.json = json
+                return .run(run)
+            case "--json" where !json: json = true
+            case "--no-redact" where !noRedact: noRedact = true
+            case "--name" where name == nil:
+                guard let value = iterator.next(), Words.isPlain(value) else { return nil }
+                name = value
+            case "--project" where project == nil:
+                guard let value = iterator.next(), Words.isPlain(value) else { return nil }
+                project = value
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// `arguments`: the process's arguments after the program's name.

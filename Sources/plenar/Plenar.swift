@@ -36,6 +36,17 @@ extension Plenar {
     static func main() {
         // The deadline of a request made during start-up counts from here (PlenarClient.startUp).
         _ = Launch.instant
+        // run's arguments are read once, as bytes (decoding ten thousand masks into strings first,
+        // CommandLine.arguments, would only delay the command), and its plain forms need no
+        // parser (HotPath).
+        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], String(cString: first) == "run" {
+            var arguments = ProcessBytes.arguments()
+            arguments.removeFirst()  // in place: a copy of the rest would retain each word
+            let words = RunArguments(arguments)
+            if let command = HotPath.command(words) { HotPath.run(command) }
+            run(words)
+            return
+        }
         let arguments = Array(CommandLine.arguments.dropFirst())
         // The version needs no parser: ArgumentParser's first parse reflects over every command
         // (about 6 million instructions, most of plenar's start-up).
@@ -45,8 +56,21 @@ extension Plenar {
         }
         // signal and hook, in the forms configs write, need no parser either (HotPath).
         if let command = HotPath.command(arguments) { HotPath.run(command) }
-        guard arguments.first == "run" else { return main(arguments) }
-        main(RunArguments(Array(ProcessBytes.arguments().dropFirst())).parserArguments)
+        main(arguments)
+    }
+
+    /// `main` for `plenar run`, handing the words already read to `Run`.
+    static func run(_ words: RunArguments) {
+        do {
+            var command = try parseAsRoot(words.parserArguments)
+            if let run = command as? Run {
+                try run.run(words)
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
     }
 }
 

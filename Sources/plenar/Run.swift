@@ -50,17 +50,24 @@ struct Run: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        // The command and the masks as bytes, read by RunArguments (see Plenar.main).
-        let words = RunArguments(Array(ProcessBytes.arguments().dropFirst()))
+        try run(RunArguments(Array(ProcessBytes.arguments().dropFirst())))
+    }
+
+    /// `words`: the command and the masks as bytes, read by RunArguments (see Plenar.main).
+    func run(_ words: RunArguments) throws {
+        let ending = logic(words).run(.live())
+        if let signal = ending.signal {
+            Signals.die(by: signal)
+        }
+        try finish(ending.status)
+    }
+
+    func logic(_ words: RunArguments) -> RunCommand {
         var wrapper = RunCommand(
             command: words.command ?? command.map { Array($0.utf8) }, name: name, project: project,
             masks: words.masks + masks.map { Array($0.utf8) },
             maskVariables: words.maskVariables + maskVariables, redact: !noRedact)
         wrapper.json = json
-        let ending = wrapper.run(.live())
-        if let signal = ending.signal {
-            Signals.die(by: signal)
-        }
-        try finish(ending.status)
+        return wrapper
     }
 }

@@ -122,17 +122,17 @@ public struct RunCommand {
     /// values of variables whose names say they hold secrets.
     func secretSet(_ context: PlenarContext, notes: inout [String]) -> SecretSet {
         var secrets = SecretSet()
-        let variables = ProcessBytes.variables(context.environmentBytes)
+        let values = SecretSet.values(of: maskVariables + ["PLENAR_TOKEN"], in: context.environmentBytes)
         secrets.addEnvironment(context.environmentBytes)
-        secrets.add(token: variables["PLENAR_TOKEN"] ?? [])
+        secrets.add(token: values[maskVariables.count] ?? [])
         for mask in masks where !secrets.add(mask: mask) {
             notes.append(
                 "a --mask value shorter than \(RedactionPolicy.minimumExplicitLength) bytes is not masked: it would hide ordinary text")
         }
-        for variable in maskVariables {
+        for (variable, value) in zip(maskVariables, values) {
             // Empty is what a workflow gives for a secret it does not have (a registry a release
             // does not publish to, a fork): nothing to mask, nothing to say. Unset is likely a typo.
-            guard let value = variables[variable] else {
+            guard let value else {
                 notes.append("--mask-env \(variable): the variable is not set, so nothing of it is masked (is the name right?)")
                 continue
             }

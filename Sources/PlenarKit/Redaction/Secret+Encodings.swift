@@ -37,18 +37,22 @@ extension Secret {
         return groups
     }
 
+    /// Each form is made in one piece, straight into its own array: ten thousand secrets make
+    /// about 70,000 of them while `plenar run`'s output waits for the redactor. (The lists are
+    /// array literals, not reserved: reserving looked up the array type's metadata each time.)
     static func formGroups(of value: [UInt8]) -> FormGroups {
-        var groups = FormGroups(plain: [value])
-        for offset in 0..<3 {
-            let fragment = base64Fragment(of: value, atOffset: offset)
-            groups.fragments.append((fragment, offset))
-            groups.plain += splitForms(of: fragment, atOffset: offset)
-        }
+        var groups = FormGroups(
+            plain: [value],
+            fragments: [
+                (base64Fragment(of: value, atOffset: 0), 0), (base64Fragment(of: value, atOffset: 1), 1),
+                (base64Fragment(of: value, atOffset: 2), 2),
+            ])
+        for fragment in groups.fragments { appendSplitForms(of: fragment.bytes, atOffset: fragment.offset, to: &groups.plain) }
         groups.plain.append(base64(value))
-        groups.plain.append(base64(value + [UInt8(ascii: "\n")]))
+        groups.plain.append(base64(value, then: UInt8(ascii: "\n")))
         // Letters, digits and `-._~` are the same in every JSON and URL form: most secrets are
         // made of them, and ten thousand of them must not delay the start (`plenar run`).
-        if value.allSatisfy({ TokenRule.isAlphanumeric($0) || unreservedMarks.contains($0) }) { return groups }
+        if value.allSatisfy(isUnreserved) { return groups }
         for escapeSlash in [false, true] {
             for uppercase in [false, true] {
                 groups.plain.append(jsonEscaped(value, escapeSlash: escapeSlash, uppercaseHex: uppercase))
@@ -81,33 +85,66 @@ extension Secret {
 
     /// Standard base64, padded with "=" unless `padded` is false.
     static func base64(_ bytes: [UInt8], padded: Bool = true) -> [UInt8] {
-        var encoded: [UInt8] = []
-        encoded.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let count = min(3, bytes.count - index)
-            var group = UInt32(bytes[index]) << 16
-            if count > 1 { group |= UInt32(bytes[index + 1]) << 8 }
-            if count > 2 { group |= UInt32(bytes[index + 2]) }
-            for character in 0..<4 {
-                if character <= count {
-                    encoded.append(base64Alphabet[Int((group >> (18 - 6 * UInt32(character))) & 0x3F)])
-                } else if padded {
-                    encoded.append(UInt8(ascii: "="))
-                }
-            }
-            index += 3
+        base64(bytes, then: nil, padded: padded)
+    }
+
+    /// The base64 of `bytes` followed by `last` if given (`echo "$S" | base64`), with no copy of
+    /// the bytes made first.
+    static func base64(_ bytes: [UInt8], then last: UInt8?, padded: Bool = true) -> [UInt8] {
+        let count = bytes.count + (last == nil ? 0 : 1)
+        let characters = (8 * count + 5) / 6
+        let length = padded ? (characters + 3) / 4 * 4 : characters
+        return [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            encode(bytes, after: 0, then: last, characters: 0..<characters, into: buffer.baseAddress!)
+            for index in characters..<length { buffer[index] = UInt8(ascii: "=") }
+            initialized = length
         }
-        return encoded
     }
 
     /// The base64 characters fixed by the value alone when it sits `offset` bytes into a longer
     /// stream: those that depend on the bytes before or after it are left out.
     static func base64Fragment(of value: [UInt8], atOffset offset: Int) -> [UInt8] {
-        let encoded = base64([UInt8](repeating: 0, count: offset) + value + [0, 0], padded: false)
         let first = (8 * offset + 5) / 6
         let end = 8 * (offset + value.count) / 6
-        return first < end ? Array(encoded[first..<end]) : []
+        guard first < end else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: end - first) { buffer, initialized in
+            encode(value, after: offset, then: nil, characters: first..<end, into: buffer.baseAddress!)
+            initialized = end - first
+        }
+    }
+
+    /// Writes `characters` of the unpadded base64 of a stream of `offset` zero bytes, `bytes`,
+    /// `last` if given, then zero bytes, to `output`: the stream is laid out in whole 3-byte
+    /// groups first, so that each group is encoded with no check of where its bytes come from.
+    private static func encode(
+        _ bytes: [UInt8], after offset: Int, then last: UInt8?, characters: Range<Int>, into output: UnsafeMutablePointer<UInt8>
+    ) {
+        let firstGroup = characters.lowerBound / 4
+        let groups = (characters.upperBound + 3) / 4 - firstGroup
+        // The stream from the first group's first byte; bytes past the last group fix no character.
+        let skipped = 3 * firstGroup
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * groups + 4 * groups) { scratch in
+            let stream = UnsafeMutableBufferPointer(rebasing: scratch[..<(3 * groups)])
+            stream.initialize(repeating: 0)
+            bytes.withUnsafeBufferPointer { bytes in
+                let from = max(skipped - offset, 0)
+                let to = min(bytes.count, 3 * groups + skipped - offset)
+                for index in from..<max(from, to) { stream[offset + index - skipped] = bytes[index] }
+            }
+            let lastIndex = offset + bytes.count - skipped
+            if let last, lastIndex >= 0, lastIndex < 3 * groups { stream[lastIndex] = last }
+            let encoded = scratch.baseAddress! + 3 * groups
+            base64Alphabet.withUnsafeBufferPointer { alphabet in
+                for group in 0..<groups {
+                    let bits = UInt32(stream[3 * group]) << 16 | UInt32(stream[3 * group + 1]) << 8 | UInt32(stream[3 * group + 2])
+                    encoded[4 * group] = alphabet[Int(bits >> 18)]
+                    encoded[4 * group + 1] = alphabet[Int((bits >> 12) & 0x3F)]
+                    encoded[4 * group + 2] = alphabet[Int((bits >> 6) & 0x3F)]
+                    encoded[4 * group + 3] = alphabet[Int(bits & 0x3F)]
+                }
+            }
+            output.initialize(from: encoded + (characters.lowerBound - 4 * firstGroup), count: characters.count)
+        }
     }
 
     /// The shortest run of a secret's base64 masked on a line of its own: 16 characters, 12
@@ -146,7 +183,11 @@ extension Secret {
     static func wrappedRunStarts(count: Int, firstBreak: Int) -> [Int] {
         let piece = wrappedPieceLength
         guard count > piece else { return [] }
-        return [0] + Array(stride(from: firstBreak, through: count - piece, by: 4)) + [count - piece]
+        var starts = [0]
+        starts.reserveCapacity(2 + max(0, (count - piece - firstBreak) / 4 + 1))
+        starts += stride(from: firstBreak, through: count - piece, by: 4)
+        starts.append(count - piece)
+        return starts
     }
 
     /// The first place after the start where a wrapping may break a fragment at `offset`.
@@ -163,19 +204,30 @@ extension Secret {
 
     /// The fragment split by a line end where both lines would keep less than 16 characters.
     static func splitForms(of fragment: [UInt8], atOffset offset: Int) -> [[UInt8]] {
+        var forms: [[UInt8]] = []
+        appendSplitForms(of: fragment, atOffset: offset, to: &forms)
+        return forms
+    }
+
+    /// `splitForms`, appended to `forms`.
+    static func appendSplitForms(of fragment: [UInt8], atOffset offset: Int, to forms: inout [[UInt8]]) {
         let piece = wrappedPieceLength
         let count = fragment.count
         let start = wrappedBreakPhase(atOffset: offset)
-        var forms: [[UInt8]] = []
         var split = max(count - piece + 1, 1)
         split += (start - split % 4 + 4) % 4
         while count >= piece / 2, split < min(piece, count) {
-            for lineEnd in [[UInt8(ascii: "\n")], [UInt8(ascii: "\r"), UInt8(ascii: "\n")]] {
-                forms.append(fragment[..<split] + lineEnd + fragment[split...])
+            for crlf in [false, true] {
+                var form: [UInt8] = []
+                form.reserveCapacity(count + 2)
+                form += fragment[..<split]
+                if crlf { form.append(UInt8(ascii: "\r")) }
+                form.append(UInt8(ascii: "\n"))
+                form += fragment[split...]
+                forms.append(form)
             }
             split += 4
         }
-        return forms
     }
 
     /// The value inside a JSON string as the encoders in the wild write it (`JSONString.Style`):
@@ -189,11 +241,18 @@ extension Secret {
 
     static let unreservedMarks = Array("-._~".utf8)
 
+    /// A letter, a digit or one of `unreservedMarks`: a byte every JSON and URL form keeps as is.
+    @inline(__always)
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        TokenRule.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "~")
+    }
+
     /// Every byte outside `A-Za-z0-9-._~` as `%XX`; a space optionally as `+`.
     static func urlEncoded(_ value: [UInt8], uppercaseHex: Bool, spaceAsPlus: Bool) -> [UInt8] {
         var encoded: [UInt8] = []
         for byte in value {
-            if TokenRule.isAlphanumeric(byte) || unreservedMarks.contains(byte) {
+            if isUnreserved(byte) {
                 encoded.append(byte)
             } else if byte == UInt8(ascii: " "), spaceAsPlus {
                 encoded.append(UInt8(ascii: "+"))

@@ -143,4 +143,64 @@ struct RedactionEncodingTests {
         #expect(redactor.redact("ünïcödé \(Self.token)") == "ünïcödé pko_…")
         #expect(redactor.redact("") == "")
     }
+
+    /// How the forms were made before they were written straight into their arrays: the whole
+    /// stream encoded (by Foundation here) and cut, the split forms concatenated.
+    static func referenceFormGroups(of value: [UInt8]) -> (plain: [[UInt8]], fragments: [[UInt8]]) {
+        func splitForms(_ fragment: [UInt8], _ offset: Int) -> [[UInt8]] {
+            let count = fragment.count
+            var forms: [[UInt8]] = []
+            var split = max(count - 15, 1)
+            split += (Secret.wrappedBreakPhase(atOffset: offset) - split % 4 + 4) % 4
+            while count >= 8, split < min(16, count) {
+                for lineEnd in [[UInt8(ascii: "\n")], [UInt8(ascii: "\r"), UInt8(ascii: "\n")]] {
+                    forms.append(fragment[..<split] + lineEnd + fragment[split...])
+                }
+                split += 4
+            }
+            return forms
+        }
+        var plain = [value]
+        var fragments: [[UInt8]] = []
+        for offset in 0..<3 {
+            let stream = ReferenceEncodings.base64([UInt8](repeating: 0, count: offset) + value + [0, 0]).filter { $0 != UInt8(ascii: "=") }
+            let (first, end) = ((8 * offset + 5) / 6, 8 * (offset + value.count) / 6)
+            let fragment = first < end ? Array(stream[first..<end]) : []
+            fragments.append(fragment)
+            plain += splitForms(fragment, offset)
+        }
+        plain += [ReferenceEncodings.base64(value), ReferenceEncodings.base64(value + [10])]
+        return (plain, fragments)
+    }
+
+    @Test("base64, its fragments and their split forms, made in one piece, are what the whole stream gives")
+    func formsInOnePiece() {
+        var random = SplitMix(seed: 5)
+        for length in 0..<70 {
+            for round in 0..<4 {
+                let value = (0..<length).map { _ in
+                    round < 2 ? UInt8.random(in: 0...255, using: &random) : Secret.base64Alphabet.randomElement(using: &random)!
+                }
+                let encoded = ReferenceEncodings.base64(value)
+                #expect(Secret.base64(value) == encoded)
+                #expect(Secret.base64(value, padded: false) == Array(encoded.prefix { $0 != UInt8(ascii: "=") }))
+                #expect(Secret.base64(value, then: 10) == ReferenceEncodings.base64(value + [10]))
+                #expect(Secret.base64(value, then: 10, padded: false) == Secret.base64(value + [10], padded: false))
+                let groups = Secret.formGroups(of: value)
+                let reference = Self.referenceFormGroups(of: value)
+                #expect(groups.fragments.map(\.bytes) == reference.fragments, "\(value)")
+                #expect(groups.fragments.map(\.offset) == [0, 1, 2])
+                #expect(Array(groups.plain.prefix(reference.plain.count)) == reference.plain, "\(value)")
+                let unreserved = value.allSatisfy { TokenRule.isAlphanumeric($0) || Secret.unreservedMarks.contains($0) }
+                #expect(groups.plain.count == reference.plain.count + (unreserved ? 0 : 14))
+            }
+        }
+        for count in 0..<60 {
+            for firstBreak in 1...4 {
+                let piece = Secret.wrappedPieceLength
+                let expected = count > piece ? [0] + Array(stride(from: firstBreak, through: count - piece, by: 4)) + [count - piece] : []
+                #expect(Secret.wrappedRunStarts(count: count, firstBreak: firstBreak) == expected)
+            }
+        }
+    }
 }

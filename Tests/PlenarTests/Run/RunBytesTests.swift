@@ -39,6 +39,34 @@ struct RunBytesTests {
         #expect(masked.stdout == "***|***|***\n")
     }
 
+    /// `--name words` is read by the hot path, `--name=words` by ArgumentParser: both the same.
+    @Test(
+        "run's words are read once, as bytes: the command after the first --, masks in both spellings, the rest for the parser",
+        arguments: ["--name words", "--name=words"])
+    func words(name: String) async throws {
+        // Each argument of the command as hex, then the masked values as the command sees them.
+        let script = #"""
+            s="$(printf 'p\344sswort')"; K="value-of-k" exec "$PLENAR" run \#(name) --mask "$s" --mask-env=K --json \
+              --mask-env MISSING_VARIABLE --mask="$(printf 'third\377')" -- /bin/sh -c \
+              'for a; do printf %s "$a" | od -An -tx1 | tr -d " \n"; echo; done; printf "%s|%s|%s\n" "$3" "$K" "$6"' \
+              sh "$(printf 'a\344b')" -- "$s" --mask --mask-env=K "$(printf 'third\377')" "$(printf '\377\376')"
+            """#
+        let result = try await Self.shell(script)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(
+            Array(lines.prefix(8)) == [
+                "61e462", "2d2d", "70e47373776f7274", "2d2d6d61736b",
+                "2d2d6d61736b2d656e763d4b", "7468697264ff", "fffe", "***|***|***",
+            ], "\(result.stdout)")
+        #expect(lines.count == 9 && lines[8].hasPrefix("{"), "\(result.stdout)")
+        #expect(result.stderr.contains("--mask-env MISSING_VARIABLE: the variable is not set"), "\(result.stderr)")
+        let help = try await Self.shell(#"exec "$PLENAR" run --mask-env K --help"#)
+        #expect(help.status == 0 && help.stdout.contains("USAGE: plenar run"), "\(help.stdout)")
+        let usage = try await Self.shell(#"exec "$PLENAR" run --mask-env K --mask"#)
+        #expect(usage.status == 64 && usage.stdout.isEmpty, "\(usage.stderr)")
+    }
+
     @Test("a script without #! runs with /bin/sh, as a shell would run it")
     func scriptWithoutInterpreterLine() async throws {
         let folder = try Workspace(git: false)
