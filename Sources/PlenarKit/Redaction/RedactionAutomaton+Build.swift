@@ -253,7 +253,7 @@ extension RedactionAutomaton {
         if storage.sampleStride < 4 { storage.sampleStride = 0 }
         bits = 12
         while bits < 22, (1 << bits) < patternCount * storage.sampleStride * 64 { bits += 1 }
-        storage.sampleShift = 32 - bits
+        storage.sampleShift = 32 - (bits - 6)
         storage.sampleFilter = .allocate(capacity: 1 << (bits - 6))
         storage.sampleFilter.initialize(repeating: 0)
         // A sample at offset o of a pattern (o < stride) lies within the pattern's eight bytes at
@@ -273,8 +273,7 @@ extension RedactionAutomaton {
                 let key =
                     UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3])
                     << 24
-                let hash = (key &* Self.hashMultiplier) >> storage.sampleShift
-                storage.sampleFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+                storage.sampleFilter[Int((key &* Self.hashMultiplier) >> storage.sampleShift)] |= 1 << UInt64(key & 63)
             }
             for offset in 0..<wideOffsets {
                 let wide = bytes[offset..<(offset + wideLength)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }

@@ -48,8 +48,9 @@ final class RedactionAutomaton: @unchecked Sendable {
     let shortFilter: UnsafeMutableBufferPointer<UInt64>
     static let shortShift: UInt32 = 32 - 12
     let hasShortPatterns: Bool
-    /// Hashed four-byte groups at offsets 0 through `sampleStride - 1` of every pattern; a
-    /// stride of 0 turns sampling off.
+    /// Four-byte groups at offsets 0 through `sampleStride - 1` of every pattern; a stride of 0
+    /// turns sampling off. A group's hash picks a word (`sampleShift` takes it from the product),
+    /// the low six bits of its first byte the bit: one step less than a bit by the hash.
     let sampleStride: Int
     let sampleFilter: UnsafeMutableBufferPointer<UInt64>
     let sampleShift: UInt32
@@ -152,17 +153,17 @@ final class RedactionAutomaton: @unchecked Sendable {
             let groupLimit = min(count &- span &- 11, prefixEnd &- span &- 3)
             while index &+ stride &+ 11 <= count {
                 if index <= groupLimit {
-                    index = skipGroups(bytes, from: index, limit: groupLimit)
-                    // A found sample costs one misprediction and one look at the eight bytes around each sample.
-                    if index <= groupLimit, !confirmsGroup(bytes, at: index) {
-                        index &+= span
+                    let (block, found) = skipGroups(bytes, from: index, limit: groupLimit)
+                    index = block
+                    if found {
+                        // A found sample costs a misprediction and a look at the eight bytes around it.
+                        if let start = scanFoundBlock(bytes, at: block, prefixEnd: prefixEnd) { return start }
+                        index &+= stride
                         continue
                     }
                 }
-                for _ in 0..<4 where index &+ stride &+ 11 <= count {
-                    if let found = scanBlock(bytes, at: index, prefixEnd: prefixEnd) { return found }
-                    index &+= stride
-                }
+                if let start = scanBlock(bytes, at: index, prefixEnd: prefixEnd) { return start }
+                index &+= stride
             }
         }
         while index + 4 <= count {
@@ -183,60 +184,57 @@ final class RedactionAutomaton: @unchecked Sendable {
         return count
     }
 
-    /// From `start`, four blocks at a time while the start is at most `limit`: the start of the
-    /// first four with a sample found, or the first start past `limit`. Four independent samples,
-    /// each branch rarely taken; a function of its own, so that its few values stay in registers.
+    /// From `start`, four blocks at a time while the start is at most `limit`: the first block
+    /// whose sample is found, or the first start past `limit`. Four independent samples, each
+    /// branch rarely taken; a function of its own, so that its few values stay in registers.
     @inline(never)
-    func skipGroups(_ bytes: UnsafeRawPointer, from start: Int, limit: Int) -> Int {
+    func skipGroups(_ bytes: UnsafeRawPointer, from start: Int, limit: Int) -> (block: Int, found: Bool) {
         let stride = sampleStride
         let samples = sampleFilter.baseAddress!
         let shift = sampleShift
         var index = start
         while index <= limit {
             let first = bytes + (index &+ stride &- 1)
-            let hash0 = (first.loadUnaligned(as: UInt32.self) &* Self.hashMultiplier) &>> shift
-            let hash1 = ((first + stride).loadUnaligned(as: UInt32.self) &* Self.hashMultiplier) &>> shift
-            let hash2 = ((first + 2 &* stride).loadUnaligned(as: UInt32.self) &* Self.hashMultiplier) &>> shift
-            let hash3 = ((first + 3 &* stride).loadUnaligned(as: UInt32.self) &* Self.hashMultiplier) &>> shift
-            if samples[Int(hash0 &>> 6)] & (1 &<< UInt64(hash0 & 63)) != 0
-                || samples[Int(hash1 &>> 6)] & (1 &<< UInt64(hash1 & 63)) != 0
-                || samples[Int(hash2 &>> 6)] & (1 &<< UInt64(hash2 & 63)) != 0
-                || samples[Int(hash3 &>> 6)] & (1 &<< UInt64(hash3 & 63)) != 0
-            {
-                return index
-            }
+            let key0 = UInt32(littleEndian: first.loadUnaligned(as: UInt32.self))
+            let key1 = UInt32(littleEndian: (first + stride).loadUnaligned(as: UInt32.self))
+            let key2 = UInt32(littleEndian: (first + 2 &* stride).loadUnaligned(as: UInt32.self))
+            let key3 = UInt32(littleEndian: (first + 3 &* stride).loadUnaligned(as: UInt32.self))
+            let word0 = samples[Int((key0 &* Self.hashMultiplier) &>> shift)]
+            let word1 = samples[Int((key1 &* Self.hashMultiplier) &>> shift)]
+            let word2 = samples[Int((key2 &* Self.hashMultiplier) &>> shift)]
+            let word3 = samples[Int((key3 &* Self.hashMultiplier) &>> shift)]
+            if word0 & (1 &<< UInt64(key0 & 63)) != 0 { return (index, true) }
+            if word1 & (1 &<< UInt64(key1 & 63)) != 0 { return (index &+ stride, true) }
+            if word2 & (1 &<< UInt64(key2 & 63)) != 0 { return (index &+ 2 &* stride, true) }
+            if word3 & (1 &<< UInt64(key3 & 63)) != 0 { return (index &+ 3 &* stride, true) }
             index &+= 4 &* stride
         }
-        return index
-    }
-
-    /// Whether the eight bytes ending or starting with any of four samples from `index` are in
-    /// `wideFilter` (always, without `confirmsSamples`).
-    @inline(__always)
-    func confirmsGroup(_ bytes: UnsafeRawPointer, at index: Int) -> Bool {
-        guard confirmsSamples else { return true }
-        let stride = sampleStride
-        let sample = index &+ stride &- 1
-        return isWide(bytes, at: sample &- 4) || isWide(bytes, at: sample) || isWide(bytes, at: sample &+ stride &- 4)
-            || isWide(bytes, at: sample &+ stride) || isWide(bytes, at: sample &+ 2 &* stride &- 4)
-            || isWide(bytes, at: sample &+ 2 &* stride) || isWide(bytes, at: sample &+ 3 &* stride &- 4)
-            || isWide(bytes, at: sample &+ 3 &* stride)
+        return (index, false)
     }
 
     /// The first position of the block of `sampleStride` starts at `index` where a pattern may
     /// begin, or nil; `prefixEnd` is the "_" of the next token prefix, at `index + 3` or later.
     /// Its starts are looked at only if its sample is a four-byte group found near the start of
-    /// some pattern and, with `confirmsSamples`, the eight bytes ending or starting with the
-    /// sample are in `wideFilter` too. Reads up to `index + sampleStride + 7`.
+    /// some pattern (then `scanFoundBlock`). Reads up to `index + sampleStride + 7`.
     @inline(__always)
     func scanBlock(_ bytes: UnsafeRawPointer, at index: Int, prefixEnd: Int) -> Int? {
         let end = index &+ sampleStride
+        let key = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: end &- 1, as: UInt32.self))
+        if sampleFilter[Int((key &* Self.hashMultiplier) &>> sampleShift)] & (1 &<< UInt64(key & 63)) != 0 {
+            return scanFoundBlock(bytes, at: index, prefixEnd: prefixEnd)
+        }
+        return prefixEnd &- 3 < end ? prefixEnd &- 3 : nil
+    }
+
+    /// `scanBlock` for a block whose sample is found: with `confirmsSamples`, the eight bytes
+    /// ending or starting with the sample must be in `wideFilter` too; then each start up to the
+    /// next token prefix is looked at through its first `wideLength` bytes.
+    @inline(__always)
+    func scanFoundBlock(_ bytes: UnsafeRawPointer, at index: Int, prefixEnd: Int) -> Int? {
+        let end = index &+ sampleStride
         let tokenStart = min(prefixEnd &- 3, end)
         let sample = end &- 1
-        let hash = (bytes.loadUnaligned(fromByteOffset: sample, as: UInt32.self) &* Self.hashMultiplier) &>> sampleShift
-        if sampleFilter[Int(hash &>> 6)] & (1 &<< UInt64(hash & 63)) != 0,
-            !confirmsSamples || isWide(bytes, at: sample &- 4) || isWide(bytes, at: sample)
-        {
+        if !confirmsSamples || isWide(bytes, at: sample &- 4) || isWide(bytes, at: sample) {
             var candidate = index
             while candidate < tokenStart {
                 if isWide(bytes, at: candidate) { return candidate }
@@ -249,7 +247,8 @@ final class RedactionAutomaton: @unchecked Sendable {
     /// Whether the `wideLength` bytes at `index` are in `wideFilter`; reads eight bytes.
     @inline(__always)
     func isWide(_ bytes: UnsafeRawPointer, at index: Int) -> Bool {
-        let slot = Self.wideSlot(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & wideMask) & wideSlotMask
+        let key = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        let slot = Self.wideSlot(key & wideMask) & wideSlotMask
         return wideFilter[Int(slot &>> 6)] & (1 &<< (slot & 63)) != 0
     }
 
