@@ -207,7 +207,9 @@ extension RedactionAutomaton {
     }
 
     /// The prefilter's bitmaps: first four bytes (hashed) of every entry, first three of those
-    /// of 3 bytes, first two and first one of every entry, and the sampled four-byte groups.
+    /// of 3 bytes, first two and first one of every entry, the sampled four-byte groups and the
+    /// eight-byte groups that confirm them (64 and 32 bits a group: a found sample takes a
+    /// misprediction and a look around it).
     /// Four bytes, not three: base64 holds only 262,144 three-byte groups, so with many secrets
     /// (each adds a pattern for every 3 bytes of it, `Secret.wrappedBase64Forms`) most positions
     /// of base64 output would pass a three-byte filter.
@@ -250,18 +252,33 @@ extension RedactionAutomaton {
         storage.sampleStride = min(shortest - 3, balanced, 64)
         if storage.sampleStride < 4 { storage.sampleStride = 0 }
         bits = 12
-        while bits < 23, (1 << bits) < patternCount * storage.sampleStride * 16 { bits += 1 }
-        storage.sampleShift = 32 - bits
+        while bits < 22, (1 << bits) < patternCount * storage.sampleStride * 64 { bits += 1 }
+        storage.sampleShift = 32 - (bits - 6)
         storage.sampleFilter = .allocate(capacity: 1 << (bits - 6))
         storage.sampleFilter.initialize(repeating: 0)
+        // A sample at offset o of a pattern (o < stride) lies within the pattern's eight bytes at
+        // o - 4 if o >= 4, else within those at o (o + 8 <= 11): all of them are in the filter.
+        let wideLength = min(shortest, 8)
+        storage.confirmsSamples = shortest >= 11 && storage.sampleStride >= 8
+        let wideOffsets = storage.confirmsSamples ? storage.sampleStride - 4 : 1
+        bits = 12
+        while bits < 22, (1 << bits) < patternCount * wideOffsets * 32 { bits += 1 }
+        storage.wideSlotMask = (1 << UInt64(bits)) - 1
+        storage.wideMask = wideLength == 8 ? ~0 : (1 << UInt64(8 * wideLength)) - 1
+        storage.wideFilter = .allocate(capacity: storage.sampleStride > 0 ? 1 << (bits - 6) : 0)
+        storage.wideFilter.initialize(repeating: 0)
         for entry in entries where storage.sampleStride > 0 && entry.replacement >= 0 {
             let bytes = entry.bytes
             for offset in 0..<storage.sampleStride {
                 let key =
                     UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3])
                     << 24
-                let hash = (key &* Self.hashMultiplier) >> storage.sampleShift
-                storage.sampleFilter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)
+                storage.sampleFilter[Int((key &* Self.hashMultiplier) >> storage.sampleShift)] |= 1 << UInt64(key & 63)
+            }
+            for offset in 0..<wideOffsets {
+                let wide = bytes[offset..<(offset + wideLength)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                let slot = Self.wideSlot(wide) & storage.wideSlotMask
+                storage.wideFilter[Int(slot >> 6)] |= 1 << (slot & 63)
             }
         }
     }
