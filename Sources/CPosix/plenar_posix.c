@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef __APPLE__
@@ -55,6 +56,11 @@ int plenar_pipe_grow(int fd, int size) {
     (void)size;
     return -1;
 #endif
+}
+
+int plenar_pipe_pending(int fd) {
+    int count = 0;
+    return ioctl(fd, FIONREAD, &count) == 0 ? count : -1;
 }
 
 // The child should start with the signal state plenar itself started with, not the current one:

@@ -95,6 +95,11 @@ public enum FileIO {
         return (fds[0], fds[1])
     }
 
+    /// How many bytes the pipe of `fd` holds now, not yet read (0 where that cannot be told).
+    public static func pendingBytes(_ fd: Int32) -> Int {
+        max(0, Int(plenar_pipe_pending(fd)))
+    }
+
     /// Asks for a buffer of `bytes` for the pipe of `fd` (Linux); where that is refused or
     /// unsupported the pipe keeps its default (64 KiB on Linux). Returns the size granted.
     @discardableResult

@@ -18,6 +18,9 @@ int plenar_pipe(int fds[2]);
 /// size cannot be set (other systems, or a refusal): the pipe keeps its default then.
 int plenar_pipe_grow(int fd, int size);
 
+/// How many bytes the pipe of `fd` holds (FIONREAD), or -1.
+int plenar_pipe_pending(int fd);
+
 /// A stdio slot of the child left closed (`plenar_spawn`'s `fds`).
 #define PLENAR_SPAWN_CLOSED (-1)
 /// A stdio slot of the child opened on /dev/null.

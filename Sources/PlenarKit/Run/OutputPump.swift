@@ -7,9 +7,10 @@ import Platform
 /// ones, replacements), so output stays live and in order and costs one system call a read.
 ///
 /// Until the child exits, the pump waits for data or for `childExit` (a pipe whose write end is
-/// closed when the child is gone). After that it keeps pumping while data still comes, since a
-/// background grandchild may hold the pipe open forever: it stops after `quiet` without data, or
-/// `linger` after the exit in any case. Then the filter's `finish` output is written.
+/// closed when the child is gone). After that it reads what the pipe held when the exit was seen
+/// (the child's last output, however slow the filter), then keeps pumping while data still comes,
+/// since a background grandchild may hold the pipe open forever: it stops after `quiet` without
+/// data, or `linger` after the exit in any case. Then the filter's `finish` output is written.
 struct OutputPump<Filter: ByteStreamFilter> {
     static var readSize: Int { 262_144 }
 
@@ -31,10 +32,13 @@ struct OutputPump<Filter: ByteStreamFilter> {
         var output: [UInt8] = []
         output.reserveCapacity(Self.readSize + 4096)
         var exitSeen: Duration?
-        while waitForData(exitSeen: &exitSeen) {
+        // Bytes the pipe held when the exit was seen and not yet read: no deadline cuts them off.
+        var owed = 0
+        while waitForData(exitSeen: &exitSeen, owed: &owed) {
             let count = read(source, buffer.baseAddress, buffer.count)
             if count < 0, errno == EINTR || errno == EAGAIN { continue }
             guard count > 0 else { break }
+            owed = max(0, owed - count)
             // A read that comes out as one piece of the read buffer (most do) is written from
             // there; pieces from elsewhere (held bytes, replacements) may change before the
             // write, so more than one are copied together.
@@ -69,8 +73,10 @@ struct OutputPump<Filter: ByteStreamFilter> {
     }
 
     /// Waits until `source` has data or end-of-file (true), or the after-exit grace ran out (false).
-    private func waitForData(exitSeen: inout Duration?) -> Bool {
+    /// When it first sees the exit, sets `owed` to what the pipe holds.
+    private func waitForData(exitSeen: inout Duration?, owed: inout Int) -> Bool {
         let clock = LiveClock()
+        if owed > 0 { return true }
         while true {
             var fds = [pollfd(fd: source, events: Int16(POLLIN), revents: 0), pollfd(fd: childExit, events: Int16(POLLIN), revents: 0)]
             var timeout: Int32 = -1
@@ -87,7 +93,11 @@ struct OutputPump<Filter: ByteStreamFilter> {
             if ready == 0 { return false }
             // The exit is noted even when data is waiting too: a background process that keeps
             // writing must not hold the run open past the linger.
-            if exitSeen == nil, fds[1].revents != 0 { exitSeen = clock.now() }
+            if exitSeen == nil, fds[1].revents != 0 {
+                exitSeen = clock.now()
+                owed = FileIO.pendingBytes(source)
+                if owed > 0 { return true }
+            }
             if fds[0].revents != 0 {
                 if let exitSeen, clock.now() >= exitSeen + linger { return false }
                 return true

@@ -174,6 +174,30 @@ struct ChildProcessTests {
         #expect(run.stdoutText == "early\nlate\n")
     }
 
+    @Test("what the child wrote before it exited is all passed on, however slow the filter and short the linger")
+    func slowFilterLosesNothing() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let marker = "\(folder.path)/pid"
+        // 900,000 bytes, most still in the 1 MiB pipe when the child is gone: the filter holds
+        // its first read until then, and the pump may linger for no time at all after the exit.
+        var command = ChildCommand(
+            argv: ["sh", "-c", "head -c 900000 /dev/zero | tr '\\0' a; echo $$ > \(marker).new; mv \(marker).new \(marker)"],
+            environment: Self.environment)
+        command.quietAfterExit = .zero
+        command.lingerAfterExit = .zero
+        let out = ScratchFile(), err = ScratchFile(), empty = ScratchFile()
+        command.input = empty.fd
+        command.output = out.fd
+        command.error = err.fd
+        var slow = ExitWaitingFilter(marker: marker)
+        var errors = PassThroughFilter()
+        let outcome = command.run(stdout: &slow, stderr: &errors)
+        #expect(outcome.status == 0)
+        #expect(slow.waited, "the filter saw the child gone before it let its first read go")
+        #expect(out.bytes.count == 900_000)
+    }
+
     @Test("the pipes reach the child only as its fd 1 and 2")
     func noLeakedPipes() {
         let run = Capture(["sh", "-c", "ls -l /proc/$$/fd"])
@@ -269,6 +293,34 @@ struct ChildProcessTests {
 }
 
 // MARK: - Helpers
+
+/// Passes bytes on unchanged, but holds its first read until the child is gone: its pid, in
+/// `marker`, names no process or a zombie (checked every 10 ms, for at most 60 s).
+private struct ExitWaitingFilter: ByteStreamFilter {
+    let marker: String
+    var waited = false
+
+    mutating func process(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
+        if !waited {
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(60)
+            while clock.now < deadline, !Self.gone(marker) { usleep(10_000) }
+            waited = Self.gone(marker)
+        }
+        emit(bytes)
+    }
+
+    mutating func finish(emit: (UnsafeRawBufferPointer) -> Void) {}
+
+    static func gone(_ marker: String) -> Bool {
+        guard let text = try? String(contentsOfFile: marker, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // The state follows the command's name in parentheses: Z for a zombie.
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+}
 
 /// A run with stdin from an empty file and both outputs captured in scratch files.
 private struct Capture {
