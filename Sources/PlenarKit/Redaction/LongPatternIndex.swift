@@ -56,6 +56,8 @@ final class LongPatternIndex: @unchecked Sendable {
     let order: UnsafeMutableBufferPointer<UInt32>
     /// Whether every base has the same replacement (then the order decides nothing).
     let oneReplacement: Bool
+    /// Per base: how many bytes it shares with the base before it in its segment (0 for the first).
+    let sharedBefore: UnsafeMutableBufferPointer<UInt32>
     /// Bloom filters of the hashed windows, one for each class of window.
     let filters: WindowFilters
     /// A hash's top bits choose its bucket.
@@ -75,7 +77,7 @@ final class LongPatternIndex: @unchecked Sendable {
 
     deinit {
         arena.deallocate()
-        for buffer in [baseStarts, bucketStarts, entries, order] { buffer.deallocate() }
+        for buffer in [baseStarts, bucketStarts, entries, order, sharedBefore] { buffer.deallocate() }
         baseKinds.deallocate()
         filters.words.deallocate()
         filters.layout.deallocate()
@@ -85,7 +87,7 @@ final class LongPatternIndex: @unchecked Sendable {
 
     /// Bytes held by the index's tables.
     var byteCount: Int {
-        arena.count + 4 * (baseStarts.count + bucketStarts.count + entries.count + order.count) + baseKinds.count
+        arena.count + 4 * (baseStarts.count + bucketStarts.count + entries.count + order.count + sharedBefore.count) + baseKinds.count
             + 8 * (filters.words.count + filters.layout.count + prefixFilter.count + prefixBytes.count)
     }
 
@@ -169,15 +171,24 @@ final class LongPatternIndex: @unchecked Sendable {
     func bytes(_ base: Int) -> UnsafeRawPointer { UnsafeRawPointer(arena.baseAddress! + Int(baseStarts[base])) }
 
     /// The end of the range of bases from `first`, in its segment, that share its first `count`
-    /// bytes, found by galloping: most such ranges are one base.
+    /// bytes: those after it whose `sharedBefore` is `count` or more (sorted, a base shares with
+    /// `first` the least any between them shares with the one before). Most such ranges are one
+    /// base; a long one is galloped through while `count` is short, so comparing its bytes costs
+    /// less than walking it.
     func rangeEnd(from first: Int, sharing count: Int) -> Int {
+        var end = first + 1
+        guard end < baseCount, Int(sharedBefore[end]) >= count else { return end }
+        guard count <= 64 else {
+            while end < baseCount, Int(sharedBefore[end]) >= count { end += 1 }
+            return end
+        }
         let prefix = bytes(first)
         let segment = baseKinds[first] >> 4
         func shares(_ base: Int) -> Bool {
             base < baseCount && baseKinds[base] >> 4 == segment && length(base) >= count && Self.equal(bytes(base), prefix, count: count)
         }
-        var low = first
-        var step = 1
+        var low = end
+        var step = 2
         while shares(first + step) {
             low = first + step
             step *= 2
@@ -187,19 +198,8 @@ final class LongPatternIndex: @unchecked Sendable {
             let middle = (low + high) / 2
             if shares(middle) { low = middle } else { high = middle }
         }
-        return high
-    }
-
-    /// How many bytes bases `first` and `last` share, knowing that they share `known`.
-    func sharedLength(_ first: Int, _ last: Int, known: Int) -> Int {
-        let count = min(length(first), length(last))
-        guard first != last else { return count }
-        let (left, right) = (bytes(first), bytes(last))
-        var shared = known
-        while shared < count, left.load(fromByteOffset: shared, as: UInt8.self) == right.load(fromByteOffset: shared, as: UInt8.self) {
-            shared += 1
-        }
-        return shared
+        end = high
+        return end
     }
 
     /// Of `bases`, sorted bases that share their first `offset` bytes and are all longer,
@@ -371,6 +371,13 @@ final class LongPatternIndex: @unchecked Sendable {
         self.baseStarts = baseStarts
         self.baseKinds = baseKinds
         self.order = order
+        let sharedBefore = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: baseKinds.count)
+        for base in 0..<baseKinds.count {
+            sharedBefore[base] = UInt32(
+                Self.sharedWithPrevious(
+                    base, arena: UnsafeRawPointer(arena.baseAddress!), baseStarts: baseStarts, baseKinds: baseKinds, upTo: .max))
+        }
+        self.sharedBefore = sharedBefore
         oneReplacement = baseKinds.allSatisfy { $0 & 0x0F == baseKinds[0] & 0x0F }
         baseCount = baseKinds.count
         var longest = 0
@@ -394,7 +401,7 @@ final class LongPatternIndex: @unchecked Sendable {
 
         // Counted, then placed from each bucket's end: no list of pairs to sort.
         var counts = [0, 0, 0]
-        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { _, gram, hash in
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds, sharedBefore: sharedBefore) { _, gram, hash in
             counts[WindowFilters.classIndex(gram)] += 1
             buckets[Int(hash >> bucketShift)] += 1
         }
@@ -405,7 +412,7 @@ final class LongPatternIndex: @unchecked Sendable {
             total += buckets[bucket]
             buckets[bucket] = total
         }
-        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds) { position, gram, hash in
+        Self.forEachEntry(arena: arena, baseStarts: baseStarts, baseKinds: baseKinds, sharedBefore: sharedBefore) { position, gram, hash in
             filters.insert(gram, hash: hash)
             let bucket = Int(hash >> bucketShift)
             buckets[bucket] -= 1
@@ -440,7 +447,8 @@ final class LongPatternIndex: @unchecked Sendable {
     /// Calls `body(arenaPosition, window, hash)` for every window the index holds.
     private static func forEachEntry(
         arena: UnsafeMutableBufferPointer<UInt8>, baseStarts: UnsafeMutableBufferPointer<UInt32>,
-        baseKinds: UnsafeMutableBufferPointer<UInt8>, _ body: (Int, UInt64, UInt64) -> Void
+        baseKinds: UnsafeMutableBufferPointer<UInt8>, sharedBefore: UnsafeMutableBufferPointer<UInt32>,
+        _ body: (Int, UInt64, UInt64) -> Void
     ) {
         let arena = UnsafeRawPointer(arena.baseAddress!)
         for base in 0..<baseKinds.count {
@@ -449,7 +457,7 @@ final class LongPatternIndex: @unchecked Sendable {
             let windows = baseKinds[base] >> 4 == 0 ? Self.sampleStride : length - Self.window + 1
             // A window of a base that shares the bytes up to its end with the base before is held
             // by that one's: the patterns of the range of such bases are found together.
-            let shared = Self.sharedWithPrevious(base, arena: arena, baseStarts: baseStarts, baseKinds: baseKinds, upTo: length)
+            let shared = Int(sharedBefore[base])
             for offset in min(max(0, shared - Self.window + 1), windows)..<windows {
                 let gram = arena.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self)
                 body(start + offset, gram, gram &* Self.multiplier)

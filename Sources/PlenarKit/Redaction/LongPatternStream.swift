@@ -18,12 +18,10 @@ struct LongPatternStream {
         var base: Int
     }
 
-    /// A `LongPatternIndex.Shared`, of which the first `verified - start` bytes equal the text,
-    /// and the bases' first `shared` bytes equal each other (-1: not yet counted).
+    /// A `LongPatternIndex.Shared`, of which the first `verified - start` bytes equal the text.
     struct SharedRange {
         var patterns: LongPatternIndex.Shared
         var verified: Int
-        var shared = -1
     }
 
     /// The text a chunk gives: `recent` before `chunkStart`, the chunk up to `end`.
@@ -200,6 +198,7 @@ struct LongPatternStream {
                 var found: Int?
                 for base in bases {
                     guard all || index.length(base) == reached else { break }
+                    work += 1
                     if found == nil || index.order[base] < index.order[found!] { found = base }
                     if index.oneReplacement { break }
                 }
@@ -218,25 +217,28 @@ struct LongPatternStream {
                             start: start, end: range.verified, replacement: index.replacement(first), base: Int(index.order[first])))
                 }
                 range.patterns.bases = range.patterns.bases.dropFirst()
-                range.shared = -1
             }
             guard let first = range.patterns.bases.first else { return false }
             guard range.verified < text.end else { return true }
-            if range.shared < 0 {
-                range.shared = index.sharedLength(first, range.patterns.bases.last!, known: reached)
-                work += range.shared - reached
-            }
-            if range.shared > reached {
-                let stop = min(range.verified + min(range.shared, end) - reached, text.end)
+            let last = range.patterns.bases.last!
+            if first == last {
+                // One left: the rest of it at once.
+                let stop = min(range.verified + min(index.length(first), end) - reached, text.end)
                 work += stop - range.verified
                 guard text.equals(from: range.verified, to: stop, index.bytes(first) + reached) else { return false }
                 range.verified = stop
-            } else {
-                range.patterns.bases = index.narrow(range.patterns.bases, at: reached, to: text.byte(at: range.verified))
-                work += 1
-                range.shared = -1
-                range.verified += 1
+                continue
             }
+            // The first and the last agree on a byte: so do all between them (sorted). Else narrow.
+            let byte = text.byte(at: range.verified)
+            let expected = index.bytes(first).load(fromByteOffset: reached, as: UInt8.self)
+            work += 1
+            if expected == index.bytes(last).load(fromByteOffset: reached, as: UInt8.self) {
+                guard byte == expected else { return false }
+            } else {
+                range.patterns.bases = index.narrow(range.patterns.bases, at: reached, to: byte)
+            }
+            range.verified += 1
         }
     }
 
