@@ -110,7 +110,13 @@ struct RedactionLongPatternTests {
     }
 
     @Test("secrets that share a long beginning (as JSON Web Tokens do) are each masked as the reference says", arguments: 0..<40)
-    func sharedBeginnings(seed: UInt64) {
+    func sharedBeginnings(seed: UInt64) async {
+        let failures = await OffPool.run { Self.sharedBeginningFailures(seed: seed) }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    static func sharedBeginningFailures(seed: UInt64) -> [String] {
+        var failures: [String] = []
         var random = SplitMix(seed: 4000 + seed)
         // A two-letter alphabet half the time: the secrets then also share much of what follows.
         let letters = Array((seed % 2 == 0 ? "ab" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/=").utf8)
@@ -129,7 +135,10 @@ struct RedactionLongPatternTests {
         let secrets = values.map { Secret(value: $0, kind: kinds[Int(random.next() % 3)]) }
         let redactor = Redactor(secrets: secrets, indexingFrom: 0)
         let index = redactor.automaton.longPatterns!
-        #expect((0..<index.baseCount).contains { index.rangeEnd(from: $0, sharing: 16) - $0 > 1 })
+        check(
+            (0..<index.baseCount).contains { index.rangeEnd(from: $0, sharing: 16) - $0 > 1 },
+            "seed \(seed): no range of bases sharing 16 bytes",
+            into: &failures)
 
         // The secrets, others that share their beginning, and pieces of that beginning.
         var input = RedactionPropertyTests.output(embedding: Array(secrets.prefix(6)) + secrets.suffix(2), using: &random)
@@ -155,19 +164,26 @@ struct RedactionLongPatternTests {
         for readSize in [1, 2, 7, 8, 9, 15, 16, 17, 61, 4096] {
             var filter = redactor.makeFilter()
             let output = stream(input, through: &filter, readSize: readSize)
-            #expect(output == expected, "seed \(seed), read size \(readSize)")
+            check(output == expected, "seed \(seed), read size \(readSize)", into: &failures)
             if output != expected { break }
         }
+        return failures
     }
 
     @Test("a log of tokens that share their beginning with a thousand masked ones is compared once, not once a secret")
-    func sharedBeginningsStayLinear() {
+    func sharedBeginningsStayLinear() async {
+        let failures = await OffPool.run { Self.sharedBeginningCostFailures() }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    static func sharedBeginningCostFailures() -> [String] {
+        var failures: [String] = []
         var random = SplitMix(seed: 36)
         // The 36 bytes every HS256 JSON Web Token begins with.
         let header = bytes("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.")
         let secrets = (0..<1000).map { _ in Secret(value: header + RandomSecrets.make(length: 120, using: &random), kind: .other) }
         let redactor = Redactor(secrets: secrets)
-        #expect(redactor.automaton.longPatterns != nil)
+        check(redactor.automaton.longPatterns != nil, "the index is not used", into: &failures)
         var input: [UInt8] = []
         for line in 0..<400 {
             let token = line % 100 == 7 ? secrets[line].value : header + RandomSecrets.make(length: 120, using: &random)
@@ -175,10 +191,12 @@ struct RedactionLongPatternTests {
         }
         var filter = redactor.makeFilter()
         let output = stream(input, through: &filter, readSize: 4096)
-        #expect(output == ReferenceRedactor.redact(input, patterns: RedactionPatterns.of([7, 107, 207, 307].map { secrets[$0] })))
+        check(
+            output == ReferenceRedactor.redact(input, patterns: RedactionPatterns.of([7, 107, 207, 307].map { secrets[$0] })),
+            "Bearer lines: output differs from the reference", into: &failures)
         // Each of a thousand candidates compared up to where it parts from the text: about 3,100
         // looks a byte before the plain patterns that share a beginning were one range.
-        #expect(filter.longStream!.work < 10 * input.count, "\(filter.longStream!.work) for \(input.count) bytes")
+        check(filter.longStream!.work < 10 * input.count, "\(filter.longStream!.work) for \(input.count) bytes", into: &failures)
 
         // Their base64, as a dump of Kubernetes secrets shows them: the runs of the 48 characters
         // all the tokens' base64 share are masked, found once, not once a secret (50 s and 480 MB
@@ -193,12 +211,23 @@ struct RedactionLongPatternTests {
         // The reference, given the forms whose first 16 bytes are in the text (all are longer).
         let pieces = Set((0...(encoded.count - 16)).map { encoded[$0..<($0 + 16)] })
         let present = RedactionPatterns.of(secrets).filter { pieces.contains($0.bytes.prefix(16)) }
-        #expect(encodedOutput == ReferenceRedactor.redact(encoded, patterns: present))
-        #expect(encodedFilter.longStream!.work < 20 * encoded.count, "\(encodedFilter.longStream!.work) for \(encoded.count) bytes")
+        check(
+            encodedOutput == ReferenceRedactor.redact(encoded, patterns: present), "base64 lines: output differs from the reference",
+            into: &failures)
+        check(
+            encodedFilter.longStream!.work < 20 * encoded.count, "\(encodedFilter.longStream!.work) for \(encoded.count) bytes",
+            into: &failures)
+        return failures
     }
 
     @Test("secrets that share 4,000 bytes: text of their beginning, or of its base64, costs a few looks a byte, not one per shared byte")
-    func longSharedBeginnings() {
+    func longSharedBeginnings() async {
+        let failures = await OffPool.run { Self.longSharedBeginningFailures() }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    static func longSharedBeginningFailures() -> [String] {
+        var failures: [String] = []
         var random = SplitMix(seed: 4000)
         let shared = RandomSecrets.make(length: 4000, using: &random)
         let kinds: [Secret.Kind] = [.other, .token(.org), .token(.personal)]
@@ -212,11 +241,14 @@ struct RedactionLongPatternTests {
         for input in texts {
             var filter = redactor.makeFilter()
             let output = stream(input, through: &filter, readSize: 4096)
-            #expect(output == ReferenceRedactor.redact(input, patterns: RedactionPatterns.of(secrets)))
+            check(
+                output == ReferenceRedactor.redact(input, patterns: RedactionPatterns.of(secrets)),
+                "output differs from the reference", into: &failures)
             // The review measured up to 4,972 a byte: the bases compared with each other to the
             // end of what they share, at each sample, before the text was.
-            #expect(filter.longStream!.work < 40 * input.count, "\(filter.longStream!.work) for \(input.count) bytes")
+            check(filter.longStream!.work < 40 * input.count, "\(filter.longStream!.work) for \(input.count) bytes", into: &failures)
         }
+        return failures
     }
 
     @Test("a secret that repeats itself (aaaa…b) stays in the automaton: output of aaaa… costs a look a byte, not one per place")
@@ -284,4 +316,10 @@ struct RedactionLongPatternTests {
         let output = redactor.redact(bytes: input)
         #expect(output == Array(String(repeating: "***\n", count: secrets.count).utf8))
     }
+}
+
+/// Records a failed expectation for a check made off the cooperative pool (`OffPool`), where no
+/// test is current: the test expects the list empty.
+func check(_ condition: Bool, _ message: @autoclosure () -> String, into failures: inout [String]) {
+    if !condition { failures.append(message()) }
 }
