@@ -99,6 +99,17 @@ extension RedactionPatterns {
             // A secret has a dozen or so long forms: a list is quicker than a set.
             var own: [[UInt8]] = []
             let replacement = secret.replacementIndex
+            // A whole pattern: in the index unless it is short or repeats a window.
+            func addPlain(_ form: [UInt8]) {
+                guard form.count >= minimum, !repeatsWindow(form) else {
+                    addShort(form, replacement)
+                    return
+                }
+                if !own.contains(form) {
+                    own.append(form)
+                    long.add(plain: form, replacement: replacement)
+                }
+            }
             for fragment in groups.fragments where fragment.bytes.count > minimum && !own.contains(fragment.bytes) {
                 own.append(fragment.bytes)
                 if repeatsWindow(fragment.bytes) {
@@ -106,31 +117,13 @@ extension RedactionPatterns {
                     // A run that repeats no window goes to the index as another secret's equal
                     // run would: equal patterns in both halves would make the half, not the
                     // first secret, choose between their replacements.
-                    for run in Secret.wrappedBase64Forms(of: fragment.bytes, atOffset: fragment.offset) {
-                        if run.count >= minimum, !repeatsWindow(run) {
-                            if !own.contains(run) {
-                                own.append(run)
-                                long.add(plain: run, replacement: replacement)
-                            }
-                        } else {
-                            addShort(run, replacement)
-                        }
-                    }
+                    for run in Secret.wrappedBase64Forms(of: fragment.bytes, atOffset: fragment.offset) { addPlain(run) }
                 } else {
                     long.add(fragment: fragment.bytes, offset: fragment.offset, replacement: replacement)
                 }
             }
             let plain = groups.plain + groups.fragments.map(\.bytes).filter { $0.count <= minimum }
-            for form in plain where form.count >= RedactionPolicy.minimumExplicitLength {
-                if form.count >= minimum, !repeatsWindow(form) {
-                    if !own.contains(form) {
-                        own.append(form)
-                        long.add(plain: form, replacement: replacement)
-                    }
-                } else {
-                    addShort(form, replacement)
-                }
-            }
+            for form in plain where form.count >= RedactionPolicy.minimumExplicitLength { addPlain(form) }
         }
         seen = []
         values = []

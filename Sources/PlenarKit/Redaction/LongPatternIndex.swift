@@ -130,10 +130,10 @@ final class LongPatternIndex: @unchecked Sendable {
         }
     }
 
-    /// Whether `base`, a fragment, has a run at `offset` (`Secret.wrappedRunStarts`).
+    /// Whether `base` is a fragment with a run at `offset` (`Secret.wrappedRunStarts`).
     func hasRun(_ base: Int, at offset: Int) -> Bool {
         let last = length(base) - Self.minimumLength
-        return offset == last || (offset <= last && wrappingMayBreak(base, at: offset))
+        return baseKinds[base] >> 4 != 0 && (offset == last || (offset <= last && wrappingMayBreak(base, at: offset)))
     }
 
     /// Whether a wrapping may break fragment `base` at `offset`, or it begins there: then it has
@@ -143,15 +143,15 @@ final class LongPatternIndex: @unchecked Sendable {
         return offset == 0 || (offset >= firstBreak && (offset - firstBreak) % 4 == 0)
     }
 
-    /// How many bytes `base` shares with the base before it in its segment (none for the first),
-    /// counted up to `limit`: the windows they share are held once (`forEachEntry`).
+    /// How many bytes `base` shares with the base before it in its segment (none for the first):
+    /// the windows they share are held once (`forEachEntry`), and `sharedBefore` keeps it.
     static func sharedWithPrevious(
         _ base: Int, arena: UnsafeRawPointer, baseStarts: UnsafeMutableBufferPointer<UInt32>,
-        baseKinds: UnsafeMutableBufferPointer<UInt8>, upTo limit: Int
+        baseKinds: UnsafeMutableBufferPointer<UInt8>
     ) -> Int {
         guard base > 0, baseKinds[base - 1] >> 4 == baseKinds[base] >> 4 else { return 0 }
         let (before, start) = (Int(baseStarts[base - 1]), Int(baseStarts[base]))
-        let count = min(limit, start - before, Int(baseStarts[base + 1]) - start)
+        let count = min(start - before, Int(baseStarts[base + 1]) - start)
         var shared = 0
         while shared < count,
             arena.load(fromByteOffset: before + shared, as: UInt8.self) == arena.load(fromByteOffset: start + shared, as: UInt8.self)
@@ -198,8 +198,7 @@ final class LongPatternIndex: @unchecked Sendable {
             let middle = (low + high) / 2
             if shares(middle) { low = middle } else { high = middle }
         }
-        end = high
-        return end
+        return high
     }
 
     /// Of `bases`, sorted bases that share their first `offset` bytes and are all longer,
@@ -299,16 +298,11 @@ final class LongPatternIndex: @unchecked Sendable {
 
     /// Calls `body(start, length)` for each pattern of `base` of which the window at `offset` is
     /// one of the first `sampleStride` windows: the only patterns a sample there can find.
-    func forEachPattern(of base: Int, spanningWindowAt offset: Int, _ body: (Int, Int) -> Void) {
-        if offset < Self.sampleStride { body(0, length(base)) }
-        forEachRun(of: base, spanningWindowAt: offset, body)
-    }
-
-    /// `forEachPattern(of:spanningWindowAt:)` for a fragment's runs alone.
     @inline(__always)
-    func forEachRun(of base: Int, spanningWindowAt offset: Int, _ body: (Int, Int) -> Void) {
+    func forEachPattern(of base: Int, spanningWindowAt offset: Int, _ body: (Int, Int) -> Void) {
         let length = Int(baseStarts[base + 1] - baseStarts[base])
         let reach = Self.sampleStride - 1
+        if offset <= reach { body(0, length) }
         let firstBreak = Int(baseKinds[base] >> 4)
         guard firstBreak != 0 else { return }
         let run = Self.minimumLength
@@ -324,22 +318,9 @@ final class LongPatternIndex: @unchecked Sendable {
     }
 
     /// Calls `body(length)` for each pattern of `base` that starts at `offset`.
-    @inline(__always)
     func forEachPattern(of base: Int, startingAt offset: Int, _ body: (Int) -> Void) {
         if offset == 0 { body(length(base)) }
-        forEachRun(of: base, startingAt: offset, body)
-    }
-
-    /// `forEachPattern(of:startingAt:)` for a fragment's runs alone.
-    @inline(__always)
-    func forEachRun(of base: Int, startingAt offset: Int, _ body: (Int) -> Void) {
-        let length = Int(baseStarts[base + 1] - baseStarts[base])
-        let firstBreak = Int(baseKinds[base] >> 4)
-        guard firstBreak != 0 else { return }
-        let last = length - Self.minimumLength
-        if offset == 0 || offset == last || (offset >= firstBreak && offset <= last && (offset - firstBreak) % 4 == 0) {
-            body(Self.minimumLength)
-        }
+        if hasRun(base, at: offset) { body(Self.minimumLength) }
     }
 
     static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
@@ -375,7 +356,7 @@ final class LongPatternIndex: @unchecked Sendable {
         for base in 0..<baseKinds.count {
             sharedBefore[base] = UInt32(
                 Self.sharedWithPrevious(
-                    base, arena: UnsafeRawPointer(arena.baseAddress!), baseStarts: baseStarts, baseKinds: baseKinds, upTo: .max))
+                    base, arena: UnsafeRawPointer(arena.baseAddress!), baseStarts: baseStarts, baseKinds: baseKinds))
         }
         self.sharedBefore = sharedBefore
         oneReplacement = baseKinds.allSatisfy { $0 & 0x0F == baseKinds[0] & 0x0F }

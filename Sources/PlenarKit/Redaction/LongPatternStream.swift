@@ -258,37 +258,28 @@ struct LongPatternStream {
             candidates += incomplete
             ranges += incompleteRanges
         }
-        let shared = { (patterns: LongPatternIndex.Shared) in
-            guard patterns.start >= max(recentStart, 0) else { return }
-            var range = SharedRange(patterns: patterns, verified: patterns.start)
-            let alive = recent.withUnsafeBytes { tail in
-                let text = Text(
-                    recent: tail.baseAddress ?? chunk.baseAddress!, recentStart: recentStart, chunk: chunk.baseAddress!,
-                    chunkStart: chunkStart, end: end)
-                return self.advance(&range, in: text, into: &matches)
+        // The part before the chunk is in `recent`, the rest in the chunk.
+        recent.withUnsafeBytes { tail in
+            let text = Text(
+                recent: tail.baseAddress ?? chunk.baseAddress!, recentStart: recentStart, chunk: chunk.baseAddress!, chunkStart: chunkStart,
+                end: end)
+            let shared = { (patterns: LongPatternIndex.Shared) in
+                guard patterns.start >= max(recentStart, 0) else { return }
+                var range = SharedRange(patterns: patterns, verified: patterns.start)
+                if self.advance(&range, in: text, into: &matches) { incompleteRanges.append(range) }
             }
-            if alive { incompleteRanges.append(range) }
-        }
-        index.patterns(sampled: gram, hash: hash, at: position, shared: shared) { start, patternEnd, arenaStart, replacement, base in
-            guard start >= max(recentStart, 0) else { return }
-            let stop = min(patternEnd, end)
-            work += stop - start
-            // The part before the chunk is in `recent`, the rest in the chunk.
-            let split = min(max(start, chunkStart), stop)
-            if start < split {
-                let equal = recent.withUnsafeBytes {
-                    LongPatternIndex.equal($0.baseAddress! + (start - recentStart), arena + arenaStart, count: split - start)
+            index.patterns(sampled: gram, hash: hash, at: position, shared: shared) { start, patternEnd, arenaStart, replacement, base in
+                guard start >= max(recentStart, 0) else { return }
+                let stop = min(patternEnd, end)
+                work += stop - start
+                guard text.equals(from: start, to: stop, arena + arenaStart) else { return }
+                if patternEnd <= end {
+                    matches.append(LongPatternIndex.Match(start: start, end: patternEnd, replacement: replacement, base: base))
+                } else {
+                    incomplete.append(
+                        Candidate(
+                            start: start, end: patternEnd, verified: end, arenaStart: arenaStart, replacement: replacement, base: base))
                 }
-                guard equal else { return }
-            }
-            guard
-                LongPatternIndex.equal(chunk.baseAddress! + (split - chunkStart), arena + arenaStart + (split - start), count: stop - split)
-            else { return }
-            if patternEnd <= end {
-                matches.append(LongPatternIndex.Match(start: start, end: patternEnd, replacement: replacement, base: base))
-            } else {
-                incomplete.append(
-                    Candidate(start: start, end: patternEnd, verified: end, arenaStart: arenaStart, replacement: replacement, base: base))
             }
         }
     }

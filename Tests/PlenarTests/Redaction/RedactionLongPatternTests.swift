@@ -184,11 +184,12 @@ struct RedactionLongPatternTests {
         let secrets = (0..<1000).map { _ in Secret(value: header + RandomSecrets.make(length: 120, using: &random), kind: .other) }
         let redactor = Redactor(secrets: secrets)
         check(redactor.automaton.longPatterns != nil, "the index is not used", into: &failures)
-        var input: [UInt8] = []
-        for line in 0..<400 {
-            let token = line % 100 == 7 ? secrets[line].value : header + RandomSecrets.make(length: 120, using: &random)
-            input += bytes("GET /v1/projects Authorization: Bearer ") + token + bytes("\n")
+        // Four of the secrets, among other tokens.
+        func token(_ line: Int) -> [UInt8] {
+            line % 100 == 7 ? secrets[line].value : header + RandomSecrets.make(length: 120, using: &random)
         }
+        var input: [UInt8] = []
+        for line in 0..<400 { input += bytes("GET /v1/projects Authorization: Bearer ") + token(line) + bytes("\n") }
         var filter = redactor.makeFilter()
         let output = stream(input, through: &filter, readSize: 4096)
         check(
@@ -202,10 +203,7 @@ struct RedactionLongPatternTests {
         // all the tokens' base64 share are masked, found once, not once a secret (50 s and 480 MB
         // for 23 MB of such lines, before).
         var encoded: [UInt8] = []
-        for line in 0..<400 {
-            let token = line % 100 == 7 ? secrets[line].value : header + RandomSecrets.make(length: 120, using: &random)
-            encoded += bytes("  token: ") + Secret.base64(token) + bytes("\n")
-        }
+        for line in 0..<400 { encoded += bytes("  token: ") + Secret.base64(token(line)) + bytes("\n") }
         var encodedFilter = redactor.makeFilter()
         let encodedOutput = stream(encoded, through: &encodedFilter, readSize: 4096)
         // The reference, given the forms whose first 16 bytes are in the text (all are longer).
