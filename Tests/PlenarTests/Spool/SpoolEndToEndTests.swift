@@ -92,14 +92,20 @@ struct SpoolEndToEndTests {
         defer { runner.remove() }
         try await RunningSandbox.process { sandbox in
             let token = try sandbox.token("org_demo")
-            let environment = runner.environment.merging(["RUNNER_TEMP": runner.folder.path, "PLENAR_TIMEOUT_MS": "500"]) { $1 }
+            let environment = runner.environment.merging(["RUNNER_TEMP": runner.folder.path]) { $1 }
             try await sandbox.injectFault(#"{"mode":"hang","path":"/v1/runs"}"#)
-            let run = try await CLI.run(["run", "--", "/bin/true"], api: sandbox.apiURL, token: token, environment: environment)
+            let run = try await CLI.run(
+                ["run", "--", "/bin/true"], api: sandbox.apiURL, token: token,
+                environment: environment.merging(["PLENAR_TIMEOUT_MS": "500"]) { $1 })
             #expect(run.status == 0)
             #expect(run.stderr.contains("::warning::plenar: no answer"), "\(run.stderr)")
             #expect(run.stderr.contains("run report spooled in \(runner.folder.path)/plenar-spool"), "\(run.stderr)")
             #expect(try await sandbox.request(.delete, "/_sandbox/faults").status == 204)
-            let flush = try await CLI.run(["flush", "--json"], api: sandbox.apiURL, token: token, environment: environment)
+            // A deadline only a stalled machine could reach: the 500 ms above failed this flush
+            // under a full suite's load.
+            let flush = try await CLI.run(
+                ["flush", "--json"], api: sandbox.apiURL, token: token,
+                environment: environment.merging(["PLENAR_TIMEOUT_MS": "120000"]) { $1 })
             #expect(flush.status == 0, "\(flush.stderr)")
             let report = try JSONDecoder().decode(JSONValue.self, from: Data(flush.stdout.utf8))
             #expect(report["sent"] == .number(1) && report["left"] == .number(0))
