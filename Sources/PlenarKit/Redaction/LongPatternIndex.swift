@@ -170,6 +170,25 @@ final class LongPatternIndex: @unchecked Sendable {
     @inline(__always)
     func bytes(_ base: Int) -> UnsafeRawPointer { UnsafeRawPointer(arena.baseAddress! + Int(baseStarts[base])) }
 
+    /// Up to which offset, from `offset`, bases `first` and `other` have the same bytes; at most
+    /// `limit` and the shorter's length.
+    func agreement(_ first: Int, _ other: Int, from offset: Int, limit: Int) -> Int {
+        let limit = min(limit, length(first), length(other))
+        let (left, right) = (bytes(first), bytes(other))
+        var index = offset
+        while index + 8 <= limit {
+            let differ =
+                UInt64(littleEndian: left.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                ^ UInt64(littleEndian: right.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if differ != 0 { return index + differ.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < limit, left.load(fromByteOffset: index, as: UInt8.self) == right.load(fromByteOffset: index, as: UInt8.self) {
+            index += 1
+        }
+        return index
+    }
+
     /// The end of the range of bases from `first`, in its segment, that share its first `count`
     /// bytes: those after it whose `sharedBefore` is `count` or more (sorted, a base shares with
     /// `first` the least any between them shares with the one before). Most such ranges are one
@@ -272,16 +291,34 @@ final class LongPatternIndex: @unchecked Sendable {
 
     /// Arena positions in the bucket of `hash` whose window is `gram`.
     @inline(__always)
-    func candidates(_ gram: UInt64, hash: UInt64) -> some Sequence<UInt32> {
+    func candidates(_ gram: UInt64, hash: UInt64) -> Candidates {
         let bucket = Int(hash &>> bucketShift)
-        let arena = UnsafeRawPointer(arena.baseAddress!)
-        let positionBits = positionBits
-        let mask: UInt32 = positionBits == 32 ? .max : (1 << positionBits) - 1
-        let fingerprint = Self.fingerprint(gram, positionBits: positionBits)
-        return entries[Int(bucketStarts[bucket])..<Int(bucketStarts[bucket + 1])].lazy.filter { entry in
-            positionBits == 32 || entry &>> positionBits == fingerprint
-        }.map { $0 & mask }.filter { position in
-            arena.loadUnaligned(fromByteOffset: Int(position), as: UInt64.self) == gram
+        return Candidates(
+            slot: Int(bucketStarts[bucket]), end: Int(bucketStarts[bucket + 1]), entries: UnsafePointer(entries.baseAddress!),
+            arena: UnsafeRawPointer(arena.baseAddress!), gram: gram, fingerprint: Self.fingerprint(gram, positionBits: positionBits),
+            positionBits: positionBits)
+    }
+
+    /// `candidates`, as a plain iterator: lazy `filter` and `map` closures kept their context on
+    /// the heap, one allocation a sample found.
+    struct Candidates: Sequence, IteratorProtocol {
+        var slot: Int
+        let end: Int
+        let entries: UnsafePointer<UInt32>
+        let arena: UnsafeRawPointer
+        let gram: UInt64
+        let fingerprint: UInt32
+        let positionBits: UInt32
+
+        mutating func next() -> UInt32? {
+            while slot < end {
+                let entry = entries[slot]
+                slot += 1
+                guard positionBits == 32 || entry &>> positionBits == fingerprint else { continue }
+                let position = positionBits == 32 ? entry : entry & ((1 << positionBits) - 1)
+                if arena.loadUnaligned(fromByteOffset: Int(position), as: UInt64.self) == gram { return position }
+            }
+            return nil
         }
     }
 

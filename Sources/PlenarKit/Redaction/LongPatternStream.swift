@@ -229,15 +229,21 @@ struct LongPatternStream {
                 range.verified = stop
                 continue
             }
-            // The first and the last agree on a byte: so do all between them (sorted). Else narrow.
-            let byte = text.byte(at: range.verified)
-            let expected = index.bytes(first).load(fromByteOffset: reached, as: UInt8.self)
-            work += 1
-            if expected == index.bytes(last).load(fromByteOffset: reached, as: UInt8.self) {
-                guard byte == expected else { return false }
-            } else {
-                range.patterns.bases = index.narrow(range.patterns.bases, at: reached, to: byte)
+            // Where the first and the last agree, so do all between them (sorted): the text is
+            // compared with the first there, 16 bytes at most at a time (bases may share far more
+            // than the text does). Where they differ, the bases narrow to those that have the
+            // text's byte.
+            let step = min(end - reached, text.end - range.verified, 16)
+            let agreed = index.agreement(first, last, from: reached, limit: reached + step)
+            if agreed > reached {
+                let stop = range.verified + agreed - reached
+                work += agreed - reached
+                guard text.equals(from: range.verified, to: stop, index.bytes(first) + reached) else { return false }
+                range.verified = stop
+                continue
             }
+            work += 1
+            range.patterns.bases = index.narrow(range.patterns.bases, at: reached, to: text.byte(at: range.verified))
             range.verified += 1
         }
     }
@@ -263,12 +269,16 @@ struct LongPatternStream {
             let text = Text(
                 recent: tail.baseAddress ?? chunk.baseAddress!, recentStart: recentStart, chunk: chunk.baseAddress!, chunkStart: chunkStart,
                 end: end)
-            let shared = { (patterns: LongPatternIndex.Shared) in
-                guard patterns.start >= max(recentStart, 0) else { return }
-                var range = SharedRange(patterns: patterns, verified: patterns.start)
-                if self.advance(&range, in: text, into: &matches) { incompleteRanges.append(range) }
-            }
-            index.patterns(sampled: gram, hash: hash, at: position, shared: shared) { start, patternEnd, arenaStart, replacement, base in
+            // Both closures passed as they are written (one kept in a variable would be escaping,
+            // and what it captures boxed on the heap at every call).
+            index.patterns(
+                sampled: gram, hash: hash, at: position,
+                shared: { patterns in
+                    guard patterns.start >= max(recentStart, 0) else { return }
+                    var range = SharedRange(patterns: patterns, verified: patterns.start)
+                    if self.advance(&range, in: text, into: &matches) { incompleteRanges.append(range) }
+                }
+            ) { start, patternEnd, arenaStart, replacement, base in
                 guard start >= max(recentStart, 0) else { return }
                 let stop = min(patternEnd, end)
                 work += stop - start
