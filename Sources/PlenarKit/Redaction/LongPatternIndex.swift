@@ -105,11 +105,15 @@ final class LongPatternIndex: @unchecked Sendable {
     /// `position` in the text, may be the sampled window (not yet compared with the text), or
     /// `shared` for those of bases that share their bytes up to the window's end.
     func patterns(
-        sampled gram: UInt64, hash: UInt64, at position: Int, shared: (Shared) -> Void, _ body: (Int, Int, Int, Int, Int) -> Void
+        sampled gram: UInt64, hash: UInt64, at position: Int, rangeEnds: inout RangeEndMemo, shared: (Shared) -> Void,
+        _ body: (Int, Int, Int, Int, Int) -> Void
     ) {
         for entry in candidates(gram, hash: hash) {
             let (base, offset) = locate(entry)
-            let end = rangeEnd(from: base, sharing: offset + Self.window)
+            let count = offset + Self.window
+            let end =
+                base + 1 < baseCount && Int(sharedBefore[base + 1]) >= count
+                ? rangeEnds.end(from: base, sharing: count, in: self) : base + 1
             guard end - base == 1 else {
                 if offset < Self.sampleStride { shared(Shared(start: position - offset, offset: 0, run: false, bases: base..<end)) }
                 if baseKinds[base] >> 4 != 0 {
@@ -287,6 +291,21 @@ final class LongPatternIndex: @unchecked Sendable {
     @inline(__always)
     static func fingerprint(_ gram: UInt64, positionBits: UInt32) -> UInt32 {
         positionBits == 32 ? 0 : UInt32(truncatingIfNeeded: (gram &* fingerprintMultiplier) &>> UInt64(32 + positionBits))
+    }
+
+    /// The last range ends found (`rangeEnd`), for a stream: in a log the same shared windows
+    /// come back line after line, and finding a range's end compares bytes.
+    struct RangeEndMemo {
+        private var slots: [(base: Int, count: Int, end: Int)] = []
+
+        mutating func end(from base: Int, sharing count: Int, in index: LongPatternIndex) -> Int {
+            if slots.isEmpty { slots = Array(repeating: (-1, 0, 0), count: 64) }
+            let slot = (base &* 31 &+ count) & 63
+            if slots[slot].base == base, slots[slot].count == count { return slots[slot].end }
+            let end = index.rangeEnd(from: base, sharing: count)
+            slots[slot] = (base, count, end)
+            return end
+        }
     }
 
     /// Arena positions in the bucket of `hash` whose window is `gram`.

@@ -59,6 +59,7 @@ struct LongPatternStream {
     var hold = Int.max
     /// Bytes looked at (a test holds it to a few times the stream's length).
     var work = 0
+    var rangeEnds = LongPatternIndex.RangeEndMemo()
 
     init(index: LongPatternIndex) {
         self.index = index
@@ -271,8 +272,11 @@ struct LongPatternStream {
                 end: end)
             // Both closures passed as they are written (one kept in a variable would be escaping,
             // and what it captures boxed on the heap at every call).
+            var rangeEnds = LongPatternIndex.RangeEndMemo()
+            swap(&rangeEnds, &self.rangeEnds)
+            defer { swap(&rangeEnds, &self.rangeEnds) }
             index.patterns(
-                sampled: gram, hash: hash, at: position,
+                sampled: gram, hash: hash, at: position, rangeEnds: &rangeEnds,
                 shared: { patterns in
                     guard patterns.start >= max(recentStart, 0) else { return }
                     var range = SharedRange(patterns: patterns, verified: patterns.start)
