@@ -26,6 +26,46 @@ public enum FileIO {
         }
     }
 
+    /// Writes every byte of `pieces`, in order, with as few system calls as writev(2) allows
+    /// (1,024 pieces a call), retrying EINTR and short writes, and waiting on a non-blocking fd
+    /// that is full. `iovecs` is scratch space, reused from call to call.
+    public static func writeAll(
+        _ pieces: [UnsafeRawBufferPointer], to fd: Int32, iovecs: inout [iovec]
+    ) throws(PlatformError) {
+        iovecs.removeAll(keepingCapacity: true)
+        for piece in pieces where !piece.isEmpty {
+            iovecs.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: piece.baseAddress), iov_len: piece.count))
+        }
+        var first = 0
+        while first < iovecs.count {
+            let count = min(iovecs.count - first, 1024)
+            let written = iovecs.withUnsafeMutableBufferPointer { writev(fd, $0.baseAddress! + first, Int32(count)) }
+            if written > 0 {
+                // Past the pieces written whole, into the one written in part.
+                var left = written
+                while first < iovecs.count, left >= iovecs[first].iov_len {
+                    left -= iovecs[first].iov_len
+                    first += 1
+                }
+                if left > 0 {
+                    iovecs[first].iov_base += left
+                    iovecs[first].iov_len -= left
+                }
+                continue
+            }
+            let failure = written < 0 ? errno : EIO
+            switch failure {
+            case EINTR:
+                continue
+            case EAGAIN:
+                var wait = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&wait, 1, -1)
+            default:
+                throw PlatformError(failure)
+            }
+        }
+    }
+
     public static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws(PlatformError) {
         var progress = 0
         try writeAll(bytes, to: fd, progress: &progress)

@@ -17,7 +17,21 @@ struct FullWriter {
         do throws(PlatformError) {
             try FileIO.writeAll(bytes, to: fd)
         } catch {
-            if error.code == EPIPE { readerGone = true } else { failed = true }
+            note(error)
         }
+    }
+
+    /// `pieces` in order, gathered by the system (writev): none is copied.
+    mutating func write(_ pieces: [UnsafeRawBufferPointer], iovecs: inout [iovec]) {
+        guard !readerGone, !failed else { return }
+        do throws(PlatformError) {
+            try FileIO.writeAll(pieces, to: fd, iovecs: &iovecs)
+        } catch {
+            note(error)
+        }
+    }
+
+    private mutating func note(_ error: PlatformError) {
+        if error.code == EPIPE { readerGone = true } else { failed = true }
     }
 }

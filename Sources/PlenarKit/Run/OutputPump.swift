@@ -3,8 +3,9 @@ import Platform
 
 /// Moves one of the child's output streams, a pipe, to one of ours through a filter: a blocking
 /// loop of reads of whatever has arrived (up to 256 KiB), each processed and written at once, in
-/// one write (the filter hands its output in pieces: bytes held back from the last read, the new
-/// ones, replacements), so output stays live and in order and costs one system call a read.
+/// one call (the filter hands its output in pieces: bytes held back from the last read, the new
+/// ones, replacements; writev gathers them), so output stays live and in order and costs one
+/// system call a read.
 ///
 /// Until the child exits, the pump waits for data or for `childExit` (a pipe whose write end is
 /// closed when the child is gone). After that it reads what the pipe held when the exit was seen
@@ -13,6 +14,8 @@ import Platform
 /// data, or `linger` after the exit in any case. Then the filter's `finish` output is written.
 struct OutputPump<Filter: ByteStreamFilter> {
     static var readSize: Int { 262_144 }
+    /// A piece of the read buffer smaller than this is copied rather than written from there.
+    static var smallPiece: Int { 4096 }
 
     /// Read end of the child's stdout or stderr pipe; the pump closes it when done.
     let source: Int32
@@ -31,6 +34,11 @@ struct OutputPump<Filter: ByteStreamFilter> {
         var writer = FullWriter(fd: sink)
         var output: [UInt8] = []
         output.reserveCapacity(Self.readSize + 4096)
+        // A read's output as spans, in order: of the read buffer (written from there) or of
+        // `output` (pieces from elsewhere, copied there, since held bytes may change before the write).
+        var spans: [(inBuffer: Bool, start: Int, count: Int)] = []
+        var pieces: [UnsafeRawBufferPointer] = []
+        var iovecs: [iovec] = []
         var exitSeen: Duration?
         // Bytes the pipe held when the exit was seen and not yet read: no deadline cuts them off.
         var owed = 0
@@ -39,24 +47,37 @@ struct OutputPump<Filter: ByteStreamFilter> {
             if count < 0, errno == EINTR || errno == EAGAIN { continue }
             guard count > 0 else { break }
             owed = max(0, owed - count)
-            // A read that comes out as one piece of the read buffer (most do) is written from
-            // there; pieces from elsewhere (held bytes, replacements) may change before the
-            // write, so more than one are copied together.
-            var direct: UnsafeRawBufferPointer?
+            // What comes out is written in one call: pieces of the read buffer (most of it) from
+            // there, unless small (then copied, as pieces from elsewhere are: held bytes and
+            // replacements), so that a read full of matches is not a thousand tiny pieces.
             filter.pointee.process(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { piece in
                 guard !piece.isEmpty else { return }
-                if output.isEmpty, direct == nil, UnsafeRawBufferPointer(buffer).encloses(piece) {
-                    direct = piece
-                    return
+                if piece.count >= Self.smallPiece, UnsafeRawBufferPointer(buffer).encloses(piece) {
+                    spans.append((true, piece.baseAddress! - UnsafeRawPointer(buffer.baseAddress!), piece.count))
+                } else if let last = spans.last, !last.inBuffer {
+                    spans[spans.count - 1].count += piece.count
+                    output.append(contentsOf: piece)
+                } else {
+                    spans.append((false, output.count, piece.count))
+                    output.append(contentsOf: piece)
                 }
-                if let first = direct {
-                    output.append(contentsOf: first)
-                    direct = nil
-                }
-                output.append(contentsOf: piece)
             }
-            if let direct { writer.write(direct) }
-            Self.flush(&output, to: &writer)
+            if spans.count == 1, spans[0].inBuffer {
+                writer.write(UnsafeRawBufferPointer(rebasing: buffer[spans[0].start..<(spans[0].start + spans[0].count)]))
+            } else if spans.count > 1 {
+                output.withUnsafeBytes { staged in
+                    pieces.removeAll(keepingCapacity: true)
+                    for span in spans {
+                        let source = span.inBuffer ? UnsafeRawBufferPointer(buffer) : staged
+                        pieces.append(UnsafeRawBufferPointer(rebasing: source[span.start..<(span.start + span.count)]))
+                    }
+                    writer.write(pieces, iovecs: &iovecs)
+                }
+                output.removeAll(keepingCapacity: true)
+            } else {
+                Self.flush(&output, to: &writer)
+            }
+            spans.removeAll(keepingCapacity: true)
             // Our reader is gone: closing the pipe gives the child the SIGPIPE (or EPIPE) it would
             // have had writing to that reader itself, rather than letting it run on unheard.
             if writer.readerGone { break }
