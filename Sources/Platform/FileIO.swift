@@ -13,16 +13,22 @@ public enum FileIO {
                 progress += written
                 continue
             }
-            let failure = written < 0 ? errno : EIO
-            switch failure {
-            case EINTR:
-                continue
-            case EAGAIN:
-                var wait = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&wait, 1, -1)
-            default:
-                throw PlatformError(failure)
-            }
+            try awaitWritable(fd, after: written)
+        }
+    }
+
+    /// After a write that wrote nothing (`written` ≤ 0): returns to retry on EINTR, or once a
+    /// full non-blocking fd takes data again; else throws (EIO for a write of nothing).
+    private static func awaitWritable(_ fd: Int32, after written: Int) throws(PlatformError) {
+        let failure = written < 0 ? errno : EIO
+        switch failure {
+        case EINTR:
+            return
+        case EAGAIN:
+            var wait = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&wait, 1, -1)
+        default:
+            throw PlatformError(failure)
         }
     }
 
@@ -53,16 +59,7 @@ public enum FileIO {
                 }
                 continue
             }
-            let failure = written < 0 ? errno : EIO
-            switch failure {
-            case EINTR:
-                continue
-            case EAGAIN:
-                var wait = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&wait, 1, -1)
-            default:
-                throw PlatformError(failure)
-            }
+            try awaitWritable(fd, after: written)
         }
     }
 

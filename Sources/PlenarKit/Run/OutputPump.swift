@@ -62,21 +62,15 @@ struct OutputPump<Filter: ByteStreamFilter> {
                     output.append(contentsOf: piece)
                 }
             }
-            if spans.count == 1, spans[0].inBuffer {
-                writer.write(UnsafeRawBufferPointer(rebasing: buffer[spans[0].start..<(spans[0].start + spans[0].count)]))
-            } else if spans.count > 1 {
-                output.withUnsafeBytes { staged in
-                    pieces.removeAll(keepingCapacity: true)
-                    for span in spans {
-                        let source = span.inBuffer ? UnsafeRawBufferPointer(buffer) : staged
-                        pieces.append(UnsafeRawBufferPointer(rebasing: source[span.start..<(span.start + span.count)]))
-                    }
-                    writer.write(pieces, iovecs: &iovecs)
+            output.withUnsafeBytes { staged in
+                pieces.removeAll(keepingCapacity: true)
+                for span in spans {
+                    let source = span.inBuffer ? UnsafeRawBufferPointer(buffer) : staged
+                    pieces.append(UnsafeRawBufferPointer(rebasing: source[span.start..<(span.start + span.count)]))
                 }
-                output.removeAll(keepingCapacity: true)
-            } else {
-                Self.flush(&output, to: &writer)
+                if !pieces.isEmpty { writer.write(pieces, iovecs: &iovecs) }
             }
+            output.removeAll(keepingCapacity: true)
             spans.removeAll(keepingCapacity: true)
             // Our reader is gone: closing the pipe gives the child the SIGPIPE (or EPIPE) it would
             // have had writing to that reader itself, rather than letting it run on unheard.
