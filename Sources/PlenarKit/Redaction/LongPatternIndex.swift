@@ -165,6 +165,21 @@ final class LongPatternIndex: @unchecked Sendable {
         return shared
     }
 
+    /// Whether `base` comes after the base before it as `narrow` and `rangeEnd` need: segments in
+    /// order and, in one segment, bytes in order, a prefix first (`Builder.layout`).
+    static func followsPrevious(
+        _ base: Int, sharing shared: Int, arena: UnsafeRawPointer, baseStarts: UnsafeMutableBufferPointer<UInt32>,
+        baseKinds: UnsafeMutableBufferPointer<UInt8>
+    ) -> Bool {
+        guard base > 0 else { return true }
+        let (previous, this) = (baseKinds[base - 1] >> 4, baseKinds[base] >> 4)
+        guard previous == this else { return previous < this }
+        let (before, start) = (Int(baseStarts[base - 1]), Int(baseStarts[base]))
+        if shared == start - before { return true }
+        if shared == Int(baseStarts[base + 1]) - start { return false }
+        return arena.load(fromByteOffset: before + shared, as: UInt8.self) < arena.load(fromByteOffset: start + shared, as: UInt8.self)
+    }
+
     @inline(__always)
     func length(_ base: Int) -> Int { Int(baseStarts[base + 1] - baseStarts[base]) }
 
@@ -410,9 +425,13 @@ final class LongPatternIndex: @unchecked Sendable {
         self.order = order
         let sharedBefore = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: baseKinds.count)
         for base in 0..<baseKinds.count {
-            sharedBefore[base] = UInt32(
-                Self.sharedWithPrevious(
-                    base, arena: UnsafeRawPointer(arena.baseAddress!), baseStarts: baseStarts, baseKinds: baseKinds))
+            let shared = Self.sharedWithPrevious(
+                base, arena: UnsafeRawPointer(arena.baseAddress!), baseStarts: baseStarts, baseKinds: baseKinds)
+            sharedBefore[base] = UInt32(shared)
+            assert(
+                Self.followsPrevious(
+                    base, sharing: shared, arena: UnsafeRawPointer(arena.baseAddress!), baseStarts: baseStarts, baseKinds: baseKinds),
+                "long-pattern bases out of order at \(base)")
         }
         self.sharedBefore = sharedBefore
         oneReplacement = baseKinds.allSatisfy { $0 & 0x0F == baseKinds[0] & 0x0F }

@@ -40,6 +40,60 @@ struct RedactionLongPatternTests {
         }
     }
 
+    @Test("the bases' order that narrowing and range ends rely on: segments in order, then bytes, a prefix first")
+    func baseOrder() {
+        // Pairs of bases (segment, bytes), the second just after the first: whether that is in order.
+        let cases: [(first: (UInt8, String), second: (UInt8, String), inOrder: Bool)] = [
+            ((0, "abcdefghijklmnopq"), (0, "abcdefghijklmnopr"), true),
+            ((0, "abcdefghijklmnopr"), (0, "abcdefghijklmnopq"), false),
+            ((0, "abcdefghijklmnopq"), (0, "abcdefghijklmnopqrs"), true),
+            ((0, "abcdefghijklmnopqrs"), (0, "abcdefghijklmnopq"), false),
+            ((0, "abcdefghijklmnopq"), (0, "abcdefghijklmnopq"), true),
+            ((0, "zzzzzzzzzzzzzzzzz"), (1, "aaaaaaaaaaaaaaaaa"), true),
+            ((2, "aaaaaaaaaaaaaaaaa"), (1, "zzzzzzzzzzzzzzzzz"), false),
+            ((0, "\u{7F}bcdefghijklmnopq"), (0, "\u{80}bcdefghijklmnopq"), true),
+        ]
+        for (first, second, inOrder) in cases {
+            let bytes = Array(first.1.utf8) + Array(second.1.utf8)
+            let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+            let starts = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 3)
+            let kinds = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2)
+            defer {
+                arena.deallocate()
+                starts.deallocate()
+                kinds.deallocate()
+            }
+            _ = arena.initialize(from: bytes)
+            _ = starts.initialize(from: [0, UInt32(first.1.utf8.count), UInt32(bytes.count)])
+            _ = kinds.initialize(from: [first.0 << 4, second.0 << 4])
+            let raw = UnsafeRawPointer(arena.baseAddress!)
+            let shared = LongPatternIndex.sharedWithPrevious(1, arena: raw, baseStarts: starts, baseKinds: kinds)
+            #expect(
+                LongPatternIndex.followsPrevious(1, sharing: shared, arena: raw, baseStarts: starts, baseKinds: kinds) == inOrder,
+                "\(first) then \(second)")
+        }
+        // What the builder lays out is in that order, whatever order the bases came in.
+        var random = SplitMix(seed: 31)
+        var builder = LongPatternIndex.Builder()
+        let stem = RandomSecrets.make(length: 20, using: &random)
+        for count in 0..<300 {
+            let value = Array(stem.prefix(16 + count % 5)) + RandomSecrets.make(length: count % 7, using: &random)
+            if count % 3 == 0 {
+                builder.add(fragment: value + Array(stem), offset: count / 3 % 3, replacement: 0)
+            } else {
+                builder.add(plain: value, replacement: count % 2)
+            }
+        }
+        let index = builder.build()!
+        let raw = UnsafeRawPointer(index.arena.baseAddress!)
+        for base in 0..<index.baseCount {
+            #expect(
+                LongPatternIndex.followsPrevious(
+                    base, sharing: Int(index.sharedBefore[base]), arena: raw, baseStarts: index.baseStarts, baseKinds: index.baseKinds),
+                "base \(base)")
+        }
+    }
+
     @Test("2,000 secrets: each form of those in the output masked at every read size, and nothing held past the longest")
     func manySecrets() {
         var random = SplitMix(seed: 2000)
